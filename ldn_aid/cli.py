@@ -1,0 +1,180 @@
+"""The `ldn-aid` command line: assess visits, print the schema, make handouts. Qt-free.
+
+Exit codes: 0 for every valid visit whatever its outcome; 2 with one clear line for a bad file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ldn_aid import __version__
+from ldn_aid.content import load_content
+from ldn_aid.domain.assessment import Assessment
+from ldn_aid.domain.errors import LdnAidError
+from ldn_aid.domain.protocol import Protocol
+from ldn_aid.domain.visit import Visit
+from ldn_aid.rules import build_protocol, evaluate
+from ldn_aid.visit_file import load_visit
+
+ASSESSMENT_FORMAT = "ldn-aid.assessment/1"
+EXIT_BAD_INPUT = 2
+
+
+def _number(value: Decimal) -> float | int:
+    """A Decimal dose as a plain JSON number (1.5, 3)."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def protocol_json(protocol: Protocol | None) -> dict[str, Any] | None:
+    if protocol is None:
+        return None
+    return {
+        "formulation": protocol.formulation,
+        "timing": protocol.timing,
+        "timing_reason": protocol.timing_reason,
+        "target_mg": _number(protocol.target_mg),
+        "target_basis": protocol.target_basis,
+        "schedule": protocol.schedule,
+        "step_weeks": protocol.step_weeks,
+        "steps": [
+            {
+                "start": step.start.isoformat(),
+                "dose_mg": _number(step.dose_mg),
+                "volume_ml": None if step.volume_ml is None else _number(step.volume_ml),
+            }
+            for step in protocol.steps
+        ],
+        "tolerability_review": protocol.tolerability_review.isoformat(),
+        "response_review": protocol.response_review.isoformat(),
+        "response_rule": {
+            "min_fall_percent": protocol.response_rule.min_fall_percent,
+            "max_cgi_i": protocol.response_rule.max_cgi_i,
+            "references": list(protocol.response_rule.references),
+        },
+        "guideline_options_first": protocol.guideline_options_first,
+        "references": list(protocol.references),
+    }
+
+
+def assessment_json(assessment: Assessment, protocol: Protocol | None) -> dict[str, Any]:
+    return {
+        "format": ASSESSMENT_FORMAT,
+        "outcome": assessment.outcome.value,
+        "rules_version": assessment.rules_version,
+        "missing": list(assessment.missing),
+        "findings": [
+            {
+                "rule_id": f.rule_id,
+                "severity": f.severity,
+                "text": f.clinician_text,
+                "inputs": list(f.inputs),
+                "references": list(f.references),
+            }
+            for f in assessment.findings
+        ],
+        "protocol": protocol_json(protocol),
+    }
+
+
+def _mg(value: Decimal) -> str:
+    return f"{value:.1f} mg"
+
+
+def assessment_summary(visit: Visit, assessment: Assessment, protocol: Protocol | None) -> str:
+    """A plain-text summary a clinician can read at a glance."""
+    content = load_content("en")
+    words = content.language
+    lines = [f"Outcome: {assessment.outcome.value.upper()} - {words.outcomes[assessment.outcome.value]}"]
+    if assessment.missing:
+        lines.append("")
+        lines.append(f"Missing answers ({len(assessment.missing)}):")
+        lines.extend(f"  - {path}" for path in assessment.missing)
+    for severity in ("stop", "caution", "info"):
+        found = assessment.with_severity(severity)
+        if not found:
+            continue
+        lines.append("")
+        lines.append(f"{severity.upper()} ({len(found)}):")
+        for f in found:
+            lines.append(f"  - [{f.rule_id}] {f.clinician_text}")
+            lines.append(f"    sources: {', '.join(f.references)}")
+    lines.append("")
+    if protocol is None:
+        lines.append("Protocol: none (no LDN plan for this outcome).")
+    else:
+        text = words.protocol
+        if protocol.guideline_options_first:
+            lines.append(f"NOTE: {text.guideline_first_note}")
+        form = text.formulation_capsule if protocol.formulation == "capsule" else text.formulation_liquid
+        timing = text.timing_bedtime if protocol.timing == "bedtime" else text.timing_morning
+        lines.append(
+            f"Protocol: {form}; {timing}; target {_mg(protocol.target_mg)} ({protocol.target_basis})."
+        )
+        for number, step in enumerate(protocol.steps, start=1):
+            volume = "" if step.volume_ml is None else f" = {step.volume_ml:.1f} mL"
+            lines.append(f"  step {number}: from {step.start.isoformat()}  {_mg(step.dose_mg)}{volume}")
+        lines.append(f"  tolerability review: {protocol.tolerability_review.isoformat()}")
+        lines.append(f"  response review:     {protocol.response_review.isoformat()}")
+        lines.append(f"  response rule: {text.response_rule} {text.stop_rule}")
+        lines.append(f"  {text.evidence_note}")
+        lines.append(f"  sources: {', '.join(protocol.references)}")
+    lines.append("")
+    lines.append(
+        f"Rules {assessment.rules_version}; content {content.rules.content_version}; "
+        f"evidence reviewed {content.rules.evidence_reviewed.isoformat()}."
+    )
+    return "\n".join(lines)
+
+
+def _cmd_assess(args: argparse.Namespace) -> int:
+    visit = load_visit(Path(args.visit))
+    assessment = evaluate(visit)
+    protocol = build_protocol(visit, assessment)
+    if args.json:
+        print(json.dumps(assessment_json(assessment, protocol), indent=2, ensure_ascii=False))
+    else:
+        print(assessment_summary(visit, assessment, protocol))
+    return 0
+
+
+def _cmd_schema(_: argparse.Namespace) -> int:
+    print(json.dumps(Visit.model_json_schema(), indent=2))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ldn-aid",
+        description="LDN Aid: screening, a starting protocol and a patient handout"
+        " for low-dose naltrexone (LDN) in ADHD.",
+    )
+    parser.add_argument("--version", action="version", version=f"ldn-aid {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    assess = commands.add_parser("assess", help="assess a visit file and print the outcome and protocol")
+    assess.add_argument("visit", metavar="VISIT.json")
+    assess.add_argument("--json", action="store_true", help="print ldn-aid.assessment/1 JSON")
+    assess.set_defaults(run=_cmd_assess)
+
+    schema = commands.add_parser("schema", help="print the JSON Schema of the visit file")
+    schema.set_defaults(run=_cmd_schema)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    if not hasattr(args, "run"):
+        parser.print_help()
+        return 0
+    try:
+        return int(args.run(args))
+    except LdnAidError as exc:
+        print(f"ldn-aid: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT

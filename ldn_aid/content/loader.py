@@ -1,0 +1,94 @@
+"""Read and validate resources/content. A broken file fails here, with the file and field named."""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+from pydantic import TypeAdapter, ValidationError
+
+from ldn_aid.content.schema import ContentBundle, LanguagePack, RuleBook
+from ldn_aid.domain.errors import ContentError
+from ldn_aid.paths import resource_path
+
+Language = Literal["en", "es"]
+LANGUAGES: tuple[str, ...] = get_args(Language)
+LANGUAGE_FILES = ("questions", "choices", "findings", "protocol", "outcomes")
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ContentError(f"content file missing: {path}") from None
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ContentError(f"content file {path} cannot be read: {exc}") from None
+
+
+def _first_error(path: Path | str, exc: ValidationError) -> ContentError:
+    error = exc.errors()[0]
+    where = ".".join(str(part) for part in error["loc"]) or "(top level)"
+    more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+    return ContentError(f"{path}: {where}: {error['msg']}{more}")
+
+
+@functools.cache
+def load_rules(root: Path | None = None) -> RuleBook:
+    """The language-neutral rule book: numbers, rules, references, dates and versions."""
+    base = root if root is not None else resource_path("content")
+    merged: dict[str, Any] = {}
+    for name in ("meta", "rules", "references"):
+        merged.update(_read_toml(base / f"{name}.toml"))
+    try:
+        return RuleBook.model_validate(merged)
+    except ValidationError as exc:
+        raise _first_error(base / "{meta,rules,references}.toml", exc) from None
+
+
+def _fill(value: Any, numbers: dict[str, str], path: Path, where: str) -> Any:
+    """Put the cited numbers into every `{placeholder}` of every string."""
+    if isinstance(value, str):
+        try:
+            return value.format(**numbers)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ContentError(f"{path}: {where}: unknown or malformed placeholder {exc}") from None
+    if isinstance(value, dict):
+        return {key: _fill(item, numbers, path, f"{where}.{key}".lstrip(".")) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_fill(item, numbers, path, f"{where}[{i}]") for i, item in enumerate(value)]
+    return value
+
+
+@functools.cache
+def load_content(language: str = "en", root: Path | None = None) -> ContentBundle:
+    """Everything for one language, validated and with numbers filled in. Cached per language."""
+    if language not in LANGUAGES:
+        raise ContentError(f"no content for language {language!r}; available: {', '.join(LANGUAGES)}")
+    rules = load_rules(root)
+    base = (root if root is not None else resource_path("content")) / language
+    numbers = rules.number_texts()
+    fields: dict[str, Any] = {"language": language}
+    for name in LANGUAGE_FILES:
+        path = base / f"{name}.toml"
+        data = _fill(_read_toml(path), numbers, path, "")
+        # Each file is one field of the pack; validating it alone names the right file on error.
+        field_type: Any = LanguagePack.model_fields[name].annotation
+        try:
+            fields[name] = TypeAdapter(field_type).validate_python(data)
+        except ValidationError as exc:
+            raise _first_error(path, exc) from None
+    language_pack = LanguagePack.model_validate(fields)
+    _check_rule_coverage(rules, language_pack, base)
+    return ContentBundle(rules=rules, language=language_pack)
+
+
+def _check_rule_coverage(rules: RuleBook, pack: LanguagePack, base: Path) -> None:
+    missing = sorted(set(rules.rules) - set(pack.findings))
+    extra = sorted(set(pack.findings) - set(rules.rules))
+    if missing:
+        raise ContentError(f"{base / 'findings.toml'}: no text for rules: {', '.join(missing)}")
+    if extra:
+        raise ContentError(f"{base / 'findings.toml'}: text for unknown rules: {', '.join(extra)}")

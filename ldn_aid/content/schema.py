@@ -1,0 +1,180 @@
+"""Pydantic models for the files in resources/content.
+
+Language-neutral facts (numbers, rule severities, references, dates) live once in
+resources/content/*.toml so they cannot drift between languages; words live per language in
+resources/content/<lang>/*.toml. Text may name a cited number as `{number_name}`; the loader
+checks every placeholder exists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import string
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+RefId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]*$")]
+Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+
+
+def placeholders(text: str) -> set[str]:
+    """Names used as `{name}` in a content string."""
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+class _Content(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ---- language-neutral -------------------------------------------------------------------------
+
+
+class Reference(_Content):
+    citation: Text
+    doi: str | None = None
+    pmid: str | None = None
+    url: str | None = None
+    reliability: Literal["primary", "secondary", "unconfirmed", "low"]
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _locatable(self) -> Reference:
+        if not (self.doi or self.pmid or self.url):
+            raise ValueError("a reference needs at least one of doi, pmid or url")
+        return self
+
+
+class CitedNumber(_Content):
+    """A clinical number with the sources it comes from; `note` says where a value is a judgement."""
+
+    value: Decimal
+    unit: str
+    references: Annotated[tuple[RefId, ...], Field(min_length=1)]
+    note: str | None = None
+
+
+class Numbers(_Content):
+    """Every threshold and dose the rules use. A missing one fails at load."""
+
+    min_age_years: CitedNumber
+    adult_age_years: CitedNumber
+    capsule_min_age_years: CitedNumber
+    full_dose_min_weight_kg: CitedNumber
+    adult_target_mg: CitedNumber
+    max_dose_mg: CitedNumber
+    weight_based_mg_per_kg: CitedNumber
+    capsule_step_mg: CitedNumber
+    liquid_step_mg: CitedNumber
+    liquid_mg_per_ml: CitedNumber
+    liquid_room_temperature_days: CitedNumber
+    liquid_refrigerated_days: CitedNumber
+    standard_step_count: CitedNumber
+    gentle_start_mg: CitedNumber
+    gentle_increment_mg: CitedNumber
+    opioid_free_days: CitedNumber
+    surgery_hold_days: CitedNumber
+    response_review_weeks: CitedNumber
+    response_min_fall_percent: CitedNumber
+    response_max_cgi_i: CitedNumber
+    paediatric_ldn_children: CitedNumber
+    paediatric_ldn_weeks: CitedNumber
+    maoi_washout_days: CitedNumber
+
+
+class RuleMeta(_Content):
+    severity: Literal["stop", "caution", "info"]
+    references: Annotated[tuple[RefId, ...], Field(min_length=1)]
+
+
+class RuleBook(_Content):
+    """resources/content/rules.toml plus meta.toml and references.toml."""
+
+    rules_version: Text
+    content_version: Text
+    evidence_reviewed: dt.date
+    next_review: dt.date
+    numbers: Numbers
+    rules: dict[str, RuleMeta]
+    protocol_references: Annotated[tuple[RefId, ...], Field(min_length=1)]
+    references: dict[RefId, Reference]
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> RuleBook:
+        used: set[str] = set(self.protocol_references)
+        for number in self.numbers.model_dump().values():
+            used.update(number["references"])
+        for rule in self.rules.values():
+            used.update(rule.references)
+        dangling = sorted(used - set(self.references))
+        if dangling:
+            raise ValueError(f"reference ids not in references.toml: {', '.join(dangling)}")
+        if self.next_review <= self.evidence_reviewed:
+            raise ValueError("next_review must come after evidence_reviewed")
+        return self
+
+    def number(self, name: str) -> Decimal:
+        cited: CitedNumber = getattr(self.numbers, name)
+        return cited.value
+
+    def number_texts(self) -> dict[str, str]:
+        """Each cited number as plain text ("4.5", "10"), for `{placeholders}` in content strings."""
+        return {name: plain_number(getattr(self.numbers, name).value) for name in Numbers.model_fields}
+
+
+def plain_number(value: Decimal) -> str:
+    """A number as people write it: 4.5, 10, 0.1 (no exponent, no trailing zeros)."""
+    return format(value.normalize(), "f")
+
+
+# ---- per language --------------------------------------------------------------------------------
+
+
+class Question(_Content):
+    text: Text
+    why: Text
+
+
+class FindingText(_Content):
+    clinician: Text
+    patient: Text | None = None
+
+
+class ProtocolText(_Content):
+    """Words around the starting protocol (clinician-facing; the handout has its own)."""
+
+    evidence_note: Text
+    guideline_first_note: Text
+    response_rule: Text
+    stop_rule: Text
+    formulation_capsule: Text
+    formulation_liquid: Text
+    liquid_storage: Text
+    timing_bedtime: Text
+    timing_morning: Text
+    target_adult_fixed: Text
+    target_weight_based: Text
+    target_clinician_lower: Text
+
+
+class LanguagePack(_Content):
+    """resources/content/<lang>/*.toml."""
+
+    language: Literal["en", "es"]
+    questions: dict[str, Question]
+    choices: dict[str, dict[str, Text]]
+    findings: dict[str, FindingText]
+    protocol: ProtocolText
+    outcomes: dict[Literal["stop", "incomplete", "guideline_first", "ldn_option"], Text]
+
+
+class ContentBundle(_Content):
+    """All content for one language: the shared rule book and that language's words."""
+
+    rules: RuleBook
+    language: LanguagePack
+
+    @property
+    def lang(self) -> str:
+        return self.language.language

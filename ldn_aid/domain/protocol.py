@@ -1,0 +1,52 @@
+"""A starting protocol: the dated dose steps, the reviews and the rule they came from."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+Formulation = Literal["capsule", "liquid_1mg_per_ml"]
+Timing = Literal["bedtime", "morning"]
+
+
+class _Value(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Step(_Value):
+    start: dt.date
+    dose_mg: Decimal
+    volume_ml: Decimal | None
+
+
+class ResponseRule(_Value):
+    """The predefined test of "working", fixed before the first dose."""
+
+    min_fall_percent: int
+    max_cgi_i: int
+    references: tuple[str, ...]
+
+
+class Protocol(_Value):
+    """A suggested starting schedule. It is a suggestion for the clinician, never an ADHD-derived dose."""
+
+    formulation: Formulation
+    timing: Timing
+    timing_reason: Literal["clinician_choice", "sleep_problems", "default_bedtime"]
+    target_mg: Decimal
+    target_basis: Literal["adult_fixed", "weight_based", "clinician_lower"]
+    schedule: Literal["standard", "gentle"]
+    step_weeks: int
+    steps: tuple[Step, ...]
+    tolerability_review: dt.date
+    response_review: dt.date
+    response_rule: ResponseRule
+    guideline_options_first: bool
+    references: tuple[str, ...]
+
+    @property
+    def start_date(self) -> dt.date:
+        return self.steps[0].start

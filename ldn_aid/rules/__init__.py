@@ -1,0 +1,6 @@
+"""Pure decision rules: a visit in, an assessment and a starting protocol out."""
+
+from ldn_aid.rules.engine import evaluate
+from ldn_aid.rules.protocol_builder import build_protocol
+
+__all__ = ["build_protocol", "evaluate"]
