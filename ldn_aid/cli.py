@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import textwrap
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -19,7 +20,9 @@ from ldn_aid.domain.assessment import Assessment
 from ldn_aid.domain.errors import LdnAidError
 from ldn_aid.domain.protocol import Protocol
 from ldn_aid.domain.visit import Visit
+from ldn_aid.paths import resource_path
 from ldn_aid.rules import build_protocol, evaluate
+from ldn_aid.settings import load_settings
 from ldn_aid.visit_file import load_visit
 
 ASSESSMENT_FORMAT = "ldn-aid.assessment/1"
@@ -86,6 +89,10 @@ def _mg(value: Decimal) -> str:
     return f"{value:.1f} mg"
 
 
+def _wrapped(text: str, first: str, rest: str) -> list[str]:
+    return textwrap.wrap(text, width=100, initial_indent=first, subsequent_indent=rest) or [first.rstrip()]
+
+
 def assessment_summary(visit: Visit, assessment: Assessment, protocol: Protocol | None) -> str:
     """A plain-text summary a clinician can read at a glance."""
     content = load_content("en")
@@ -102,7 +109,7 @@ def assessment_summary(visit: Visit, assessment: Assessment, protocol: Protocol 
         lines.append("")
         lines.append(f"{severity.upper()} ({len(found)}):")
         for f in found:
-            lines.append(f"  - [{f.rule_id}] {f.clinician_text}")
+            lines.extend(_wrapped(f"[{f.rule_id}] {f.clinician_text}", first="  - ", rest="    "))
             lines.append(f"    sources: {', '.join(f.references)}")
     lines.append("")
     if protocol is None:
@@ -110,19 +117,24 @@ def assessment_summary(visit: Visit, assessment: Assessment, protocol: Protocol 
     else:
         text = words.protocol
         if protocol.guideline_options_first:
-            lines.append(f"NOTE: {text.guideline_first_note}")
+            lines.extend(_wrapped(f"NOTE: {text.guideline_first_note}", first="", rest="  "))
         form = text.formulation_capsule if protocol.formulation == "capsule" else text.formulation_liquid
         timing = text.timing_bedtime if protocol.timing == "bedtime" else text.timing_morning
         lines.append(
-            f"Protocol: {form}; {timing}; target {_mg(protocol.target_mg)} ({protocol.target_basis})."
+            f"Protocol: target {_mg(protocol.target_mg)} ({protocol.target_basis}),"
+            f" {protocol.schedule} schedule in {protocol.step_weeks}-week steps."
         )
+        lines.extend(_wrapped(form, first="  formulation: ", rest="    "))
+        lines.extend(_wrapped(timing, first="  timing: ", rest="    "))
         for number, step in enumerate(protocol.steps, start=1):
             volume = "" if step.volume_ml is None else f" = {step.volume_ml:.1f} mL"
             lines.append(f"  step {number}: from {step.start.isoformat()}  {_mg(step.dose_mg)}{volume}")
         lines.append(f"  tolerability review: {protocol.tolerability_review.isoformat()}")
         lines.append(f"  response review:     {protocol.response_review.isoformat()}")
-        lines.append(f"  response rule: {text.response_rule} {text.stop_rule}")
-        lines.append(f"  {text.evidence_note}")
+        lines.extend(
+            _wrapped(f"response rule: {text.response_rule} {text.stop_rule}", first="  ", rest="    ")
+        )
+        lines.extend(_wrapped(text.evidence_note, first="  ", rest="  "))
         lines.append(f"  sources: {', '.join(protocol.references)}")
     lines.append("")
     lines.append(
@@ -141,6 +153,42 @@ def _cmd_assess(args: argparse.Namespace) -> int:
     else:
         print(assessment_summary(visit, assessment, protocol))
     return 0
+
+
+def _write_handout(visit: Visit, args: argparse.Namespace) -> Path:
+    # reportlab loads only for the commands that draw a PDF.
+    from ldn_aid.handout.compose import compose_for_visit
+    from ldn_aid.handout.render_pdf import RenderOptions, write_pdf
+
+    clinic = load_settings()
+    handout = compose_for_visit(visit, args.lang, clinic)
+    options = RenderOptions(paper=args.paper or clinic.default_paper, large_print=args.large_print)
+    out = Path(args.output)
+    write_pdf(handout, out, options)
+    return out
+
+
+def _cmd_handout(args: argparse.Namespace) -> int:
+    visit = load_visit(Path(args.visit))
+    out = _write_handout(visit, args)
+    print(f"wrote {out}")
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    visit = load_visit(resource_path("examples/ldn_option.json"))
+    out = _write_handout(visit, args)
+    print(f"wrote {out} (a handout for the built-in example visit resources/examples/ldn_option.json)")
+    return 0
+
+
+def _add_pdf_options(command: argparse.ArgumentParser, default_output: str | None) -> None:
+    command.add_argument(
+        "-o", "--output", metavar="OUT.pdf", required=default_output is None, default=default_output
+    )
+    command.add_argument("--lang", choices=["en", "es"], help="handout language (default: the visit's)")
+    command.add_argument("--large-print", action="store_true", help="18 pt text, 1.5 line spacing")
+    command.add_argument("--paper", choices=["letter", "a4"], help="paper size (default: clinic setting)")
 
 
 def _cmd_schema(_: argparse.Namespace) -> int:
@@ -164,6 +212,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     schema = commands.add_parser("schema", help="print the JSON Schema of the visit file")
     schema.set_defaults(run=_cmd_schema)
+
+    handout = commands.add_parser("handout", help="write the patient handout PDF for a visit")
+    handout.add_argument("visit", metavar="VISIT.json")
+    _add_pdf_options(handout, default_output=None)
+    handout.set_defaults(run=_cmd_handout)
+
+    demo = commands.add_parser("demo", help="write a handout for a built-in example visit")
+    _add_pdf_options(demo, default_output="sample.pdf")
+    demo.set_defaults(run=_cmd_demo)
     return parser
 
 

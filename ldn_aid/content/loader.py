@@ -15,7 +15,8 @@ from ldn_aid.paths import resource_path
 
 Language = Literal["en", "es"]
 LANGUAGES: tuple[str, ...] = get_args(Language)
-LANGUAGE_FILES = ("questions", "choices", "findings", "protocol", "outcomes")
+COMPOSE_PLACEHOLDERS = ("n", "weekday", "day", "month", "year")
+LANGUAGE_FILES = ("questions", "choices", "findings", "protocol", "outcomes", "handout")
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -40,12 +41,13 @@ def load_rules(root: Path | None = None) -> RuleBook:
     """The language-neutral rule book: numbers, rules, references, dates and versions."""
     base = root if root is not None else resource_path("content")
     merged: dict[str, Any] = {}
-    for name in ("meta", "rules", "references"):
-        merged.update(_read_toml(base / f"{name}.toml"))
+    for name in ("meta", "rules", "references", "options"):
+        data = _read_toml(base / f"{name}.toml")
+        merged.update({"options": data} if name == "options" else data)
     try:
         return RuleBook.model_validate(merged)
     except ValidationError as exc:
-        raise _first_error(base / "{meta,rules,references}.toml", exc) from None
+        raise _first_error(base / "{meta,rules,references,options}.toml", exc) from None
 
 
 def _fill(value: Any, numbers: dict[str, str], path: Path, where: str) -> Any:
@@ -69,7 +71,8 @@ def load_content(language: str = "en", root: Path | None = None) -> ContentBundl
         raise ContentError(f"no content for language {language!r}; available: {', '.join(LANGUAGES)}")
     rules = load_rules(root)
     base = (root if root is not None else resource_path("content")) / language
-    numbers = rules.number_texts()
+    # These placeholders are filled when the handout is composed (a count, a date), not at load.
+    numbers = {**rules.number_texts(), **{name: f"{{{name}}}" for name in COMPOSE_PLACEHOLDERS}}
     fields: dict[str, Any] = {"language": language}
     for name in LANGUAGE_FILES:
         path = base / f"{name}.toml"
@@ -82,7 +85,10 @@ def load_content(language: str = "en", root: Path | None = None) -> ContentBundl
             raise _first_error(path, exc) from None
     language_pack = LanguagePack.model_validate(fields)
     _check_rule_coverage(rules, language_pack, base)
-    return ContentBundle(rules=rules, language=language_pack)
+    try:
+        return ContentBundle(rules=rules, language=language_pack)
+    except ValidationError as exc:
+        raise _first_error(base / "handout.toml", exc) from None
 
 
 def _check_rule_coverage(rules: RuleBook, pack: LanguagePack, base: Path) -> None:

@@ -13,10 +13,10 @@ import string
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-RefId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]*$")]
-Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+from ldn_aid.content.handout_schema import HandoutText, OptionNumbers
+from ldn_aid.content.types import RefId, Text
 
 
 def placeholders(text: str) -> set[str]:
@@ -99,6 +99,7 @@ class RuleBook(_Content):
     rules: dict[str, RuleMeta]
     protocol_references: Annotated[tuple[RefId, ...], Field(min_length=1)]
     references: dict[RefId, Reference]
+    options: OptionNumbers
 
     @model_validator(mode="after")
     def _references_resolve(self) -> RuleBook:
@@ -107,6 +108,8 @@ class RuleBook(_Content):
             used.update(number["references"])
         for rule in self.rules.values():
             used.update(rule.references)
+        for array in self.options.icon_arrays.values():
+            used.update(array.references)
         dangling = sorted(used - set(self.references))
         if dangling:
             raise ValueError(f"reference ids not in references.toml: {', '.join(dangling)}")
@@ -166,6 +169,7 @@ class LanguagePack(_Content):
     choices: dict[str, dict[str, Text]]
     findings: dict[str, FindingText]
     protocol: ProtocolText
+    handout: HandoutText
     outcomes: dict[Literal["stop", "incomplete", "guideline_first", "ldn_option"], Text]
 
 
@@ -174,6 +178,25 @@ class ContentBundle(_Content):
 
     rules: RuleBook
     language: LanguagePack
+
+    @model_validator(mode="after")
+    def _handout_matches_numbers(self) -> ContentBundle:
+        words = set(self.language.handout.icon_arrays)
+        numbers = set(self.rules.options.icon_arrays)
+        if words != numbers:
+            raise ValueError(
+                f"icon arrays differ between handout.toml and options.toml: {sorted(words ^ numbers)}"
+            )
+        used = {
+            ref
+            for option in self.language.handout.options.values()
+            for cell in option.cells.values()
+            for ref in cell.references
+        }
+        dangling = sorted(used - set(self.rules.references))
+        if dangling:
+            raise ValueError(f"handout cites unknown reference ids: {', '.join(dangling)}")
+        return self
 
     @property
     def lang(self) -> str:

@@ -1,0 +1,426 @@
+"""`compose_handout(...) -> Handout`: what the patient's sheet says, from the visit and the assessment.
+
+Pure: no I/O, no layout. Every fact on the sheet that has a source gets a reference number, in order
+of first use, and the numbered list is printed under "About this sheet".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from decimal import Decimal
+
+from ldn_aid.content import ContentBundle, load_content
+from ldn_aid.content.handout_schema import OPTION_IDS, ROW_IDS, HandoutText, SectionText
+from ldn_aid.content.schema import Reference
+from ldn_aid.domain.assessment import Assessment, Outcome
+from ldn_aid.domain.protocol import Protocol
+from ldn_aid.domain.visit import Visit
+from ldn_aid.handout.model import (
+    Block,
+    Box,
+    Bullets,
+    Calendar,
+    CalendarWeek,
+    ComparisonRow,
+    ComparisonTable,
+    Facts,
+    Handout,
+    Heading,
+    IconArray,
+    IconGroup,
+    OptionCard,
+    PageBreak,
+    Paragraph,
+    ReferenceList,
+    StepsTable,
+    WalletCard,
+)
+from ldn_aid.rules import build_protocol, evaluate
+from ldn_aid.settings import ClinicSettings
+
+
+def clean_user_text(text: str | None) -> str:
+    """User-typed text made safe to print: control characters gone, runs of space folded.
+
+    Markup characters stay as they are; the renderer escapes them.
+    """
+    if not text:
+        return ""
+    kept = "".join(" " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in text)
+    return " ".join(kept.split())
+
+
+class _Citations:
+    """Numbers references in order of first use."""
+
+    def __init__(self, references: dict[str, Reference]) -> None:
+        self._references = references
+        self.order: list[str] = []
+
+    def mark(self, ref_ids: tuple[str, ...]) -> str:
+        if not ref_ids:
+            return ""
+        numbers = []
+        for ref_id in ref_ids:
+            if ref_id not in self.order:
+                self.order.append(ref_id)
+            numbers.append(self.order.index(ref_id) + 1)
+        return " [" + ", ".join(str(n) for n in sorted(set(numbers))) + "]"
+
+    def listing(self) -> tuple[str, ...]:
+        items = []
+        for number, ref_id in enumerate(self.order, start=1):
+            ref = self._references[ref_id]
+            where = [
+                f"doi:{ref.doi}" if ref.doi else "",
+                f"PMID {ref.pmid}" if ref.pmid else "",
+                ref.url or "",
+            ]
+            items.append(f"{number}. {ref.citation} " + " ".join(part for part in where if part))
+        return tuple(items)
+
+
+def format_date(day: dt.date, words: HandoutText) -> str:
+    return words.date_format.format(
+        weekday=words.weekdays[day.weekday()], day=day.day, month=words.months[day.month - 1], year=day.year
+    )
+
+
+def _mg(value: Decimal) -> str:
+    return f"{value:.1f} mg"
+
+
+def _dose_text(dose: Decimal, volume: Decimal | None) -> str:
+    return _mg(dose) if volume is None else f"{_mg(dose)} = {volume:.1f} mL"
+
+
+def _section(text: SectionText, level: int = 1) -> list[Block]:
+    blocks: list[Block] = [Heading(text=text.heading, level=1 if level == 1 else 2)]
+    blocks += [Paragraph(text=p) for p in text.paragraphs]
+    if text.bullets:
+        blocks.append(Bullets(items=text.bullets))
+    return blocks
+
+
+def compose_handout(
+    visit: Visit,
+    assessment: Assessment,
+    protocol: Protocol | None,
+    content: ContentBundle,
+    clinic: ClinicSettings | None = None,
+) -> Handout:
+    """The whole handout for one visit, in the content bundle's language."""
+    clinic = clinic if clinic is not None else ClinicSettings()
+    words = content.language.handout
+    labels = words.labels
+    cite = _Citations(dict(content.rules.references))
+    blank = labels["not_set"]
+
+    blocks: list[Block] = [Heading(text=words.title, level=1)]
+    facts = [
+        (labels["prepared_for"], clean_user_text(visit.patient.display_name) or blank),
+        (labels["date"], format_date(visit.visit_date, words)),
+        (labels["clinic"], clean_user_text(clinic.clinic_name) or blank),
+        (labels["phone"], clean_user_text(clinic.phone) or blank),
+    ]
+    blocks.append(Facts(rows=tuple(facts)))
+    main = words.main_message
+    blocks.append(Box(style="main", heading=main.heading, paragraphs=main.paragraphs, bullets=main.bullets))
+    blocks += _section(words.the_choice)
+
+    blocks += _section(words.options_intro)
+    for option_id in OPTION_IDS:
+        option = words.options[option_id]
+        blocks.append(
+            OptionCard(
+                name=option.name,
+                what_it_is=option.what_it_is,
+                good_heading=labels["good_points"],
+                good_points=option.good_points,
+                downsides_heading=labels["downsides"],
+                downsides=option.downsides,
+            )
+        )
+
+    rows = []
+    for row_id in ROW_IDS:
+        cells = []
+        for option_id in OPTION_IDS:
+            cell = words.options[option_id].cells[row_id]
+            cells.append(cell.text + cite.mark(cell.references))
+        rows.append(ComparisonRow(label=words.row_labels[row_id], cells=tuple(cells)))
+    blocks.append(
+        ComparisonTable(
+            heading=words.comparison.heading,
+            intro=words.comparison.paragraphs,
+            columns=tuple(words.options[o].name for o in OPTION_IDS),
+            rows=tuple(rows),
+        )
+    )
+
+    blocks += _section(words.numbers)
+    for option_id in OPTION_IDS:
+        if option_id == "ldn":
+            blocks.append(
+                Box(
+                    style="note",
+                    heading=words.options["ldn"].name,
+                    paragraphs=(words.no_ldn_numbers + cite.mark(("CT1", "CT2")),),
+                )
+            )
+        for array_id, numbers in content.rules.options.icon_arrays.items():
+            if numbers.option != option_id:
+                continue
+            text = words.icon_arrays[array_id]
+            groups = [
+                IconGroup(
+                    label=text.with_option.format(n=numbers.with_option),
+                    count=numbers.with_option,
+                    highlighted=True,
+                )
+            ]
+            if numbers.without_option is not None:
+                groups.append(
+                    IconGroup(
+                        label=text.without_option.format(n=numbers.without_option),
+                        count=numbers.without_option,
+                        highlighted=False,
+                    )
+                )
+            caption = (
+                text.caption
+                if numbers.without_option is not None
+                else f"{text.caption} {text.without_option}"
+            )
+            blocks.append(
+                IconArray(
+                    title=text.title, groups=tuple(groups), caption=caption + cite.mark(numbers.references)
+                )
+            )
+
+    blocks += _personal_section(visit, assessment, content, cite)
+    blocks += _outcome_section(assessment, protocol, content, cite)
+
+    blocks += _section(words.unknowns)
+    about = words.about
+    blocks.append(Heading(text=about.heading, level=1))
+    blocks += [Paragraph(text=p) for p in about.paragraphs]
+    rules = content.rules
+    blocks.append(
+        Facts(
+            rows=(
+                (labels["evidence_reviewed"], format_date(rules.evidence_reviewed, words)),
+                (labels["next_review"], format_date(rules.next_review, words)),
+                (labels["content_version"], rules.content_version),
+            )
+        )
+    )
+    blocks.append(ReferenceList(heading=labels["references"], items=cite.listing()))
+
+    if protocol is not None:
+        blocks += _calendar_page(protocol, words)
+        blocks += _wallet_card_page(protocol, words, clinic)
+
+    return Handout(
+        language=content.language.language,
+        title=words.title,
+        blocks=tuple(blocks),
+        footer=labels["footer"],
+        page_label=labels["page"],
+        has_plan=protocol is not None,
+    )
+
+
+def _personal_section(
+    visit: Visit, assessment: Assessment, content: ContentBundle, cite: _Citations
+) -> list[Block]:
+    words = content.language.handout
+    findings = content.language.findings
+    blocks: list[Block] = _section(words.for_you)
+
+    def patient_line(rule_id: str, references: tuple[str, ...]) -> str | None:
+        text = findings[rule_id].patient
+        return None if text is None else text + cite.mark(references)
+
+    stimulant_points = [
+        line
+        for f in assessment.findings
+        if f.rule_id.startswith("stimulant_discuss.")
+        if (line := patient_line(f.rule_id, f.references))
+    ]
+    if stimulant_points:
+        blocks += [
+            Heading(text=words.stimulant_points_heading, level=2),
+            Bullets(items=tuple(stimulant_points)),
+        ]
+    personal = ("caution", "info")
+    cautions = [
+        line
+        for f in assessment.findings
+        if f.severity in personal
+        and not f.rule_id.startswith("stimulant_discuss.")
+        and f.rule_id != "ldn_untested_in_adhd"
+        if (line := patient_line(f.rule_id, f.references))
+    ]
+    if cautions and assessment.outcome != Outcome.STOP:
+        blocks += [Heading(text=words.cautions_heading, level=2), Bullets(items=tuple(cautions))]
+    blocks.append(Heading(text=words.priorities_heading, level=2))
+    priorities = visit.preferences.priorities
+    if priorities:
+        labels = content.language.choices["priority"]
+        blocks.append(Bullets(items=tuple(labels[p] for p in priorities)))
+    else:
+        blocks.append(Paragraph(text=words.no_priorities))
+    blocks += _section(words.questions_to_ask, level=2)
+    return blocks
+
+
+def _outcome_section(
+    assessment: Assessment, protocol: Protocol | None, content: ContentBundle, cite: _Citations
+) -> list[Block]:
+    words = content.language.handout
+    findings = content.language.findings
+    if assessment.outcome == Outcome.STOP:
+        reasons = tuple(
+            (findings[f.rule_id].patient or findings[f.rule_id].clinician) + cite.mark(f.references)
+            for f in assessment.with_severity("stop")
+        )
+        return [
+            Box(style="stop", heading=words.stop.heading, paragraphs=words.stop.paragraphs, bullets=reasons)
+        ]
+    if protocol is None:
+        return [Box(style="note", heading=words.not_ready.heading, paragraphs=words.not_ready.paragraphs)]
+
+    labels = words.labels
+    blocks: list[Block] = []
+    if protocol.guideline_options_first:
+        gf = words.guideline_first
+        blocks.append(Box(style="note", heading=gf.heading, paragraphs=gf.paragraphs))
+    blocks.append(Heading(text=words.plan.heading, level=1))
+    plan_paragraphs = list(words.plan.paragraphs)
+    plan_paragraphs[-1] += cite.mark(protocol.references)
+    blocks += [Paragraph(text=p) for p in plan_paragraphs]
+    safety = words.opioid_safety
+    blocks.append(Box(style="warning", heading=safety.heading, bullets=safety.bullets))
+    how = words.how_to_take_capsule if protocol.formulation == "capsule" else words.how_to_take_liquid
+    timing = words.timing_bedtime if protocol.timing == "bedtime" else words.timing_morning
+    blocks.append(Paragraph(text=f"{timing} {how}"))
+    blocks.append(Heading(text=words.steps_heading, level=2))
+    blocks.append(
+        StepsTable(
+            headers=(labels["step"], labels["from_date"], labels["dose"], labels["amount"]),
+            rows=tuple(
+                (
+                    str(number),
+                    format_date(step.start, words),
+                    _mg(step.dose_mg),
+                    "1" if step.volume_ml is None else f"{step.volume_ml:.1f} mL",
+                )
+                for number, step in enumerate(protocol.steps, start=1)
+            ),
+        )
+    )
+    blocks += _section(words.reviews, level=2)
+    blocks.append(
+        Facts(
+            rows=(
+                (labels["tolerability_review"], format_date(protocol.tolerability_review, words)),
+                (labels["response_review"], format_date(protocol.response_review, words)),
+            )
+        )
+    )
+    blocks.append(Paragraph(text=words.working_means + cite.mark(protocol.response_rule.references)))
+    blocks += _section(words.side_effects, level=2)
+    blocks += _section(words.call_clinic, level=2)
+    emergency = words.emergency
+    blocks.append(Box(style="warning", heading=emergency.heading, bullets=emergency.bullets))
+    return blocks
+
+
+def _calendar_page(protocol: Protocol, words: HandoutText) -> list[Block]:
+    labels = words.labels
+    first = protocol.start_date
+    last = protocol.response_review
+    weeks: list[CalendarWeek] = []
+    week_start = first
+    while week_start <= last:
+        in_effect = [step for step in protocol.steps if step.start <= week_start][-1]
+        days = tuple(week_start + dt.timedelta(days=i) for i in range(7))
+        day_labels = tuple(
+            f"{day.day} {words.months[day.month - 1]}" if (day == first or day.day == 1) else str(day.day)
+            for day in days
+        )
+        weeks.append(
+            CalendarWeek(
+                label=f"{len(weeks) + 1}",
+                dose=_dose_text(in_effect.dose_mg, in_effect.volume_ml),
+                days=days,
+                day_labels=day_labels,
+            )
+        )
+        week_start += dt.timedelta(weeks=1)
+    weekday_names = tuple(words.weekdays[(first.weekday() + i) % 7] for i in range(7))
+    marked = (
+        (protocol.tolerability_review, labels["tolerability_review"]),
+        (protocol.response_review, labels["response_review"]),
+    )
+    blocks: list[Block] = [PageBreak()]
+    blocks += _section(words.calendar)
+    blocks.append(
+        Calendar(
+            weekday_names=weekday_names,
+            weeks=tuple(weeks),
+            marked=marked,
+            dose_header=labels["dose"],
+            week_header=labels["week"],
+        )
+    )
+    blocks.append(Facts(rows=tuple((label, format_date(day, words)) for day, label in marked)))
+    return blocks
+
+
+def _wallet_card_page(protocol: Protocol, words: HandoutText, clinic: ClinicSettings) -> list[Block]:
+    labels = words.labels
+    blank = "_______________"
+    front = (*words.wallet_front.bullets, f"{labels['dose']}: {_mg(protocol.target_mg)}")
+    back = (
+        *words.wallet_back.paragraphs,
+        f"{labels['prescriber']}: {clean_user_text(clinic.prescriber_name) or blank}",
+        f"{labels['clinic']}: {clean_user_text(clinic.clinic_name) or blank}",
+        f"{labels['phone']}: {clean_user_text(clinic.phone) or blank}",
+        f"{labels['emergency_contact']}: {blank}",
+    )
+    if clinic.after_hours_phone:
+        back = (
+            *back[:-1],
+            f"{labels['after_hours_phone']}: {clean_user_text(clinic.after_hours_phone)}",
+            back[-1],
+        )
+    return [
+        PageBreak(),
+        *_section(words.wallet_page),
+        WalletCard(
+            front_heading=words.wallet_front.heading,
+            front_lines=front,
+            back_heading=words.wallet_back.heading,
+            back_lines=back,
+        ),
+    ]
+
+
+def compose_for_visit(
+    visit: Visit, language: str | None = None, clinic: ClinicSettings | None = None
+) -> Handout:
+    """Assess the visit and compose its handout: the one path the wizard and the command line share.
+
+    Args:
+        visit: the visit.
+        language: "en" or "es"; the visit's handout language when not given.
+        clinic: clinic details for the header and the wallet card.
+    """
+    content = load_content(language or visit.patient.handout_language)
+    # The clinician-facing findings are always assessed in English; the sheet looks up its own words.
+    assessment = evaluate(visit)
+    protocol = build_protocol(visit, assessment)
+    return compose_handout(visit, assessment, protocol, content, clinic)

@@ -1,0 +1,165 @@
+"""The handout as plain data: what it says, in order, with no layout or PDF concerns.
+
+`compose_handout` builds it; `render_pdf` draws it. Tests compare models by equality, so every
+block is a frozen value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Block(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Heading(_Block):
+    kind: Literal["heading"] = "heading"
+    text: str
+    level: Literal[1, 2] = 1
+
+
+class Paragraph(_Block):
+    kind: Literal["paragraph"] = "paragraph"
+    text: str
+
+
+class Bullets(_Block):
+    kind: Literal["bullets"] = "bullets"
+    items: tuple[str, ...]
+
+
+class Facts(_Block):
+    """Label/value lines, such as "Prepared for" and the clinic phone."""
+
+    kind: Literal["facts"] = "facts"
+    rows: tuple[tuple[str, str], ...]
+
+
+class Box(_Block):
+    """Text set apart: the main message, a warning, or a note."""
+
+    kind: Literal["box"] = "box"
+    style: Literal["main", "warning", "note", "stop"]
+    heading: str
+    paragraphs: tuple[str, ...] = ()
+    bullets: tuple[str, ...] = ()
+
+
+class OptionCard(_Block):
+    kind: Literal["option_card"] = "option_card"
+    name: str
+    what_it_is: str
+    good_heading: str
+    good_points: tuple[str, ...]
+    downsides_heading: str
+    downsides: tuple[str, ...]
+
+
+class ComparisonRow(_Block):
+    label: str
+    cells: tuple[str, ...]
+
+
+class ComparisonTable(_Block):
+    """The same rows for every option; cells carry their reference numbers."""
+
+    kind: Literal["comparison"] = "comparison"
+    heading: str
+    intro: tuple[str, ...]
+    columns: tuple[str, ...]
+    rows: tuple[ComparisonRow, ...]
+
+
+class IconGroup(_Block):
+    label: str
+    count: int
+    highlighted: bool
+
+
+class IconArray(_Block):
+    """One outcome as "X in 100": one or two 10 x 10 grids with their words."""
+
+    kind: Literal["icon_array"] = "icon_array"
+    title: str
+    groups: tuple[IconGroup, ...]
+    caption: str
+    denominator: Literal[100] = 100
+
+
+class StepsTable(_Block):
+    kind: Literal["steps"] = "steps"
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+class PageBreak(_Block):
+    kind: Literal["page_break"] = "page_break"
+
+
+class CalendarWeek(_Block):
+    label: str
+    dose: str
+    days: tuple[dt.date, ...]
+    day_labels: tuple[str, ...]  # the day of the month, with the month named where it changes
+
+
+class Calendar(_Block):
+    """One row per week from the first dose to the response review; the dose changes only between weeks."""
+
+    kind: Literal["calendar"] = "calendar"
+    weekday_names: tuple[str, ...]
+    weeks: tuple[CalendarWeek, ...]
+    marked: tuple[tuple[dt.date, str], ...]
+    dose_header: str
+    week_header: str
+
+
+class WalletCard(_Block):
+    """An ID-1 card (85.6 x 54 mm), front and back, to cut out and carry."""
+
+    kind: Literal["wallet_card"] = "wallet_card"
+    front_heading: str
+    front_lines: tuple[str, ...]
+    back_heading: str
+    back_lines: tuple[str, ...]
+
+
+class ReferenceList(_Block):
+    kind: Literal["references"] = "references"
+    heading: str
+    items: tuple[str, ...]
+
+
+Block = Annotated[
+    Heading
+    | Paragraph
+    | Bullets
+    | Facts
+    | Box
+    | OptionCard
+    | ComparisonTable
+    | IconArray
+    | StepsTable
+    | PageBreak
+    | Calendar
+    | WalletCard
+    | ReferenceList,
+    Field(discriminator="kind"),
+]
+
+
+class Handout(BaseModel):
+    """A whole handout in one language. Holds no layout: paper and print size are render choices."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    language: Literal["en", "es"]
+    title: str
+    blocks: tuple[Block, ...]
+    footer: str
+    page_label: str
+    has_plan: bool

@@ -1,0 +1,524 @@
+"""Draw a composed Handout as a PDF with reportlab platypus. The only module that lays out pages.
+
+Every string from the model is escaped before it meets reportlab's paragraph markup, so names with
+`<`, `&` or quotes print literally and can never inject markup.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO, Literal
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, LETTER, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepTogether,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+from reportlab.platypus import Paragraph as RLParagraph
+
+from ldn_aid import __version__
+from ldn_aid.atomic import write_with
+from ldn_aid.handout import model
+from ldn_aid.handout.styles import (
+    FONT,
+    FONT_BOLD,
+    ICON_OFF,
+    ICON_ON,
+    INK,
+    MAIN_EDGE,
+    MAIN_FILL,
+    MARK_FILL,
+    MUTED,
+    NOTE_EDGE,
+    NOTE_FILL,
+    STOP_EDGE,
+    STOP_FILL,
+    WARN_EDGE,
+    WARN_FILL,
+    Styles,
+    make_styles,
+)
+
+Paper = Literal["letter", "a4"]
+PAPER_SIZES: dict[str, tuple[float, float]] = {"letter": LETTER, "a4": A4}
+MARGIN = 72.0  # one inch on every side (plain-language print guidance)
+CARD_WIDTH = 85.6 * mm  # ID-1
+CARD_HEIGHT = 54.0 * mm
+
+_BOX_COLOURS = {
+    "main": (MAIN_FILL, MAIN_EDGE),
+    "warning": (WARN_FILL, WARN_EDGE),
+    "stop": (STOP_FILL, STOP_EDGE),
+    "note": (NOTE_FILL, NOTE_EDGE),
+}
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    paper: Paper = "letter"
+    large_print: bool = False
+
+
+def _p(text: str, style: ParagraphStyle) -> Flowable:
+    return RLParagraph(escape(text), style)
+
+
+# ---- custom flowables ----------------------------------------------------------------------------
+
+
+class IconGrid(Flowable):
+    """100 small figures in a 10 x 10 grid; the first `count` are filled."""
+
+    def __init__(self, count: int, highlighted: bool, pitch: float) -> None:
+        super().__init__()
+        self.count = count
+        self.colour = ICON_ON if highlighted else MUTED
+        self.pitch = pitch
+        self.width = self.height = pitch * 10
+
+    def draw(self) -> None:
+        canvas: Canvas = self.canv
+        p = self.pitch
+        for index in range(100):
+            row, column = divmod(index, 10)
+            x = column * p
+            y = self.height - (row + 1) * p
+            filled = index < self.count
+            canvas.setFillColor(self.colour if filled else ICON_OFF)
+            canvas.setStrokeColor(self.colour if filled else ICON_OFF)
+            # A simple person: a head and shoulders, readable in black and white too.
+            canvas.circle(x + p / 2, y + p * 0.72, p * 0.18, stroke=0, fill=1)
+            canvas.roundRect(x + p * 0.2, y + p * 0.08, p * 0.6, p * 0.42, p * 0.15, stroke=0, fill=1)
+
+
+class TickBox(Flowable):
+    """A day in the calendar: its date and an empty square to tick."""
+
+    def __init__(self, label: str, size: float, font_size: float, marked: bool) -> None:
+        super().__init__()
+        self.label = label
+        self.size = size
+        self.font_size = font_size
+        self.marked = marked
+        self.width = size * 2.2
+        self.height = font_size * 1.2 + size + 4
+
+    def draw(self) -> None:
+        canvas: Canvas = self.canv
+        canvas.setFillColor(INK)
+        canvas.setFont(FONT_BOLD if self.marked else FONT, self.font_size)
+        canvas.drawString(0, self.size + 4, self.label)
+        canvas.setStrokeColor(INK)
+        canvas.setLineWidth(1.2 if self.marked else 0.8)
+        canvas.setFillColor(colors.white)
+        canvas.rect(0, 0, self.size, self.size, stroke=1, fill=1)
+
+
+class WalletCardSheet(Flowable):
+    """Front and back of an ID-1 card side by side: cut round the outside, fold on the dashed line."""
+
+    def __init__(self, card: model.WalletCard, styles: Styles) -> None:
+        super().__init__()
+        self.card = card
+        self.styles = styles
+        self.width = CARD_WIDTH * 2
+        self.height = CARD_HEIGHT
+
+    def _panel(self, x: float, heading: str, lines: Sequence[str]) -> None:
+        canvas: Canvas = self.canv
+        pad = 3 * mm
+        flowables = [_p(heading, self.styles.card_heading)] + [
+            _p(line, self.styles.card_text) for line in lines
+        ]
+        frame = Frame(
+            x,
+            0,
+            CARD_WIDTH,
+            CARD_HEIGHT,
+            leftPadding=pad,
+            rightPadding=pad,
+            topPadding=pad,
+            bottomPadding=pad,
+            showBoundary=0,
+        )
+        frame.addFromList(flowables, canvas)
+        if flowables:  # anything left did not fit: say so rather than silently drop it
+            raise ValueError("wallet card text does not fit on the card")
+
+    def draw(self) -> None:
+        canvas: Canvas = self.canv
+        canvas.setStrokeColor(INK)
+        canvas.setLineWidth(0.6)
+        canvas.rect(0, 0, self.width, self.height, stroke=1, fill=0)
+        canvas.setDash(3, 3)
+        canvas.line(CARD_WIDTH, 0, CARD_WIDTH, CARD_HEIGHT)
+        canvas.setDash()
+        # Cut marks just outside each corner.
+        gap, length = 2 * mm, 5 * mm
+        for x in (0, self.width):
+            for y in (0, self.height):
+                dx = -1 if x == 0 else 1
+                dy = -1 if y == 0 else 1
+                canvas.line(x + dx * gap, y, x + dx * (gap + length), y)
+                canvas.line(x, y + dy * gap, x, y + dy * (gap + length))
+        self._panel(0, self.card.front_heading, self.card.front_lines)
+        self._panel(CARD_WIDTH, self.card.back_heading, self.card.back_lines)
+
+
+# ---- block renderers -----------------------------------------------------------------------------
+
+
+class _Renderer:
+    def __init__(self, handout: model.Handout, options: RenderOptions, content_width: float) -> None:
+        self.handout = handout
+        self.options = options
+        self.styles = make_styles(options.large_print)
+        self.width = content_width
+
+    def flowables(self) -> list[Flowable]:
+        story: list[Flowable] = []
+        blocks = self.handout.blocks
+        for index, block in enumerate(blocks):
+            if isinstance(block, model.Heading) and index == 0:
+                story.append(_p(block.text, self.styles.title))
+                continue
+            if isinstance(block, model.PageBreak) and self._card_follows(blocks[index + 1 :]):
+                # The card (two ID-1 panels side by side) needs the narrower margins of its own page.
+                story.append(NextPageTemplate("card"))
+            story.extend(self._block(block))
+        return story
+
+    @staticmethod
+    def _card_follows(rest: Sequence[model.Block]) -> bool:
+        for block in rest:
+            if isinstance(block, model.WalletCard):
+                return True
+            if isinstance(block, model.PageBreak):
+                return False
+        return False
+
+    def _block(self, block: model.Block) -> list[Flowable]:
+        s = self.styles
+        if isinstance(block, model.Heading):
+            return [_p(block.text, s.h1 if block.level == 1 else s.h2)]
+        if isinstance(block, model.Paragraph):
+            return [_p(block.text, s.body)]
+        if isinstance(block, model.Bullets):
+            return self._bullets(block.items)
+        if isinstance(block, model.Facts):
+            return [self._facts(block.rows)]
+        if isinstance(block, model.Box):
+            return [self._box(block)]
+        if isinstance(block, model.OptionCard):
+            return [self._option_card(block)]
+        if isinstance(block, model.ComparisonTable):
+            return self._comparison(block)
+        if isinstance(block, model.IconArray):
+            return [self._icon_array(block)]
+        if isinstance(block, model.StepsTable):
+            return [self._steps(block)]
+        if isinstance(block, model.PageBreak):
+            return [PageBreak()]
+        if isinstance(block, model.Calendar):
+            return [self._calendar(block)]
+        if isinstance(block, model.WalletCard):
+            return [Spacer(1, s.body_size), WalletCardSheet(block, s)]
+        if isinstance(block, model.ReferenceList):
+            return [_p(block.heading, s.h2)] + [_p(item, s.reference) for item in block.items]
+        raise TypeError(f"unknown handout block: {block!r}")
+
+    def _bullets(self, items: Sequence[str]) -> list[Flowable]:
+        bullets: list[Flowable] = [
+            RLParagraph(escape(item), self.styles.bullet, bulletText="•") for item in items
+        ]
+        return bullets
+
+    def _facts(self, rows: Sequence[tuple[str, str]]) -> Table:
+        s = self.styles
+        label_width = self.width * (0.42 if self.options.large_print else 0.32)
+        table = Table(
+            [[_p(label, s.cell_bold), _p(value, s.cell)] for label, value in rows],
+            colWidths=[label_width, self.width - label_width],
+            hAlign="LEFT",
+        )
+        table.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), s.body_size * 0.3),
+                ]
+            )
+        )
+        return table
+
+    def _boxed(self, content: list[Flowable], style: str) -> Table:
+        fill, edge = _BOX_COLOURS[style]
+        table = Table([[content]], colWidths=[self.width])
+        pad = self.styles.body_size * 0.8
+        table.setStyle(
+            TableStyle(
+                [
+                    ("BACKGROUND", (0, 0), (-1, -1), fill),
+                    ("BOX", (0, 0), (-1, -1), 2.5 if style in ("main", "stop", "warning") else 1, edge),
+                    ("LEFTPADDING", (0, 0), (-1, -1), pad),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+                    ("TOPPADDING", (0, 0), (-1, -1), pad * 0.6),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), pad * 0.4),
+                ]
+            )
+        )
+        table.spaceBefore = self.styles.body_size * 0.6
+        table.spaceAfter = self.styles.body_size * 0.8
+        return table
+
+    def _box(self, block: model.Box) -> Table:
+        s = self.styles
+        content: list[Flowable] = [_p(block.heading, s.h2)]
+        content += [_p(text, s.body) for text in block.paragraphs]
+        content += self._bullets(block.bullets)
+        return self._boxed(content, block.style)
+
+    def _option_card(self, card: model.OptionCard) -> Flowable:
+        s = self.styles
+        good = [_p(card.good_heading, s.bold), *self._bullets(card.good_points)]
+        bad = [_p(card.downsides_heading, s.bold), *self._bullets(card.downsides)]
+        head = [_p(card.name, s.h2), _p(card.what_it_is, s.body)]
+        if self.options.large_print:
+            return KeepTogether([*head, *good, *bad, Spacer(1, s.body_size * 0.6)])
+        # Good points and downsides side by side, the same width and size: equal weight.
+        half = (self.width - 12) / 2
+        columns = Table([[good, bad]], colWidths=[half + 6, half + 6])
+        columns.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+                ]
+            )
+        )
+        return KeepTogether([*head, columns, Spacer(1, s.body_size * 0.6)])
+
+    def _comparison(self, table_block: model.ComparisonTable) -> list[Flowable]:
+        s = self.styles
+        intro: list[Flowable] = [_p(table_block.heading, s.h1)] + [
+            _p(text, s.body) for text in table_block.intro
+        ]
+        if self.options.large_print:
+            # 18 pt text cannot fit four columns; the same rows go question by question instead.
+            story: list[Flowable] = intro
+            for row in table_block.rows:
+                lines: list[Flowable] = [_p(row.label, s.h2)]
+                for name, cell in zip(table_block.columns, row.cells, strict=True):
+                    lines.append(_p(f"{name}: {cell}", s.body))
+                story.append(KeepTogether(lines))
+            return story
+        page_width = self.page_size_landscape[0] - 2 * MARGIN
+        label_width = page_width * 0.15
+        column_width = (page_width - label_width) / len(table_block.columns)
+        data = [[_p("", s.cell_bold)] + [_p(name, s.cell_bold) for name in table_block.columns]]
+        data += [
+            [_p(row.label, s.cell_bold)] + [_p(cell, s.cell) for cell in row.cells]
+            for row in table_block.rows
+        ]
+        table = Table(data, colWidths=[label_width] + [column_width] * len(table_block.columns), repeatRows=1)
+        table.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("GRID", (0, 0), (-1, -1), 0.6, NOTE_EDGE),
+                    ("BACKGROUND", (0, 0), (-1, 0), MAIN_FILL),
+                    ("BACKGROUND", (0, 1), (0, -1), NOTE_FILL),
+                    ("TOPPADDING", (0, 0), (-1, -1), 4),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+                ]
+            )
+        )
+        # The grid gets landscape pages of its own so every column is wide enough to read.
+        return [
+            NextPageTemplate("landscape"),
+            PageBreak(),
+            *intro,
+            table,
+            NextPageTemplate("portrait"),
+            PageBreak(),
+        ]
+
+    @property
+    def page_size_landscape(self) -> tuple[float, float]:
+        width, height = landscape(PAPER_SIZES[self.options.paper])
+        return float(width), float(height)
+
+    def _icon_array(self, array: model.IconArray) -> Flowable:
+        s = self.styles
+        pitch = s.icon_pitch
+        cells = []
+        for group in array.groups:
+            cells.append(
+                [IconGrid(group.count, group.highlighted, pitch), Spacer(1, 4), _p(group.label, s.cell)]
+            )
+        column = max(pitch * 10 + 12, self.width / max(len(cells), 1) - 6)
+        if self.options.large_print:
+            rows = [[cell] for cell in cells]
+            grid = Table(rows, colWidths=[self.width])
+        else:
+            grid = Table([cells], colWidths=[column] * len(cells))
+        grid.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), s.body_size * 0.5),
+                ]
+            )
+        )
+        grid.hAlign = "LEFT"
+        return KeepTogether([_p(array.title, s.h2), grid, _p(array.caption, s.body)])
+
+    def _steps(self, block: model.StepsTable) -> Table:
+        s = self.styles
+        widths = [0.12, 0.42, 0.23, 0.23] if not self.options.large_print else [0.12, 0.44, 0.22, 0.22]
+        data = [[_p(h, s.cell_bold) for h in block.headers]] + [
+            [_p(c, s.cell) for c in row] for row in block.rows
+        ]
+        table = Table(data, colWidths=[self.width * w for w in widths], repeatRows=1, hAlign="LEFT")
+        table.setStyle(
+            TableStyle(
+                [
+                    ("GRID", (0, 0), (-1, -1), 0.6, NOTE_EDGE),
+                    ("BACKGROUND", (0, 0), (-1, 0), MAIN_FILL),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("TOPPADDING", (0, 0), (-1, -1), 4),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+                ]
+            )
+        )
+        table.spaceAfter = s.body_size
+        return table
+
+    def _calendar(self, cal: model.Calendar) -> Table:
+        s = self.styles
+        marked = {day for day, _ in cal.marked}
+        week_width = self.width * 0.11
+        dose_width = self.width * (0.25 if self.options.large_print else 0.22)
+        day_width = (self.width - week_width - dose_width) / 7
+        box = s.body_size * 0.9
+        header = [_p(cal.week_header, s.cell_bold), _p(cal.dose_header, s.cell_bold)]
+        header += [_p(name, s.cell_bold) for name in cal.weekday_names]
+        data: list[list[Any]] = [header]
+        styles: list[Any] = [
+            ("GRID", (0, 0), (-1, -1), 0.6, NOTE_EDGE),
+            ("BACKGROUND", (0, 0), (-1, 0), MAIN_FILL),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ]
+        for row_index, week in enumerate(cal.weeks, start=1):
+            row: list[Any] = [_p(week.label, s.cell_bold), _p(week.dose, s.cell)]
+            for column, (day, label) in enumerate(zip(week.days, week.day_labels, strict=True), start=2):
+                row.append(TickBox(label, box, s.body_size, day in marked))
+                if day in marked:
+                    styles.append(("BACKGROUND", (column, row_index), (column, row_index), MARK_FILL))
+                    styles.append(("BOX", (column, row_index), (column, row_index), 2, WARN_EDGE))
+            data.append(row)
+        table = Table(data, colWidths=[week_width, dose_width] + [day_width] * 7, repeatRows=1, hAlign="LEFT")
+        table.setStyle(TableStyle(styles))
+        table.spaceAfter = s.body_size
+        return table
+
+
+# ---- document --------------------------------------------------------------------------------
+
+
+def _footer(handout: model.Handout, styles: Styles) -> Callable[[Canvas, BaseDocTemplate], None]:
+    def draw(canvas: Canvas, doc: BaseDocTemplate) -> None:
+        canvas.saveState()
+        width = float(getattr(canvas, "_pagesize")[0])  # reportlab has no public getter  # noqa: B009
+        canvas.setFont(FONT, styles.footer_size)
+        canvas.setFillColor(MUTED)
+        y = MARGIN / 2
+        canvas.drawString(MARGIN, y, handout.footer)
+        canvas.drawRightString(
+            width - MARGIN, y, f"{handout.page_label} {doc.page}  ·  LDN Aid {__version__}"
+        )
+        canvas.restoreState()
+
+    return draw
+
+
+def render_pdf(handout: model.Handout, out: BinaryIO, options: RenderOptions | None = None) -> int:
+    """Write the handout as PDF to a binary stream; returns the number of pages."""
+    options = options if options is not None else RenderOptions()
+    styles = make_styles(options.large_print)
+    portrait = PAPER_SIZES[options.paper]
+    wide = landscape(portrait)
+    doc = BaseDocTemplate(
+        out,
+        pagesize=portrait,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN,
+        title=handout.title,
+        author="LDN Aid",
+        subject="",
+        creator=f"LDN Aid {__version__}",
+        keywords=[],
+        lang="en-US" if handout.language == "en" else "es-US",
+        invariant=1,  # no timestamps or random ids: the same handout always gives the same bytes
+    )
+    footer = _footer(handout, styles)
+
+    def frame(size: tuple[float, float], name: str, margin: float = MARGIN) -> Frame:
+        return Frame(
+            margin,
+            margin,
+            size[0] - 2 * margin,
+            size[1] - 2 * margin,
+            id=name,
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
+
+    doc.addPageTemplates(
+        [
+            PageTemplate(id="portrait", frames=[frame(portrait, "p")], pagesize=portrait, onPage=footer),
+            PageTemplate(id="landscape", frames=[frame(wide, "l")], pagesize=wide, onPage=footer),
+            PageTemplate(
+                id="card", frames=[frame(portrait, "c", MARGIN / 2)], pagesize=portrait, onPage=footer
+            ),
+        ]
+    )
+    renderer = _Renderer(handout, options, portrait[0] - 2 * MARGIN)
+    story = renderer.flowables()
+    doc.build(story)
+    return int(doc.page)
+
+
+def render_pdf_bytes(handout: model.Handout, options: RenderOptions | None = None) -> bytes:
+    buffer = io.BytesIO()
+    render_pdf(handout, buffer, options)
+    return buffer.getvalue()
+
+
+def write_pdf(handout: model.Handout, path: Path, options: RenderOptions | None = None) -> None:
+    """Render first, then write atomically: a failure never leaves a partial file or harms an old one."""
+    data = render_pdf_bytes(handout, options)
+    write_with(path, lambda handle: handle.write(data))
