@@ -18,6 +18,7 @@ run: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check ldn_aid tests bench
+	$(BIN)/ruff format --check ldn_aid tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ldn_aid.content import load_content  # noqa: E402
-from ldn_aid.rules import build_protocol, evaluate  # noqa: E402
-from ldn_aid.visit_file import parse_visit  # noqa: E402
+from ldn_aid.content import load_content
+from ldn_aid.rules import build_protocol, evaluate
+from ldn_aid.visit_file import parse_visit
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "resources" / "examples" / "ldn_option.json"
 
@@ -54,8 +54,10 @@ def bench_assessment() -> None:
 
 
 def main() -> int:
-    print(f"# LDN Aid benchmarks - Python {platform.python_version()} on {platform.machine()}, "
-          f"{platform.system()}; {json.dumps({'cpus': __import__('os').cpu_count()})}")
+    print(
+        f"# LDN Aid benchmarks - Python {platform.python_version()} on {platform.machine()}, "
+        f"{platform.system()}; {json.dumps({'cpus': __import__('os').cpu_count()})}"
+    )
     bench_assessment()
     return 0
 

@@ -17,7 +17,7 @@ from typing import Any
 from ldn_aid import __version__
 from ldn_aid.content import load_content
 from ldn_aid.domain.assessment import Assessment
-from ldn_aid.domain.errors import LdnAidError
+from ldn_aid.domain.errors import LdnAidError, one_line
 from ldn_aid.domain.protocol import Protocol
 from ldn_aid.domain.visit import Visit
 from ldn_aid.paths import resource_path
@@ -233,5 +233,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except LdnAidError as exc:
-        print(f"ldn-aid: {exc}", file=sys.stderr)
+        print(f"ldn-aid: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_BAD_INPUT

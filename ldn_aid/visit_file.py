@@ -54,6 +54,8 @@ def parse_visit(raw: bytes, source: str = "visit") -> Visit:
         ) from None
     except RecursionError:
         raise VisitFileError(f"{source} is nested too deeply to be a visit file") from None
+    except ValueError as exc:  # e.g. an integer too long to convert
+        raise VisitFileError(f"{source} is not a valid visit file: {exc}") from None
     try:
         return Visit.model_validate_json(text)
     except ValidationError as exc:

@@ -198,20 +198,23 @@ class _Renderer:
             if isinstance(block, model.Heading) and index == 0:
                 story.append(_p(block.text, self.styles.title))
                 continue
-            if isinstance(block, model.PageBreak) and self._card_follows(blocks[index + 1 :]):
-                # The card (two ID-1 panels side by side) needs the narrower margins of its own page.
-                story.append(NextPageTemplate("card"))
+            if isinstance(block, model.PageBreak):
+                story.append(NextPageTemplate(self._template_for(blocks[index + 1 :])))
             story.extend(self._block(block))
         return story
 
-    @staticmethod
-    def _card_follows(rest: Sequence[model.Block]) -> bool:
-        for block in rest:
+    def _template_for(self, page: Sequence[model.Block]) -> str:
+        """The page template for the blocks after a page break, up to the next one."""
+        for block in page:
             if isinstance(block, model.WalletCard):
-                return True
+                # Two ID-1 panels side by side need the narrower margins of the card page.
+                return "card"
+            if isinstance(block, model.Calendar) and self.options.large_print:
+                # Seven 18 pt day columns only fit across a landscape page.
+                return "landscape"
             if isinstance(block, model.PageBreak):
-                return False
-        return False
+                break
+        return "portrait"
 
     def _block(self, block: model.Block) -> list[Flowable]:
         s = self.styles
@@ -416,9 +419,10 @@ class _Renderer:
     def _calendar(self, cal: model.Calendar) -> Table:
         s = self.styles
         marked = {day for day, _ in cal.marked}
-        week_width = self.width * 0.11
-        dose_width = self.width * (0.25 if self.options.large_print else 0.22)
-        day_width = (self.width - week_width - dose_width) / 7
+        width = self.page_size_landscape[0] - 2 * MARGIN if self.options.large_print else self.width
+        week_width = width * 0.11
+        dose_width = width * 0.22
+        day_width = (width - week_width - dose_width) / 7
         box = s.body_size * 0.9
         header = [_p(cal.week_header, s.cell_bold), _p(cal.dose_header, s.cell_bold)]
         header += [_p(name, s.cell_bold) for name in cal.weekday_names]

@@ -115,7 +115,14 @@ def make_styles(large_print: bool) -> Styles:
             spaceAfter=size * 0.3,
             keepWithNext=1,
         ),
-        bullet=style("bullet", leftIndent=size * 1.3, bulletIndent=size * 0.3, spaceAfter=size * 0.3),
+        bullet=style(
+            "bullet",
+            leftIndent=size * 1.3,
+            bulletIndent=size * 0.3,
+            spaceAfter=size * 0.3,
+            bulletFontName=FONT,
+            bulletFontSize=size,
+        ),
         # Table cells sit close together; a slightly tighter line keeps the grid compact.
         cell=style("cell", spaceAfter=0, leading=size * (1.4 if large_print else 1.2)),
         cell_bold=style(

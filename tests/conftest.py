@@ -1,0 +1,67 @@
+"""Shared test helpers: a fully answered adult visit that any test can change by dotted path."""
+
+from __future__ import annotations
+
+import copy
+import os
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+# Set before anything imports Qt, so GUI tests never need a display.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from ldn_aid.domain.visit import LDN_SCREEN_FIELDS, STIMULANT_SCREEN_FIELDS, Visit
+
+# A valid, fully answered adult visit whose outcome is `ldn_option`: no stop, nothing missing, and
+# every guideline class already tried without benefit.
+BASE_VISIT: dict[str, Any] = {
+    "format": "ldn-aid.visit/1",
+    "visit_date": "2026-01-05",
+    "patient": {"age_years": 30, "weight_kg": 70},
+    "diagnosis": {"adhd_confirmed": "yes"},
+    "history": {
+        "methylphenidate": "no_benefit",
+        "amphetamine": "no_benefit",
+        "non_stimulant": "no_benefit",
+    },
+    "ldn_screen": {
+        **{name: "no" for name in LDN_SCREEN_FIELDS if name != "pregnancy"},
+        "pregnancy": "not_applicable",
+    },
+    "stimulant_screen": {name: "no" for name in STIMULANT_SCREEN_FIELDS},
+}
+
+
+def visit_data(**overrides: Any) -> dict[str, Any]:
+    """The base visit as a JSON-like dict, with `overrides` set by dotted path ("patient.age_years")."""
+    data = copy.deepcopy(BASE_VISIT)
+    for dotted, value in overrides.items():
+        *parents, leaf = dotted.split(".")
+        node = data
+        for part in parents:
+            child = node.get(part)
+            if not isinstance(child, dict):
+                child = {}
+                node[part] = child
+            node = child
+        node[leaf] = value
+    return data
+
+
+def build_visit(**overrides: Any) -> Visit:
+    """The base visit with `overrides`, validated: build_visit(**{"ldn_screen.planned_surgery": "yes"})."""
+    return Visit.model_validate(visit_data(**overrides))
+
+
+@pytest.fixture(name="make_visit")
+def make_visit_fixture() -> Callable[..., Visit]:
+    """`make_visit(**{"dotted.path": value})` -> a valid Visit built from the fully answered adult base."""
+    return build_visit
+
+
+@pytest.fixture(name="make_visit_data")
+def make_visit_data_fixture() -> Callable[..., dict[str, Any]]:
+    """Like make_visit, but returns the plain dict (for writing visit files)."""
+    return visit_data

@@ -1,0 +1,295 @@
+"""The rendered PDF, read back with a second PDF library (pdfplumber): fonts, sizes, pages, metadata,
+readability, escaping and atomic writing."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import re
+from pathlib import Path
+
+import pdfplumber
+import pytest
+import textstat
+from pdfminer.pdftypes import resolve1
+from samples import EXAMPLES, example, handout_for, pdf_for
+
+from ldn_aid.atomic import SaveError
+from ldn_aid.cli import main
+from ldn_aid.handout import model
+from ldn_aid.handout.compose import compose_for_visit
+from ldn_aid.handout.render_pdf import MARGIN, render_pdf_bytes, write_pdf
+from ldn_aid.paths import resource_path
+
+VARIANTS = [
+    (name, language, large) for name in EXAMPLES for language in ("en", "es") for large in (False, True)
+]
+
+
+def open_pdf(data: bytes) -> pdfplumber.PDF:
+    return pdfplumber.open(io.BytesIO(data))
+
+
+def is_card_page(page: pdfplumber.page.Page) -> bool:
+    text = page.extract_text() or ""
+    return "opioid blocker" in text or ("bloqueador de opioides" in text and "tarjeta" in text.lower())
+
+
+@pytest.mark.parametrize(("name", "language", "large"), VARIANTS)
+def test_font_sizes_and_embedded_font(name: str, language: str, large: bool) -> None:
+    body_minimum = 18 if large else 12
+    footer_minimum = 12 if large else 9
+    with open_pdf(pdf_for(name, language, large)) as pdf:
+        for page in pdf.pages:
+            card_page = is_card_page(page)
+            for char in page.chars:
+                assert "AtkinsonHyperlegible" in char["fontname"], char["fontname"]
+                in_footer = char["top"] > page.height - MARGIN
+                if card_page and not in_footer and char["size"] < body_minimum:
+                    assert char["size"] >= 8  # the ID-1 wallet card cannot grow with large print
+                elif in_footer:
+                    assert char["size"] >= footer_minimum - 0.01
+                else:
+                    assert char["size"] >= body_minimum - 0.01, (page.page_number, char["text"], char["size"])
+        used = {char["fontname"] for page in pdf.pages for char in page.chars}
+        fonts = []
+        for page in pdf.pages:
+            resources = resolve1(page.page_obj.resources) or {}
+            fonts.extend(resolve1(font) for font in (resolve1(resources.get("Font")) or {}).values())
+        # reportlab lists Helvetica as every page's starting font even when no text uses it.
+        fonts = [font for font in fonts if font["BaseFont"].name in used]
+        assert fonts
+        for font in fonts:
+            descendant = resolve1(resolve1(font["DescendantFonts"])[0]) if "DescendantFonts" in font else font
+            descriptor = resolve1(descendant["FontDescriptor"])
+            assert "FontFile2" in descriptor, f"font not embedded: {font.get('BaseFont')}"
+
+
+@pytest.mark.parametrize(("name", "language", "large"), VARIANTS)
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_nothing_outside_the_margins_and_no_words_overlap(
+    name: str, language: str, large: bool, paper: str
+) -> None:
+    with open_pdf(pdf_for(name, language, large, paper)) as pdf:
+        expected = (612, 792) if paper == "letter" else (595, 842)
+        first = pdf.pages[0]
+        assert (round(first.width), round(first.height)) == expected
+        for page in pdf.pages:
+            margin = MARGIN / 2 if is_card_page(page) else MARGIN
+            words = page.extract_words(keep_blank_chars=False, use_text_flow=True)
+            for word in words:
+                if word["top"] > page.height - MARGIN:  # the footer line sits in the bottom margin
+                    assert word["bottom"] <= page.height - 18
+                    continue
+                assert word["x0"] >= margin - 1, (page.page_number, word["text"])
+                assert word["x1"] <= page.width - margin + 1, (page.page_number, word["text"], word["x1"])
+                assert word["top"] >= margin - 1, (page.page_number, word["text"])
+            for a, b in itertools.combinations(words, 2):
+                overlap_x = min(a["x1"], b["x1"]) - max(a["x0"], b["x0"])
+                overlap_y = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+                assert not (overlap_x > 1 and overlap_y > 2), (page.page_number, a["text"], b["text"])
+
+
+@pytest.mark.parametrize(("name", "language"), [(n, lang) for n in EXAMPLES for lang in ("en", "es")])
+def test_metadata_has_title_and_language_and_no_patient_data(name: str, language: str) -> None:
+    visit = example(name)
+    with open_pdf(pdf_for(name, language)) as pdf:
+        catalog = pdf.doc.catalog
+        lang = catalog["Lang"]
+        lang = lang.decode() if isinstance(lang, bytes) else str(lang)
+        assert lang == ("en-US" if language == "en" else "es-US")
+        meta = pdf.metadata
+        assert meta["Title"] == handout_for(name, language).title
+        assert "Metadata" not in catalog  # no XMP packet that could carry anything else
+        blob = " ".join(str(v) for v in meta.values())
+        if visit.patient.display_name:
+            for part in visit.patient.display_name.split():
+                assert part not in blob
+
+
+def _prose(handout: model.Handout) -> str:
+    """The patient-facing sentences: paragraphs, bullets, boxes, cards, cells and captions."""
+    parts: list[str] = []
+    for block in handout.blocks:
+        if isinstance(block, model.Paragraph):
+            parts.append(block.text)
+        elif isinstance(block, model.Bullets):
+            parts.extend(block.items)
+        elif isinstance(block, model.Box):
+            parts.extend((*block.paragraphs, *block.bullets))
+        elif isinstance(block, model.OptionCard):
+            parts.extend((block.what_it_is, *block.good_points, *block.downsides))
+        elif isinstance(block, model.ComparisonTable):
+            parts.extend((*block.intro, *(cell for row in block.rows for cell in row.cells)))
+        elif isinstance(block, model.IconArray):
+            parts.extend((*(g.label for g in block.groups), block.caption))
+    return " ".join(re.sub(r" \[[\d, ]+\]", "", part) for part in parts)
+
+
+@pytest.mark.usefixtures("offline_cmudict")
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_english_reads_at_grade_8_or_below(name: str) -> None:
+    textstat.set_lang("en")
+    grade = textstat.flesch_kincaid_grade(_prose(handout_for(name, "en")))
+    assert grade <= 8.0
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_spanish_is_easy_to_read(name: str) -> None:
+    textstat.set_lang("es")
+    try:
+        ease = textstat.fernandez_huerta(_prose(handout_for(name, "es")))
+    finally:
+        textstat.set_lang("en")
+    assert ease >= 70  # Fernández-Huerta 70+ is "fairly easy" or easier
+
+
+HOSTILE_NAMES = [
+    "<b>Bold</b> & \"quotes\" 'single'",
+    "<para>&amp;&lt;</para><img src='x'/>",
+    "Zoë 😀🚀 O'Brien",
+    "שלום עליכם مرحبا",
+    "A" * 500,
+    "Line\nbreak\x00null\x07bell",
+]
+
+
+@pytest.mark.parametrize("display_name", HOSTILE_NAMES)
+def test_hostile_names_print_literally(display_name: str) -> None:
+    visit = example("ldn_option").model_copy(
+        update={"patient": example("ldn_option").patient.model_copy(update={"display_name": display_name})}
+    )
+    data = render_pdf_bytes(compose_for_visit(visit, "en"))
+    with open_pdf(data) as pdf:
+        first = pdf.pages[0].extract_text() or ""
+        meta = " ".join(str(v) for v in pdf.metadata.values())
+    assert data.startswith(b"%PDF")
+    visible = re.sub(r"[\x00-\x1f]", " ", display_name).split()[0][:20]
+    if visible.isascii():
+        assert visible in first.replace("\n", "")
+    assert display_name[:10] not in meta or display_name[:10].strip() == ""
+
+
+def test_markup_is_escaped_not_interpreted() -> None:
+    visit = example("stop")
+    visit = visit.model_copy(
+        update={"patient": visit.patient.model_copy(update={"display_name": "<b>Ann</b> & Co"})}
+    )
+    with open_pdf(render_pdf_bytes(compose_for_visit(visit, "en"))) as pdf:
+        text = pdf.pages[0].extract_text() or ""
+        words = pdf.pages[0].extract_words(extra_attrs=["fontname"])
+    assert "<b>Ann</b> & Co" in text
+    name_words = [w for w in words if "Ann" in w["text"]]
+    assert name_words
+    assert all("Bold" not in w["fontname"] for w in name_words)  # printed as text, not made bold
+
+
+def test_same_handout_gives_identical_bytes() -> None:
+    handout = handout_for("ldn_option", "en")
+    assert render_pdf_bytes(handout) == render_pdf_bytes(handout)
+
+
+def test_write_is_atomic_and_keeps_the_old_file_on_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "handout.pdf"
+    target.write_bytes(b"old file")
+
+    def explode(*_: object, **__: object) -> bytes:
+        raise RuntimeError("renderer failed half-way")
+
+    monkeypatch.setattr("ldn_aid.handout.render_pdf.render_pdf_bytes", explode)
+    with pytest.raises(RuntimeError):
+        write_pdf(handout_for("ldn_option", "en"), target)
+    assert target.read_bytes() == b"old file"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["handout.pdf"]
+
+
+def test_write_failing_mid_stream_leaves_no_partial_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "handout.pdf"
+    target.write_bytes(b"old file")
+    real_fsync = __import__("os").fsync
+
+    def disk_full(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("os.fsync", disk_full)
+    with pytest.raises(SaveError, match="No space left"):
+        write_pdf(handout_for("ldn_option", "en"), target)
+    monkeypatch.setattr("os.fsync", real_fsync)
+    assert target.read_bytes() == b"old file"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["handout.pdf"]
+
+
+def test_unwritable_folder_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(SaveError, match="does not exist"):
+        write_pdf(handout_for("stop", "en"), tmp_path / "missing" / "x.pdf")
+
+
+# ---- command line ------------------------------------------------------------------------------
+
+
+def test_cli_handout_writes_the_same_pdf_as_the_library(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LDN_AID_CONFIG_DIR", str(tmp_path / "config"))
+    out = tmp_path / "out.pdf"
+    code = main(
+        ["handout", str(resource_path("examples/guideline_first.json")), "-o", str(out), "--lang", "en"]
+    )
+    assert code == 0
+    assert out.read_bytes() == pdf_for("guideline_first", "en")
+
+
+def test_cli_language_defaults_to_the_visit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LDN_AID_CONFIG_DIR", str(tmp_path / "config"))
+    out = tmp_path / "out.pdf"
+    assert main(["handout", str(resource_path("examples/guideline_first.json")), "-o", str(out)]) == 0
+    with open_pdf(out.read_bytes()) as pdf:
+        assert str(pdf.doc.catalog["Lang"].decode()) == "es-US"
+
+
+def test_cli_large_print_and_a4(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LDN_AID_CONFIG_DIR", str(tmp_path / "config"))
+    out = tmp_path / "out.pdf"
+    args = [
+        "handout",
+        str(resource_path("examples/stop.json")),
+        "-o",
+        str(out),
+        "--large-print",
+        "--paper",
+        "a4",
+    ]
+    assert main(args) == 0
+    assert out.read_bytes() == pdf_for("stop", "en", True, "a4")
+
+
+def test_cli_unwritable_output_exits_2_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LDN_AID_CONFIG_DIR", str(tmp_path / "config"))
+    code = main(["handout", str(resource_path("examples/stop.json")), "-o", str(tmp_path / "no" / "x.pdf")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.count("\n") == 1
+    assert "does not exist" in err
+
+
+def test_cli_bad_visit_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "ldn-aid.visit/1", "visit_date": "2026-01-01", "patient": {"age_years": 999}}')
+    assert main(["handout", str(bad), "-o", str(tmp_path / "x.pdf")]) == 2
+    assert "patient.age_years" in capsys.readouterr().err
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_demo_writes_a_sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LDN_AID_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.chdir(tmp_path)
+    assert main(["demo"]) == 0
+    with open_pdf((tmp_path / "sample.pdf").read_bytes()) as pdf:
+        assert len(pdf.pages) > 5
+        assert "LDN" in (pdf.pages[0].extract_text() or "")

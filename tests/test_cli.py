@@ -1,0 +1,348 @@
+"""The `ldn-aid` command line (issue 2, section 6): assess, --json, schema, --version and clean errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import ldn_aid
+from ldn_aid.cli import main
+from ldn_aid.content import load_content
+from ldn_aid.domain.visit import Visit
+from ldn_aid.rules import evaluate
+
+MakeVisitData = Callable[..., dict[str, Any]]
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def run(argv: list[str]) -> int:
+    """main() as the shell sees it: a returned code, or the code of a SystemExit (argparse --version)."""
+    try:
+        code = main(argv)
+    except SystemExit as stop:
+        code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+    return code
+
+
+@pytest.fixture(name="write_visit")
+def write_visit_fixture(tmp_path: Path, make_visit_data: MakeVisitData) -> Callable[..., Path]:
+    def write(name: str = "visit.json", **overrides: Any) -> Path:
+        path = tmp_path / name
+        path.write_text(json.dumps(make_visit_data(**overrides)), encoding="utf-8")
+        return path
+
+    return write
+
+
+def assess_json(path: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
+    code = run(["assess", str(path), "--json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert err == ""
+    result: dict[str, Any] = json.loads(out)
+    return result
+
+
+# ---- assess --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {},
+        {"history.methylphenidate": "not_tried"},
+        {"ldn_screen.current_opioid_use": "yes"},
+        {"ldn_screen.planned_surgery": None},
+        {"patient.age_years": 8, "patient.weight_kg": 23},
+    ],
+    ids=["ldn_option", "guideline_first", "stop", "incomplete", "child_liquid"],
+)
+def test_assess_exits_0_for_every_valid_visit(
+    write_visit: Callable[..., Path], capsys: pytest.CaptureFixture[str], overrides: dict[str, Any]
+) -> None:
+    path = write_visit(**overrides)
+    assert run(["assess", str(path)]) == 0
+    out, err = capsys.readouterr()
+    assert out.strip()
+    assert err == ""
+
+
+def test_assess_summary_shows_the_doses_and_dates(
+    write_visit: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(["assess", str(write_visit())]) == 0
+    out = capsys.readouterr().out
+    for text in ("1.5", "3", "4.5", "2026-01-05", "2026-01-19", "2026-02-02", "2026-01-18", "2026-03-30"):
+        assert text in out, text
+    # The protocol says plainly that its schedules are not from ADHD evidence.
+    evidence_note = load_content("en").language.protocol.evidence_note
+    assert " ".join(evidence_note.split()) in " ".join(out.split())
+
+
+def test_assess_summary_names_what_is_missing(
+    write_visit: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(["assess", str(write_visit(**{"ldn_screen.planned_surgery": None}))]) == 0
+    out = capsys.readouterr().out
+    assert "planned_surgery" in out
+
+
+def test_assess_minimal_visit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "minimal.json"
+    path.write_text('{"format": "ldn-aid.visit/1", "visit_date": "2026-01-05"}', encoding="utf-8")
+    result = assess_json(path, capsys)
+    assert result["outcome"] == "incomplete"
+    assert "patient.age_years" in result["missing"]
+    assert "ldn_screen.pregnancy" in result["missing"]
+    assert result["protocol"] is None
+
+
+def test_assess_json_for_the_standard_adult(
+    write_visit: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_visit()
+    result = assess_json(path, capsys)
+    assert result["format"] == "ldn-aid.assessment/1"
+    assert result["outcome"] == "ldn_option"
+    assert result["missing"] == []
+    expected = evaluate(Visit.model_validate_json(path.read_text(encoding="utf-8")))
+    assert [f["rule_id"] for f in result["findings"]] == [f.rule_id for f in expected.findings]
+    for item, finding in zip(result["findings"], expected.findings, strict=True):
+        assert item["severity"] == finding.severity
+        assert isinstance(item["text"], str)
+        assert item["text"].strip()
+        assert item["references"] == list(finding.references)
+
+    protocol = result["protocol"]
+    assert protocol["formulation"] == "capsule"
+    assert protocol["timing"] == "bedtime"
+    assert protocol["target_mg"] == 4.5
+    assert isinstance(protocol["target_mg"], float)
+    assert protocol["steps"] == [
+        {"start": "2026-01-05", "dose_mg": 1.5, "volume_ml": None},
+        {"start": "2026-01-19", "dose_mg": 3.0, "volume_ml": None},
+        {"start": "2026-02-02", "dose_mg": 4.5, "volume_ml": None},
+    ]
+    assert all(isinstance(step["dose_mg"], int | float) for step in protocol["steps"])
+    assert protocol["tolerability_review"] == "2026-01-18"
+    assert protocol["response_review"] == "2026-03-30"
+
+
+def test_assess_json_liquid_volumes_are_numbers(
+    write_visit: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = assess_json(write_visit(**{"patient.age_years": 12, "patient.weight_kg": 23}), capsys)
+    protocol = result["protocol"]
+    assert protocol["formulation"] == "liquid_1mg_per_ml"
+    assert protocol["target_mg"] == 2.3
+    assert [(s["dose_mg"], s["volume_ml"]) for s in protocol["steps"]] == [(0.8, 0.8), (1.5, 1.5), (2.3, 2.3)]
+    assert all(isinstance(s["volume_ml"], float) for s in protocol["steps"])
+    rules = {f["rule_id"]: f["severity"] for f in result["findings"]}
+    assert rules["age_under_adult"] == "caution"
+    assert rules["low_weight"] == "caution"
+
+
+def test_assess_json_morning_timing(
+    write_visit: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = assess_json(write_visit(**{"ldn_screen.sleep_problems": "yes"}), capsys)
+    assert result["protocol"]["timing"] == "morning"
+
+
+def test_assess_json_for_a_stop(write_visit: Callable[..., Path], capsys: pytest.CaptureFixture[str]) -> None:
+    result = assess_json(
+        write_visit(**{"ldn_screen.opioid_agonist_treatment": "yes", "ldn_screen.planned_surgery": None}),
+        capsys,
+    )
+    assert result["outcome"] == "stop"
+    assert result["protocol"] is None
+    assert result["missing"] == ["ldn_screen.planned_surgery"]
+    stops = [f for f in result["findings"] if f["severity"] == "stop"]
+    assert [f["rule_id"] for f in stops] == ["opioid_agonist_treatment"]
+    assert stops[0]["references"]
+
+
+def test_assess_json_for_guideline_first(
+    write_visit: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = assess_json(write_visit(**{"history.amphetamine": "not_tried"}), capsys)
+    assert result["outcome"] == "guideline_first"
+    assert result["protocol"] is not None
+    assert [s["dose_mg"] for s in result["protocol"]["steps"]] == [1.5, 3.0, 4.5]
+
+
+def test_assess_json_for_incomplete(
+    write_visit: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = assess_json(write_visit(**{"patient.weight_kg": None, "ldn_screen.disulfiram": None}), capsys)
+    assert result["outcome"] == "incomplete"
+    assert sorted(result["missing"]) == ["ldn_screen.disulfiram", "patient.weight_kg"]
+    assert result["protocol"] is None
+
+
+# ---- schema and version ------------------------------------------------------------------------
+
+
+def test_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert "ldn_screen" in schema["properties"]
+    assert "visit_date" in schema["properties"]
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["--version"]) == 0
+    captured = capsys.readouterr()
+    assert ldn_aid.__version__ in captured.out + captured.err
+
+
+# ---- errors: exit 2, one line, no traceback ------------------------------------------------------
+
+
+def _error_case(tmp_path: Path, kind: str) -> Path:
+    path = tmp_path / f"{kind}.json"
+    if kind == "missing":
+        return tmp_path / "no-such-visit.json"
+    if kind == "directory":
+        path.mkdir()
+    elif kind == "not_json":
+        path.write_text("this is not json {", encoding="utf-8")
+    elif kind == "empty":
+        path.write_text("", encoding="utf-8")
+    elif kind == "json_array":
+        path.write_text("[1, 2, 3]", encoding="utf-8")
+    elif kind == "bad_age":
+        path.write_text(
+            json.dumps(
+                {"format": "ldn-aid.visit/1", "visit_date": "2026-01-05", "patient": {"age_years": 121}}
+            ),
+            encoding="utf-8",
+        )
+    elif kind == "unknown_key":
+        path.write_text(
+            json.dumps({"format": "ldn-aid.visit/1", "visit_date": "2026-01-05", "extra": 1}),
+            encoding="utf-8",
+        )
+    elif kind == "target_above_cap":
+        path.write_text(
+            json.dumps({"format": "ldn-aid.visit/1", "visit_date": "2026-01-05", "plan": {"target_mg": 5.0}}),
+            encoding="utf-8",
+        )
+    elif kind == "huge_integer":
+        # Python's json refuses integers over 4,300 digits with a ValueError, not a JSONDecodeError.
+        path.write_text(
+            '{"format": "ldn-aid.visit/1", "visit_date": "2026-01-05", "patient": {"age_years": '
+            + "1" * 5000
+            + "}}",
+            encoding="utf-8",
+        )
+    elif kind == "duplicate_key":
+        path.write_text(
+            '{"format": "ldn-aid.visit/1", "visit_date": "2026-01-05", "visit_date": "2026-01-06"}',
+            encoding="utf-8",
+        )
+    elif kind == "newline_in_key":
+        path.write_text(
+            json.dumps({"format": "ldn-aid.visit/1", "visit_date": "2026-01-05", "bad\nkey": 1}),
+            encoding="utf-8",
+        )
+    elif kind == "missing_with_newline_in_name":
+        return tmp_path / "no-such\nvisit.json"
+    elif kind == "not_utf8":
+        path.write_bytes(
+            b'{"format": "ldn-aid.visit/1", "visit_date": "2026-01-05", "patient": '
+            b'{"display_name": "Jos\xe9"}}'
+        )
+    return path
+
+
+ERROR_KINDS = [
+    "missing",
+    "directory",
+    "not_json",
+    "empty",
+    "json_array",
+    "bad_age",
+    "unknown_key",
+    "target_above_cap",
+    "not_utf8",
+    "huge_integer",
+    "duplicate_key",
+    "newline_in_key",
+    "missing_with_newline_in_name",
+]
+
+
+@pytest.mark.parametrize("kind", ERROR_KINDS)
+@pytest.mark.parametrize("as_json", [False, True], ids=["text", "json"])
+def test_bad_files_exit_2_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str, as_json: bool
+) -> None:
+    path = _error_case(tmp_path, kind)
+    argv = ["assess", str(path), *(["--json"] if as_json else [])]
+    assert run(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1, err
+    assert err.strip()
+
+
+@pytest.mark.parametrize(
+    ("kind", "names"),
+    [("bad_age", "patient.age_years"), ("unknown_key", "extra"), ("target_above_cap", "plan.target_mg")],
+)
+def test_invalid_visit_error_names_the_field(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str, names: str
+) -> None:
+    assert run(["assess", str(_error_case(tmp_path, kind))]) == 2
+    assert names in capsys.readouterr().err
+
+
+# ---- through a real process ----------------------------------------------------------------------
+
+
+def _python_m(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.run(
+        [sys.executable, "-m", "ldn_aid", *args],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_python_m_assess_json(write_visit: Callable[..., Path]) -> None:
+    done = _python_m("assess", str(write_visit(**{"ldn_screen.sleep_problems": "yes"})), "--json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["outcome"] == "ldn_option"
+    assert result["protocol"]["timing"] == "morning"
+    assert [s["dose_mg"] for s in result["protocol"]["steps"]] == [1.5, 3.0, 4.5]
+
+
+@pytest.mark.parametrize("kind", ["bad_age", "not_utf8", "huge_integer"])
+def test_python_m_error_is_one_line_and_exit_2(tmp_path: Path, kind: str) -> None:
+    done = _python_m("assess", str(_error_case(tmp_path, kind)))
+    assert "Traceback" not in done.stderr
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    if kind == "bad_age":
+        assert "patient.age_years" in done.stderr
+
+
+def test_python_m_version() -> None:
+    done = _python_m("--version")
+    assert done.returncode == 0, done.stderr
+    assert ldn_aid.__version__ in done.stdout
