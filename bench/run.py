@@ -5,6 +5,7 @@ Timings are medians of many repeats on this machine; they are reported, never as
 
 from __future__ import annotations
 
+import io
 import json
 import platform
 import statistics
@@ -12,6 +13,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -53,12 +55,75 @@ def bench_assessment() -> None:
     report("evaluate + build_protocol", ours, "parse + validate the visit file", baseline, "well under 1 ms")
 
 
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for key, item in value.items() if key not in ("kind", "style") for s in _strings(item)]
+    if isinstance(value, list):
+        return [s for item in value for s in _strings(item)]
+    return []
+
+
+def bench_handout() -> None:
+    # Imported here so the assessment figure above is measured without reportlab loaded.
+    from reportlab.lib.pagesizes import LETTER
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate
+
+    from ldn_aid.handout.compose import compose_for_visit
+    from ldn_aid.handout.render_pdf import render_pdf
+    from ldn_aid.handout.styles import FONT, register_fonts
+
+    visit = parse_visit(EXAMPLE.read_bytes())
+    pages = render_pdf(compose_for_visit(visit, "en"), io.BytesIO())
+
+    def ours() -> None:
+        render_pdf(compose_for_visit(visit, "en"), io.BytesIO())
+
+    register_fonts()
+    style = ParagraphStyle("plain", fontName=FONT, fontSize=12)
+
+    def minimal() -> None:
+        # The same page count and the same embedded font, one short paragraph a page.
+        story = []
+        for number in range(pages):
+            story += [Paragraph(f"Page {number + 1}", style), PageBreak()]
+        SimpleDocTemplate(io.BytesIO(), pagesize=LETTER, invariant=1).build(story[:-1])
+
+    handout = compose_for_visit(visit, "en")
+    texts = [text for block in handout.blocks for text in _strings(block.model_dump(mode="json"))]
+
+    def same_text_plain() -> None:
+        # The handout's own words as plain paragraphs: what the text alone costs to set.
+        SimpleDocTemplate(io.BytesIO(), pagesize=LETTER, invariant=1).build(
+            [Paragraph(escape(text), style) for text in texts]
+        )
+
+    ours_seconds = median_seconds(ours, repeats=30, warmup=3)
+    report(
+        f"handout compose + render ({pages} pages)",
+        ours_seconds,
+        "the same words as plain paragraphs",
+        median_seconds(same_text_plain, repeats=30, warmup=3),
+        "(shows the cost of layout over text)",
+    )
+    report(
+        f"handout compose + render ({pages} pages)",
+        ours_seconds,
+        f"minimal reportlab doc, {pages} pages",
+        median_seconds(minimal, repeats=30, warmup=3),
+        "under 2x and under 150 ms",
+    )
+
+
 def main() -> int:
     print(
         f"# LDN Aid benchmarks - Python {platform.python_version()} on {platform.machine()}, "
         f"{platform.system()}; {json.dumps({'cpus': __import__('os').cpu_count()})}"
     )
     bench_assessment()
+    bench_handout()
     return 0
 
 

@@ -81,6 +81,7 @@ class Cell(_Content):
 
 class OptionText(_Content):
     name: Text
+    short_name: Text  # the comparison table's column heading
     what_it_is: Text
     good_points: Annotated[tuple[Text, ...], Field(min_length=1, max_length=5)]
     downsides: Annotated[tuple[Text, ...], Field(min_length=1, max_length=5)]

@@ -127,6 +127,9 @@ def compose_handout(
     blocks.append(Facts(rows=tuple(facts)))
     main = words.main_message
     blocks.append(Box(style="main", heading=main.heading, paragraphs=main.paragraphs, bullets=main.bullets))
+    # When there is no plan, the reason is the second thing a patient reads, not the last.
+    if protocol is None:
+        blocks += _no_plan_section(assessment, content, cite)
     blocks += _section(words.the_choice)
 
     blocks += _section(words.options_intro)
@@ -154,7 +157,7 @@ def compose_handout(
         ComparisonTable(
             heading=words.comparison.heading,
             intro=words.comparison.paragraphs,
-            columns=tuple(words.options[o].name for o in OPTION_IDS),
+            columns=tuple(words.options[o].short_name for o in OPTION_IDS),
             rows=tuple(rows),
         )
     )
@@ -200,7 +203,8 @@ def compose_handout(
             )
 
     blocks += _personal_section(visit, assessment, content, cite)
-    blocks += _outcome_section(assessment, protocol, content, cite)
+    if protocol is not None:
+        blocks += _plan_section(protocol, content, cite)
 
     blocks += _section(words.unknowns)
     about = words.about
@@ -276,9 +280,7 @@ def _personal_section(
     return blocks
 
 
-def _outcome_section(
-    assessment: Assessment, protocol: Protocol | None, content: ContentBundle, cite: _Citations
-) -> list[Block]:
+def _no_plan_section(assessment: Assessment, content: ContentBundle, cite: _Citations) -> list[Block]:
     words = content.language.handout
     findings = content.language.findings
     if assessment.outcome == Outcome.STOP:
@@ -289,9 +291,11 @@ def _outcome_section(
         return [
             Box(style="stop", heading=words.stop.heading, paragraphs=words.stop.paragraphs, bullets=reasons)
         ]
-    if protocol is None:
-        return [Box(style="note", heading=words.not_ready.heading, paragraphs=words.not_ready.paragraphs)]
+    return [Box(style="note", heading=words.not_ready.heading, paragraphs=words.not_ready.paragraphs)]
 
+
+def _plan_section(protocol: Protocol, content: ContentBundle, cite: _Citations) -> list[Block]:
+    words = content.language.handout
     labels = words.labels
     blocks: list[Block] = []
     if protocol.guideline_options_first:

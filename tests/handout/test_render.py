@@ -293,3 +293,41 @@ def test_demo_writes_a_sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     with open_pdf((tmp_path / "sample.pdf").read_bytes()) as pdf:
         assert len(pdf.pages) > 5
         assert "LDN" in (pdf.pages[0].extract_text() or "")
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_wallet_card_is_id1_size_with_cut_marks(large: bool) -> None:
+    """Two 85.6 x 54 mm panels (front and back) inside one outline, on the last page."""
+    with open_pdf(pdf_for("ldn_option", "en", large)) as pdf:
+        page = pdf.pages[-1]
+        mm = 72 / 25.4
+        outlines = [
+            r for r in page.rects if abs(r["width"] - 2 * 85.6 * mm) < 1 and abs(r["height"] - 54 * mm) < 1
+        ]
+        assert len(outlines) == 1
+        text = page.extract_text() or ""
+        assert "I take naltrexone (an opioid blocker)" in text
+        assert "Dose: 4.5 mg" in text
+        assert "Emergency contact" in text
+        # Eight cut marks: two short lines at each corner, outside the outline.
+        box = outlines[0]
+        marks = [
+            line
+            for line in page.lines
+            if (
+                line["x1"] <= box["x0"]
+                or line["x0"] >= box["x1"]
+                or line["bottom"] <= box["top"]
+                or line["top"] >= box["bottom"]
+            )
+        ]
+        assert len(marks) == 8
+
+
+def test_large_print_uses_18_pt_with_one_and_a_half_line_spacing() -> None:
+    from ldn_aid.handout.styles import make_styles
+
+    styles = make_styles(True)
+    assert styles.body.fontSize == 18
+    assert styles.body.leading == 27
+    assert make_styles(False).body.fontSize == 12
