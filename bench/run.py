@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import platform
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -117,6 +119,39 @@ def bench_handout() -> None:
     )
 
 
+def _probe(mode: str) -> tuple[float, float]:
+    """Seconds from process start until the first page is shown, and peak memory in MiB."""
+    started = time.time()
+    result = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("startup_probe.py")), mode],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    line = next(line for line in result.stdout.splitlines() if line.startswith("shown "))
+    _, shown_at, peak_kib = line.split()
+    return float(shown_at) - started, int(peak_kib) / 1024
+
+
+def bench_startup(runs: int = 5) -> None:
+    app = [_probe("app") for _ in range(runs)]
+    bare = [_probe("bare") for _ in range(runs)]
+    report(
+        "wizard start-up to first page (source)",
+        statistics.median(t for t, _ in app),
+        "bare one-page QWizard",
+        statistics.median(t for t, _ in bare),
+        "1.5x or less",
+    )
+    ours_mib = max(m for _, m in app)
+    bare_mib = max(m for _, m in bare)
+    print(
+        f"{'wizard process peak memory':<38} {ours_mib:9.1f} MiB | baseline {'bare one-page QWizard':<34}"
+        f" {bare_mib:9.1f} MiB | ratio {ours_mib / bare_mib:6.2f}x | aim: under 150 MiB"
+    )
+
+
 def main() -> int:
     print(
         f"# LDN Aid benchmarks - Python {platform.python_version()} on {platform.machine()}, "
@@ -124,6 +159,7 @@ def main() -> int:
     )
     bench_assessment()
     bench_handout()
+    bench_startup()
     return 0
 
 

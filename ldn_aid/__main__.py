@@ -1,5 +1,5 @@
-"""`python -m ldn_aid` runs the command line (and, with no arguments, the wizard)."""
+"""`python -m ldn_aid` is the same as the `ldn-aid` command."""
 
-from ldn_aid.cli import main
+from ldn_aid.app import main
 
 raise SystemExit(main())

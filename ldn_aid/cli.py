@@ -6,6 +6,7 @@ Exit codes: 0 for every valid visit whatever its outcome; 2 with one clear line 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 import textwrap
@@ -18,14 +19,17 @@ from ldn_aid import __version__
 from ldn_aid.content import load_content
 from ldn_aid.domain.assessment import Assessment
 from ldn_aid.domain.errors import LdnAidError, one_line
+from ldn_aid.domain.followup import FollowUpDecision
 from ldn_aid.domain.protocol import Protocol
 from ldn_aid.domain.visit import Visit
 from ldn_aid.paths import resource_path
-from ldn_aid.rules import build_protocol, evaluate
+from ldn_aid.rules import build_protocol, evaluate, review
 from ldn_aid.settings import load_settings
 from ldn_aid.visit_file import load_visit
 
 ASSESSMENT_FORMAT = "ldn-aid.assessment/1"
+REVIEW_FORMAT = "ldn-aid.review/1"
+NO_FOLLOW_UPS = "No follow-up visits recorded."
 EXIT_BAD_INPUT = 2
 
 
@@ -155,6 +159,95 @@ def _cmd_assess(args: argparse.Namespace) -> int:
     return 0
 
 
+def _date(value: dt.date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def review_json(decision: FollowUpDecision) -> dict[str, Any]:
+    return {
+        "format": REVIEW_FORMAT,
+        "review_date": decision.review_date.isoformat(),
+        "dose_taken_mg": _number(decision.dose_taken_mg),
+        "decision": decision.decision,
+        "computed": decision.computed,
+        "chosen": decision.chosen,
+        "override_reason": decision.override_reason,
+        "override_refused": decision.override_refused,
+        "reasons": [
+            {"rule_id": r.rule_id, "severity": r.severity, "text": r.text, "references": list(r.references)}
+            for r in decision.reasons
+        ],
+        "adherence_point": decision.adherence_point,
+        "cannot_judge": decision.cannot_judge,
+        "next_dose_mg": None if decision.next_dose_mg is None else _number(decision.next_dose_mg),
+        "next_timing": decision.next_timing,
+        "revised_steps": [
+            {
+                "start": step.start.isoformat(),
+                "dose_mg": _number(step.dose_mg),
+                "volume_ml": None if step.volume_ml is None else _number(step.volume_ml),
+            }
+            for step in decision.revised_steps
+        ],
+        "next_review": _date(decision.next_review),
+        "response_review": _date(decision.response_review),
+    }
+
+
+def review_summary(decision: FollowUpDecision) -> str:
+    """The decision for the latest follow-up, in plain text."""
+    lines = [
+        f"Follow-up {decision.review_date.isoformat()}: taking {_mg(decision.dose_taken_mg)}.",
+        f"Decision: {decision.decision.upper()}",
+    ]
+    if decision.chosen is not None and decision.chosen != decision.computed:
+        verdict = "refused" if decision.override_refused else "applied"
+        lines.extend(
+            _wrapped(
+                f"clinician's choice {decision.chosen} ({verdict}; computed: {decision.computed}):"
+                f" {decision.override_reason or 'no reason given'}",
+                first="  ",
+                rest="    ",
+            )
+        )
+    if decision.cannot_judge:
+        lines.append("  cannot judge the response rule (no score recorded)")
+    if decision.adherence_point:
+        lines.append("  adherence: discuss before any change")
+    lines.append("")
+    lines.append(f"Reasons ({len(decision.reasons)}):")
+    for r in decision.reasons:
+        lines.extend(_wrapped(f"[{r.rule_id}] {r.text}", first="  - ", rest="    "))
+        lines.append(f"    sources: {', '.join(r.references)}")
+    lines.append("")
+    if decision.next_dose_mg is None:
+        lines.append("Next dose: none (stop LDN).")
+    else:
+        lines.append(f"Next dose: {_mg(decision.next_dose_mg)} at {decision.next_timing}.")
+    for step in decision.revised_steps:
+        volume = "" if step.volume_ml is None else f" = {step.volume_ml:.1f} mL"
+        lines.append(f"  from {step.start.isoformat()}  {_mg(step.dose_mg)}{volume}")
+    lines.append(f"Next review:     {_date(decision.next_review) or 'none'}")
+    lines.append(f"Response review: {_date(decision.response_review) or 'none'}")
+    return "\n".join(lines)
+
+
+def _cmd_review(args: argparse.Namespace) -> int:
+    visit = load_visit(Path(args.visit))
+    decision = review(visit)
+    if decision is None:
+        if args.json:
+            print(json.dumps({"format": REVIEW_FORMAT, "decision": None, "message": NO_FOLLOW_UPS}, indent=2))
+        else:
+            print(NO_FOLLOW_UPS)
+        return 0
+    if args.json:
+        print(json.dumps(review_json(decision), indent=2, ensure_ascii=False))
+    else:
+        print(review_summary(decision))
+    return 0
+
+
 def _write_handout(visit: Visit, args: argparse.Namespace) -> Path:
     # reportlab loads only for the commands that draw a PDF.
     from ldn_aid.handout.compose import compose_for_visit
@@ -209,6 +302,13 @@ def build_parser() -> argparse.ArgumentParser:
     assess.add_argument("visit", metavar="VISIT.json")
     assess.add_argument("--json", action="store_true", help="print ldn-aid.assessment/1 JSON")
     assess.set_defaults(run=_cmd_assess)
+
+    review_command = commands.add_parser(
+        "review", help="decide the next step after the latest follow-up visit in a visit file"
+    )
+    review_command.add_argument("visit", metavar="VISIT.json")
+    review_command.add_argument("--json", action="store_true", help="print ldn-aid.review/1 JSON")
+    review_command.set_defaults(run=_cmd_review)
 
     schema = commands.add_parser("schema", help="print the JSON Schema of the visit file")
     schema.set_defaults(run=_cmd_schema)

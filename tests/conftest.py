@@ -65,3 +65,10 @@ def make_visit_fixture() -> Callable[..., Visit]:
 def make_visit_data_fixture() -> Callable[..., dict[str, Any]]:
     """Like make_visit, but returns the plain dict (for writing visit files)."""
     return visit_data
+
+
+@pytest.fixture(autouse=True)
+def private_user_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads or writes the machine's real config or log folder."""
+    monkeypatch.setenv("LDN_AID_CONFIG_DIR", str(tmp_path_factory.mktemp("config")))
+    monkeypatch.setenv("LDN_AID_LOG_DIR", str(tmp_path_factory.mktemp("logs")))

@@ -346,3 +346,147 @@ def test_python_m_version() -> None:
     done = _python_m("--version")
     assert done.returncode == 0, done.stderr
     assert ldn_aid.__version__ in done.stdout
+
+
+# ---- review (issue 5): the decision for the latest follow-up -----------------------------------------
+
+REVIEW_KEYS = {
+    "format",
+    "review_date",
+    "dose_taken_mg",
+    "decision",
+    "computed",
+    "chosen",
+    "override_reason",
+    "override_refused",
+    "reasons",
+    "adherence_point",
+    "cannot_judge",
+    "next_dose_mg",
+    "next_timing",
+    "revised_steps",
+    "next_review",
+    "response_review",
+}
+
+
+def review_json(path: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
+    code = run(["review", str(path), "--json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert err == ""
+    result: dict[str, Any] = json.loads(out)
+    return result
+
+
+def test_review_example_advance_text(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["review", str(PROJECT / "resources/examples/followup_advance.json")]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert "Decision: ADVANCE" in out
+    assert "[followup_advance]" in out
+    assert "from 2026-12-28  4.5 mg" in out
+    assert "Next review:     2027-01-11" in out
+    assert "Response review: 2027-02-23" in out
+
+
+def test_review_example_advance_json(capsys: pytest.CaptureFixture[str]) -> None:
+    result = review_json(PROJECT / "resources/examples/followup_advance.json", capsys)
+    assert set(result) == REVIEW_KEYS
+    assert result["format"] == "ldn-aid.review/1"
+    assert (result["decision"], result["computed"], result["chosen"]) == ("advance", "advance", None)
+    assert result["review_date"] == "2026-12-28"
+    assert result["dose_taken_mg"] == 3
+    assert result["next_dose_mg"] == 4.5
+    assert result["next_timing"] == "bedtime"
+    assert result["revised_steps"] == [{"start": "2026-12-28", "dose_mg": 4.5, "volume_ml": None}]
+    assert (result["next_review"], result["response_review"]) == ("2027-01-11", "2027-02-23")
+    assert (result["adherence_point"], result["cannot_judge"], result["override_refused"]) == (
+        False,
+        False,
+        False,
+    )
+    words = load_content("en").language.findings
+    assert result["reasons"] == [
+        {
+            "rule_id": "followup_advance",
+            "severity": "info",
+            "text": words["followup_advance"].clinician,
+            "references": ["LRT-g", "LRT-p", "NO"],
+        }
+    ]
+
+
+def test_review_example_stop_json(capsys: pytest.CaptureFixture[str]) -> None:
+    result = review_json(PROJECT / "resources/examples/followup_stop.json", capsys)
+    assert result["decision"] == "stop"
+    assert [r["rule_id"] for r in result["reasons"]] == ["followup_stop_no_response"]
+    assert (result["next_dose_mg"], result["next_timing"], result["revised_steps"]) == (None, None, [])
+    assert result["next_review"] is None
+
+
+def test_review_liquid_volumes_and_override(
+    write_visit: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    follow_up = {
+        "date": "2026-01-18",
+        "dose_mg": 0.8,
+        "timing": "bedtime",
+        "missed_doses_last_week": 3,
+        "clinician_decision": "hold",
+        "override_reason": "wants to wait until after exams",
+    }
+    path = write_visit(**{"patient.age_years": 8, "patient.weight_kg": 23}, follow_ups=[follow_up])
+    result = review_json(path, capsys)
+    assert (result["decision"], result["computed"], result["chosen"]) == ("hold", "advance", "hold")
+    assert result["override_reason"] == "wants to wait until after exams"
+    assert result["adherence_point"] is True
+    assert result["revised_steps"] == [
+        {"start": "2026-01-18", "dose_mg": 0.8, "volume_ml": 0.8},
+        {"start": "2026-02-01", "dose_mg": 1.5, "volume_ml": 1.5},
+        {"start": "2026-02-15", "dose_mg": 2.3, "volume_ml": 2.3},
+    ]
+    assert run(["review", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "clinician's choice hold (applied; computed: advance): wants to wait until after exams" in out
+    assert "= 0.8 mL" in out
+
+
+@pytest.mark.parametrize("example", ["ldn_option", "stop", "incomplete", "guideline_first"])
+def test_review_without_follow_ups(example: str, capsys: pytest.CaptureFixture[str]) -> None:
+    path = PROJECT / f"resources/examples/{example}.json"
+    assert run(["review", str(path)]) == 0
+    assert capsys.readouterr().out.strip() == "No follow-up visits recorded."
+    assert run(["review", str(path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {
+        "format": "ldn-aid.review/1",
+        "decision": None,
+        "message": "No follow-up visits recorded.",
+    }
+
+
+@pytest.mark.parametrize("kind", ["missing", "not_json", "bad_age", "unknown_key"])
+def test_review_bad_files_exit_2_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
+    assert run(["review", str(_error_case(tmp_path, kind))]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1, err
+
+
+def test_review_follow_ups_out_of_order_exit_2_naming_follow_ups(
+    write_visit: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    later = {"date": "2026-02-01", "dose_mg": 3, "timing": "bedtime", "missed_doses_last_week": 0}
+    earlier = {**later, "date": "2026-01-18"}
+    assert run(["review", str(write_visit(follow_ups=[later, earlier]))]) == 2
+    err = capsys.readouterr().err
+    assert "follow_ups" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_python_m_review_json() -> None:
+    done = _python_m("review", str(PROJECT / "resources/examples/followup_stop.json"), "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["decision"] == "stop"

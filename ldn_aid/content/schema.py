@@ -81,6 +81,10 @@ class Numbers(_Content):
     paediatric_ldn_children: CitedNumber
     paediatric_ldn_weeks: CitedNumber
     maoi_washout_days: CitedNumber
+    # Follow-up reviews (ldn_aid/rules/review.py).
+    maintenance_review_weeks: CitedNumber
+    adherence_missed_doses_max: CitedNumber
+    extend_once_weeks: CitedNumber
 
 
 class RuleMeta(_Content):

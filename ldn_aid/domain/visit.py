@@ -12,17 +12,15 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ldn_aid.domain.followup import FollowUp
+from ldn_aid.domain.values import MAX_DOSE_MG as MAX_DOSE_MG
+from ldn_aid.domain.values import Answer as Answer
+from ldn_aid.domain.values import Pregnancy as Pregnancy
+from ldn_aid.domain.values import YesNo as YesNo
+
 VISIT_FORMAT: Literal["ldn-aid.visit/1"] = "ldn-aid.visit/1"
 
-# The highest LDN dose this product will ever plan, in mg. It is part of the file contract
-# (a clinician's target above it is rejected at load); the cited clinical value lives in
-# resources/content/rules.toml and a test keeps the two equal.
-MAX_DOSE_MG = Decimal("4.5")
-
-YesNo = Literal["yes", "no"]
-Answer = YesNo | None
 TrialOutcome = Literal["not_tried", "helped", "partial", "no_benefit", "side_effects"]
-Pregnancy = Literal["not_applicable", "no", "pregnant", "trying", "breastfeeding"]
 Scale = Literal[
     "asrs_v1_1_part_a",
     "vanderbilt_parent",
@@ -150,6 +148,9 @@ class Plan(_Record):
     step_weeks: Annotated[int, Field(ge=1, le=4, strict=True)] = 2
     target_mg: Decimal | None = None
     change_reason: Annotated[str, Field(max_length=2_000)] | None = None
+    # The clinician's tick that guideline medicines were discussed (needed to print a plan when the
+    # outcome is guideline_first); kept so the chart note can show it.
+    guideline_options_discussed: bool = False
 
     @field_validator("target_mg", mode="before")
     @classmethod
@@ -189,6 +190,37 @@ class Visit(_Record):
     stimulant_screen: StimulantScreen = StimulantScreen()
     preferences: Preferences = Preferences()
     plan: Plan | None = None
+    # Reviews after the start, oldest first. Added within ldn-aid.visit/1: files without it load unchanged.
+    follow_ups: tuple[FollowUp, ...] = ()
+
+    @model_validator(mode="after")
+    def _follow_ups_in_order(self) -> Visit:
+        previous = None
+        for index, follow_up in enumerate(self.follow_ups):
+            where = f"follow_ups[{index}]"
+            if follow_up.date < self.visit_date:
+                raise ValueError(
+                    f"follow_ups: {where} date {follow_up.date} is before visit_date {self.visit_date}"
+                )
+            if previous is not None and follow_up.date <= previous:
+                raise ValueError(
+                    f"follow_ups: {where} date {follow_up.date} must come after the one before ({previous});"
+                    " follow-ups are listed oldest first, one per date"
+                )
+            previous = follow_up.date
+            self._check_score(follow_up.score, where)
+        return self
+
+    def _check_score(self, score: float | None, where: str) -> None:
+        baseline = self.diagnosis.baseline
+        if score is None or baseline is None:
+            return
+        low, high = SCALE_RANGES[baseline.scale]
+        if not low <= score <= high:
+            raise ValueError(
+                f"follow_ups: {where} score {score:g} is outside the baseline scale {baseline.scale}'s"
+                f" range {low}-{high}"
+            )
 
     @property
     def effective_plan(self) -> Plan:

@@ -1,0 +1,52 @@
+"""Started as a separate process by bench/run.py: show a window, report when its first page is on
+screen and the process's peak memory, then quit.
+
+Usage: startup_probe.py app|bare
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def main() -> int:
+    mode = sys.argv[1]
+    # Never touch the real config folder from a benchmark.
+    os.environ.setdefault("LDN_AID_CONFIG_DIR", tempfile.mkdtemp())
+    os.environ.setdefault("LDN_AID_LOG_DIR", tempfile.mkdtemp())
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QLabel, QWizard, QWizardPage
+
+    app = QApplication([sys.argv[0]])
+    if mode == "bare":
+        window = QWizard()
+        page = QWizardPage()
+        page.setTitle("One page")
+        QLabel("A bare QWizard with one page.", page)
+        window.addPage(page)
+    else:
+        from ldn_aid.content import load_content
+        from ldn_aid.ui.main_window import MainWindow
+
+        window = MainWindow(load_content("en"))
+        window.resize(1180, 760)
+    window.show()
+
+    def shown() -> None:
+        peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        print(f"shown {time.time():.6f} {peak_kib}", flush=True)
+        app.quit()
+
+    QTimer.singleShot(0, shown)
+    return app.exec()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

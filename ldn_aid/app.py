@@ -1,0 +1,22 @@
+"""The `ldn-aid` entry point: no arguments (or `open VISIT.json`) opens the wizard; anything else is the
+command line. The command line never imports Qt."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ldn_aid import cli
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] == "open":
+        if len(args) > 2:
+            print("usage: ldn-aid open [VISIT.json]", file=sys.stderr)
+            return cli.EXIT_BAD_INPUT
+        from ldn_aid.ui.app import run_app
+
+        return run_app(Path(args[1]) if len(args) == 2 else None)
+    return cli.main(args)

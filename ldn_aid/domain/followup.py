@@ -1,0 +1,131 @@
+"""Follow-up visits (part of the visit file) and the decision a review makes for the latest one.
+
+A follow-up records what the patient actually took and how it went since the last visit; the
+decision is computed by `ldn_aid.rules.review.review` and never stored in the visit file (only the
+clinician's own choice and reason are).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from ldn_aid.domain.protocol import Step, Timing
+from ldn_aid.domain.values import Answer, Pregnancy, checked_dose, exact_decimal
+
+Grade = Literal["none", "mild", "moderate", "severe"]
+Decision = Literal["advance", "continue", "hold", "step_down", "switch_to_morning", "stop"]
+DECISIONS: tuple[str, ...] = get_args(Decision)
+# Side effects that bedtime dosing can cause and a move to the morning may relieve [NO][BIO-ins].
+SLEEP_EFFECTS: tuple[str, ...] = ("vivid_dreams", "sleep_trouble")
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SideEffects(_Record):
+    """How bad each side effect has been since the last visit; `other_text` says what "other" was."""
+
+    vivid_dreams: Grade = "none"
+    sleep_trouble: Grade = "none"
+    nausea: Grade = "none"
+    headache: Grade = "none"
+    other: Grade = "none"
+    other_text: Annotated[str, Field(max_length=500)] | None = None
+
+    def graded(self) -> dict[str, Grade]:
+        """Each side effect's grade by name, in form order (other_text left out)."""
+        return {
+            "vivid_dreams": self.vivid_dreams,
+            "sleep_trouble": self.sleep_trouble,
+            "nausea": self.nausea,
+            "headache": self.headache,
+            "other": self.other,
+        }
+
+
+SIDE_EFFECTS: tuple[str, ...] = tuple(SideEffects().graded())
+
+
+class SafetyChanges(_Record):
+    """What changed since the last visit that bears on safety; `None` means not asked."""
+
+    opioid_needed_or_taken: Answer = None
+    pregnancy: Pregnancy | None = None
+    surgery_planned: Answer = None
+
+
+class FollowUp(_Record):
+    """One review after the start of LDN: what was taken, how it went, and the clinician's choice."""
+
+    date: dt.date
+    dose_mg: Decimal
+    timing: Timing
+    missed_doses_last_week: Annotated[int, Field(ge=0, le=7, strict=True)]
+    side_effects: SideEffects = SideEffects()
+    # Whether the patient can live with the moderate side effects (None: not asked).
+    tolerable: Answer = None
+    # The rating-scale score on the baseline's scale (the visit checks the range).
+    score: Annotated[float, Field(allow_inf_nan=False)] | None = None
+    cgi_i: Annotated[int, Field(ge=1, le=7, strict=True)] | None = None
+    safety: SafetyChanges = SafetyChanges()
+    # The clinician's decision when it differs from the computed one; review() needs a reason for it.
+    clinician_decision: Decision | None = None
+    override_reason: Annotated[str, Field(max_length=2_000)] | None = None
+    # At or after the response review with no score: the clinician's choice to extend once.
+    extend_once: bool = False
+
+    @field_validator("dose_mg", mode="before")
+    @classmethod
+    def _exact_dose(cls, value: object) -> object:
+        return exact_decimal(value, "dose_mg")
+
+    @field_validator("dose_mg")
+    @classmethod
+    def _dose_within_cap(cls, value: Decimal) -> Decimal:
+        return checked_dose(value, "dose_mg")
+
+
+# ---- the decision (computed, never stored) ---------------------------------------------------------
+
+
+class DecisionReason(_Record):
+    """One rule behind a decision: its words for the clinician and the patient, and its sources."""
+
+    rule_id: str
+    severity: Literal["stop", "caution", "info"]
+    text: str
+    patient_text: str | None
+    references: tuple[str, ...]
+
+
+class FollowUpDecision(_Record):
+    """The next step after the latest follow-up.
+
+    `decision` is what happens: the clinician's `chosen` decision when it was accepted, otherwise
+    the `computed` one. The dose, timing, schedule and review date all belong to `decision`.
+    """
+
+    review_date: dt.date
+    dose_taken_mg: Decimal
+    decision: Decision
+    computed: Decision
+    chosen: Decision | None
+    override_reason: str | None
+    override_refused: bool
+    reasons: tuple[DecisionReason, ...]
+    adherence_point: bool
+    cannot_judge: bool
+    next_dose_mg: Decimal | None
+    next_timing: Timing | None
+    revised_steps: tuple[Step, ...]
+    next_review: dt.date | None
+    response_review: dt.date | None
+
+    @property
+    def rule_ids(self) -> tuple[str, ...]:
+        return tuple(reason.rule_id for reason in self.reasons)

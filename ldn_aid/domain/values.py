@@ -1,0 +1,36 @@
+"""Value types shared by the visit file and its follow-ups (kept apart so neither imports the other)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+
+# The highest LDN dose this product will ever plan, in mg. It is part of the file contract
+# (a clinician's target above it is rejected at load); the cited clinical value lives in
+# resources/content/rules.toml and a test keeps the two equal.
+MAX_DOSE_MG = Decimal("4.5")
+TENTH_MG = Decimal("0.1")
+
+YesNo = Literal["yes", "no"]
+Answer = YesNo | None
+Pregnancy = Literal["not_applicable", "no", "pregnant", "trying", "breastfeeding"]
+
+
+def exact_decimal(value: object, field: str) -> object:
+    """A JSON number as an exact Decimal: going through repr keeps 4.5 as exactly 4.5."""
+    if isinstance(value, bool):
+        raise ValueError(f"{field} must be a number of mg")
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return value
+
+
+def checked_dose(value: Decimal, field: str) -> Decimal:
+    """A dose in mg: positive, at most the cap, a whole number of tenths of a mg."""
+    if not value.is_finite() or value <= 0:
+        raise ValueError(f"{field} must be a positive number of mg")
+    if value > MAX_DOSE_MG:
+        raise ValueError(f"{field} {value} mg is above the {MAX_DOSE_MG} mg cap")
+    if value != value.quantize(TENTH_MG):
+        raise ValueError(f"{field} must be a whole number of tenths of a mg (for example 1.5)")
+    return value.quantize(TENTH_MG)

@@ -1,0 +1,49 @@
+"""Start the desktop app: logging, crash handling, content, the main window."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from ldn_aid import __version__
+from ldn_aid.content import load_content
+from ldn_aid.domain.errors import ContentError, one_line
+from ldn_aid.logs import LOGGER_NAME, setup_logging
+from ldn_aid.paths import resource_path
+from ldn_aid.ui.errors import install_excepthook
+from ldn_aid.ui.main_window import MainWindow
+
+
+def create_app(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(argv or [sys.argv[0]])
+    app.setApplicationName("LDN Aid")
+    app.setApplicationVersion(__version__)
+    app.setWindowIcon(QIcon(str(resource_path("icons/ldn-aid.svg"))))
+    return app
+
+
+def run_app(visit_path: Path | None = None) -> int:
+    """Open the wizard (optionally with a saved visit) and run until the window closes."""
+    app = create_app()
+    setup_logging()
+    logging.getLogger(LOGGER_NAME).info("LDN Aid %s started", __version__)
+    try:
+        content = load_content("en")
+    except ContentError as exc:
+        QMessageBox.critical(
+            None, "LDN Aid cannot start", f"The clinical content is damaged:\n{one_line(str(exc))}"
+        )
+        return 2
+    window = MainWindow(content)
+    install_excepthook(window)
+    window.resize(1180, 760)
+    window.show()
+    if visit_path is not None:
+        window.open_visit(visit_path)
+    return app.exec()

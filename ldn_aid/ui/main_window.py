@@ -1,0 +1,138 @@
+"""The main window: the wizard plus the File menu (new, open, save as, clinic settings, quit).
+
+No autosave and no recent-files list: patient files are written only when the clinician saves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QWidget
+
+from ldn_aid.atomic import SaveError
+from ldn_aid.content import ContentBundle
+from ldn_aid.domain.errors import LdnAidError, one_line
+from ldn_aid.settings import ClinicSettings, load_settings, save_settings
+from ldn_aid.ui import dialogs
+from ldn_aid.ui.settings_dialog import SettingsDialog
+from ldn_aid.ui.state import VisitState
+from ldn_aid.ui.wizard import LdnWizard
+from ldn_aid.visit_file import load_visit, save_visit
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        content: ContentBundle,
+        settings_provider: Callable[[], ClinicSettings] = load_settings,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("main_window")
+        self.settings_provider = settings_provider
+        self.state = VisitState(self)
+        self.wizard = LdnWizard(self.state, content, settings_provider, self)
+        # QWizard is a dialog; as a plain widget it sits inside the window instead of floating over it.
+        self.wizard.setWindowFlags(Qt.WindowType.Widget)
+        self.setCentralWidget(self.wizard)
+        self._build_menu()
+        self.state.changed.connect(self._update_title)
+        self.new_visit(confirm=False)
+
+    def _build_menu(self) -> None:
+        menu = self.menuBar().addMenu("&File")
+        self.menu_actions: dict[str, QAction] = {}
+        for key, text, shortcut, slot in (
+            ("new", "&New visit", QKeySequence.StandardKey.New, lambda: self.new_visit()),
+            ("open", "&Open visit…", QKeySequence.StandardKey.Open, lambda: self.open_visit()),
+            ("save", "&Save visit as…", QKeySequence.StandardKey.Save, lambda: self.save_visit_as()),
+            ("settings", "Clinic se&ttings…", None, lambda: self.edit_settings()),
+            ("quit", "&Quit", QKeySequence.StandardKey.Quit, self.close),
+        ):
+            action = QAction(text, self)
+            action.setObjectName(f"action.{key}")
+            if shortcut is not None:
+                action.setShortcut(shortcut)
+            action.triggered.connect(slot)
+            menu.addAction(action)
+            if key in ("save", "settings"):
+                menu.addSeparator()
+            self.menu_actions[key] = action
+
+    def _update_title(self) -> None:
+        marker = " *" if self.state.has_unsaved_changes else ""
+        self.setWindowTitle(f"LDN Aid{marker}")
+
+    def _may_discard(self) -> bool:
+        return not self.state.has_unsaved_changes or dialogs.confirm_discard(self)
+
+    def new_visit(self, *, confirm: bool = True, today: dt.date | None = None) -> bool:
+        if confirm and not self._may_discard():
+            return False
+        self.state.reset(today)
+        language = self.settings_provider().default_language
+        if language != "en":
+            self.state.set("patient.handout_language", language)
+            self.state.mark_saved()
+        self.wizard.restart()
+        self._update_title()
+        return True
+
+    def open_visit(self, path: Path | None = None) -> bool:
+        if not self._may_discard():
+            return False
+        if path is None:
+            path = dialogs.ask_open_path(self, "Open visit", dialogs.VISIT_FILTER)
+            if path is None:
+                return False
+        try:
+            visit = load_visit(path)
+        except LdnAidError as exc:
+            dialogs.show_error(self, "Cannot open visit", one_line(str(exc)))
+            return False
+        self.state.load(visit)
+        self.wizard.restart()
+        self._update_title()
+        return True
+
+    def save_visit_as(self) -> bool:
+        visit = self.state.visit
+        if visit is None:
+            dialogs.show_error(
+                self, "Cannot save yet", "Some values are out of range. Fix the highlighted fields first."
+            )
+            return False
+        path = dialogs.ask_save_path(
+            self, "Save visit", f"visit-{visit.visit_date.isoformat()}.json", dialogs.VISIT_FILTER
+        )
+        if path is None:
+            return False
+        if path.suffix.lower() != ".json":
+            path = path.with_suffix(path.suffix + ".json") if path.suffix else path.with_suffix(".json")
+        try:
+            save_visit(visit, path)
+        except SaveError as exc:
+            dialogs.show_error(self, "Cannot save visit", one_line(str(exc)))
+            return False
+        self.state.mark_saved()
+        self._update_title()
+        return True
+
+    def edit_settings(self) -> None:
+        chosen = SettingsDialog.ask(self.settings_provider(), self)
+        if chosen is None:
+            return
+        try:
+            save_settings(chosen)
+        except (SaveError, OSError) as exc:
+            dialogs.show_error(self, "Cannot save settings", one_line(str(exc)))
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if self._may_discard():
+            event.accept()
+        else:
+            event.ignore()

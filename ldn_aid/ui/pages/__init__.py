@@ -1,0 +1,1 @@
+"""Wizard pages: one QWizardPage subclass per file, ids in `ids.PageId`."""

@@ -1,0 +1,241 @@
+"""QuestionPage: the shared machinery of a page of answers.
+
+A subclass builds its rows with `yes_no()`, `choice()`, `number()`, `text()` and `date()`; each row
+edits one visit-file path through the VisitState. Subclasses may override `page_problems()` to add
+a page-level rule (for example, weight is required under 18). Next stays disabled while any field on
+the page has a parse error, a validation error, or a page problem, and the reason shows beside it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QFormLayout,
+    QFrame,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+    QWizardPage,
+)
+
+from ldn_aid.content import ContentBundle
+from ldn_aid.ui.state import VisitState
+from ldn_aid.ui.widgets.fields import ChoiceField, DateField, Field, NumberField, TextField, YesNoField
+
+# The widest a question label grows before it wraps, in average characters.
+LABEL_COLUMN_CHARS = 44
+
+
+class QuestionPage(QWizardPage):
+    def __init__(self, state: VisitState, content: ContentBundle, title: str, subtitle: str = "") -> None:
+        super().__init__()
+        self.state = state
+        self.content = content
+        self.setTitle(title)
+        if subtitle:
+            self.setSubTitle(subtitle)
+        self.fields: dict[str, Field] = {}
+        self._error_labels: dict[str, QLabel] = {}
+        self._local_errors: dict[str, str] = {}
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area = scroll  # not `scroll`: that would shadow QWidget.scroll()
+        body = QWidget()
+        self.form = QFormLayout(body)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        scroll.setWidget(body)
+        outer.addWidget(scroll)
+
+        self._body = body
+        state.loaded.connect(self._load_all)
+        state.changed.connect(self._refresh_errors)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._show_focused_row)
+
+    def _show_focused_row(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """Keep the whole row of the focused answer in view (its label and "why" line, not just the box)."""
+        widget = new
+        while widget is not None and widget.parentWidget() is not self._body:
+            widget = widget.parentWidget()
+        if widget is not None:
+            self.scroll_area.ensureWidgetVisible(widget, 0, 24)
+
+    # ---- building rows ------------------------------------------------------------------------
+
+    def question(self, path: str) -> tuple[str, str]:
+        entry = self.content.language.questions.get(path)
+        if entry is None:
+            return path, ""
+        return entry.text, entry.why
+
+    def choices(self, key: str) -> list[tuple[str, str]]:
+        return list(self.content.language.choices[key].items())
+
+    def add_row(self, field: Field, label: str, why: str = "", mnemonic: bool = False) -> Field:
+        text_label = QLabel(("&" if mnemonic else "") + label.replace("&", "&&"))
+        text_label.setWordWrap(True)
+        # A word-wrapped label asks for a narrow, squarish size, so short labels broke onto two
+        # lines (and were clipped). Keep a label on one line up to a readable column width, and
+        # wrap only longer ones; font metrics keep this right on high-DPI screens.
+        metrics = text_label.fontMetrics()
+        text_label.setMinimumWidth(
+            min(metrics.horizontalAdvance(label) + 2, LABEL_COLUMN_CHARS * metrics.averageCharWidth())
+        )
+        text_label.setBuddy(field.focus_target())
+        container = QWidget()
+        column = QVBoxLayout(container)
+        column.setContentsMargins(0, 0, 0, 6)
+        column.setSpacing(2)
+        column.addWidget(field)
+        if why:
+            why_label = QLabel(why)
+            why_label.setWordWrap(True)
+            why_label.setObjectName(f"{field.path}:why")
+            why_label.setPalette(_secondary_text(why_label.palette()))
+            why_label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+            column.addWidget(why_label)
+        error = QLabel()
+        error.setObjectName(f"{field.path}:error")
+        error.setWordWrap(True)
+        error.setStyleSheet("color: #b00020; font-weight: bold;")
+        error.hide()
+        column.addWidget(error)
+        self.form.addRow(text_label, container)
+        self.fields[field.path] = field
+        self._error_labels[field.path] = error
+        field.edited.connect(lambda f=field: self._on_edited(f))
+        field.set_value(self.state.get(field.path))
+        return field
+
+    def yes_no(self, path: str) -> YesNoField:
+        label, why = self.question(path)
+        field = YesNoField(path, label)
+        self.add_row(field, label, why)
+        return field
+
+    def choice(
+        self, path: str, key: str, *, allow_unanswered: bool = True, default: str | None = None
+    ) -> ChoiceField:
+        """A drop-down; without `allow_unanswered`, pass the model's `default` so it shows while unset."""
+        label, why = self.question(path)
+        field = ChoiceField(
+            path, label, self.choices(key), allow_unanswered=allow_unanswered, default=default
+        )
+        self.add_row(field, label, why, mnemonic=True)
+        return field
+
+    def number(self, path: str, *, integer: bool, unit: str = "") -> NumberField:
+        label, why = self.question(path)
+        field = NumberField(path, label, integer=integer, unit=unit)
+        self.add_row(field, label, why, mnemonic=True)
+        return field
+
+    def text(self, path: str, *, max_length: int = 200) -> TextField:
+        label, why = self.question(path)
+        field = TextField(path, label, max_length=max_length)
+        self.add_row(field, label, why, mnemonic=True)
+        return field
+
+    def date(self, path: str) -> DateField:
+        label, why = self.question(path)
+        field = DateField(path, label)
+        self.add_row(field, label, why, mnemonic=True)
+        return field
+
+    def add_heading(self, text: str) -> None:
+        heading = QLabel(f"<b>{text}</b>")
+        heading.setTextFormat(Qt.TextFormat.RichText)
+        self.form.addRow(heading)
+
+    # ---- keeping widgets and state in step -------------------------------------------------------
+
+    def _on_edited(self, field: Field) -> None:
+        problem = field.parse_error()
+        if problem:
+            self._local_errors[field.path] = problem
+            self.state.set(field.path, None)
+        else:
+            self._local_errors.pop(field.path, None)
+            self.state.set(field.path, field.value())
+        self._refresh_errors()
+
+    def _load_all(self) -> None:
+        self._local_errors.clear()
+        for path, field in self.fields.items():
+            field.set_value(self.state.get(path))
+        self._refresh_errors()
+
+    def page_problems(self) -> dict[str, str]:
+        """Page-level rules beyond the visit model, as {path: reason}. Override where needed."""
+        return {}
+
+    def problems(self) -> dict[str, str]:
+        """Every reason Next is disabled on this page, by field path."""
+        found: dict[str, str] = {}
+        for path in self.fields:
+            for error_path, message in self.state.errors_under(path).items():
+                found.setdefault(path, _plain_error(error_path, message))
+        found.update(self.page_problems())
+        found.update(self._local_errors)
+        return found
+
+    def _refresh_errors(self) -> None:
+        problems = self.problems()
+        for path, label in self._error_labels.items():
+            message = problems.get(path)
+            label.setText(message or "")
+            label.setVisible(bool(message))
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:  # noqa: N802 - Qt override
+        return not self.problems()
+
+    def focus_path(self, path: str) -> bool:
+        """Scroll to and focus the field for `path`; False when this page does not ask it."""
+        field = self.fields.get(path)
+        if field is None:
+            return False
+        self.scroll_area.ensureWidgetVisible(field)
+        field.focus_target().setFocus(Qt.FocusReason.OtherFocusReason)
+        return True
+
+    def paths(self) -> Sequence[str]:
+        return tuple(self.fields)
+
+
+def _secondary_text(palette: QPalette) -> QPalette:
+    """Quieter than the question but still readable, in light and dark themes alike.
+
+    (palette(mid) was barely legible on the light Fusion background and would vanish on a dark one.)
+    """
+    text = palette.color(QPalette.ColorRole.WindowText)
+    window = palette.color(QPalette.ColorRole.Window)
+    mixed = QColor(
+        round(text.red() * 0.68 + window.red() * 0.32),
+        round(text.green() * 0.68 + window.green() * 0.32),
+        round(text.blue() * 0.68 + window.blue() * 0.32),
+    )
+    palette.setColor(QPalette.ColorRole.WindowText, mixed)
+    return palette
+
+
+def _plain_error(path: str, message: str) -> str:
+    """Pydantic's message made readable beside a field."""
+    text = message.removeprefix("Value error, ")
+    return text[0].upper() + text[1:] if text else path
+
+
+def describe(value: Any) -> str:
+    return "" if value is None else str(value)

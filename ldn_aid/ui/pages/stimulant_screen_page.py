@@ -1,0 +1,20 @@
+"""Page 4, Stimulant screen: every `stimulant_screen` question, each with why it is asked."""
+
+from __future__ import annotations
+
+from ldn_aid.content import ContentBundle
+from ldn_aid.domain.visit import STIMULANT_SCREEN_FIELDS
+from ldn_aid.ui.pages.base import QuestionPage
+from ldn_aid.ui.state import VisitState
+
+
+class StimulantScreenPage(QuestionPage):
+    def __init__(self, state: VisitState, content: ContentBundle) -> None:
+        super().__init__(
+            state,
+            content,
+            "Stimulant screen",
+            "These answers shape the comparison of medicines on the patient handout.",
+        )
+        for name in STIMULANT_SCREEN_FIELDS:
+            self.yes_no(f"stimulant_screen.{name}")

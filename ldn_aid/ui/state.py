@@ -1,0 +1,142 @@
+"""VisitState: the visit being edited, and what the core decides about it, recomputed on every change.
+
+Pages write answers here by their visit-file path (`ldn_screen.planned_surgery`); nothing else holds
+answers. The state validates the draft with the Visit model, runs the rules and emits `changed`.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from typing import Any
+
+from pydantic import ValidationError
+from PySide6.QtCore import QObject, Signal
+
+from ldn_aid.domain.assessment import Assessment
+from ldn_aid.domain.protocol import Protocol
+from ldn_aid.domain.visit import VISIT_FORMAT, Visit
+from ldn_aid.rules import build_protocol, evaluate
+
+
+def new_visit_data(today: dt.date | None = None) -> dict[str, Any]:
+    """A blank visit: today's date, every answer unanswered."""
+    return {"format": VISIT_FORMAT, "visit_date": (today or dt.date.today()).isoformat()}
+
+
+class VisitState(QObject):
+    """The draft visit as plain JSON-like data, plus the latest valid Visit, Assessment and Protocol.
+
+    Signals:
+        changed: any answer changed; read `visit`, `assessment`, `protocol` and `errors`.
+        loaded: the whole visit was replaced (new or opened); pages reload their widgets.
+    """
+
+    changed = Signal()
+    loaded = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._data: dict[str, Any] = new_visit_data()
+        self._saved_snapshot: dict[str, Any] = copy.deepcopy(self._data)
+        self.visit: Visit | None = None
+        self.assessment: Assessment | None = None
+        self.protocol: Protocol | None = None
+        self.errors: dict[str, str] = {}
+        self._recompute()
+
+    # ---- reading and writing answers -------------------------------------------------------
+
+    def get(self, path: str) -> Any:
+        node: Any = self._data
+        for part in path.split("."):
+            if not isinstance(node, dict) or part not in node:
+                return None
+            node = node[part]
+        return node
+
+    def set(self, path: str, value: Any) -> None:
+        """Set one answer; `None` removes it (unanswered)."""
+        if self.get(path) == value:
+            return
+        *parents, leaf = path.split(".")
+        node = self._data
+        for part in parents:
+            child = node.get(part)
+            if not isinstance(child, dict):
+                child = {}
+                node[part] = child
+            node = child
+        if value is None:
+            node.pop(leaf, None)
+            self._prune_empty(parents)
+        else:
+            node[leaf] = value
+        self._recompute()
+        self.changed.emit()
+
+    def _prune_empty(self, parents: list[str]) -> None:
+        """Drop sections emptied by clearing their last answer: an empty `baseline` is not a baseline."""
+        for depth in range(len(parents), 0, -1):
+            node: Any = self._data
+            for part in parents[: depth - 1]:
+                node = node.get(part, {})
+            if isinstance(node, dict) and node.get(parents[depth - 1]) == {}:
+                del node[parents[depth - 1]]
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return copy.deepcopy(self._data)
+
+    def load(self, visit: Visit) -> None:
+        """Replace the draft with a saved visit."""
+        self._data = visit.model_dump(mode="json", exclude_none=True)
+        self._saved_snapshot = copy.deepcopy(self._data)
+        self._recompute()
+        self.loaded.emit()
+        self.changed.emit()
+
+    def reset(self, today: dt.date | None = None) -> None:
+        self._data = new_visit_data(today)
+        self._saved_snapshot = copy.deepcopy(self._data)
+        self._recompute()
+        self.loaded.emit()
+        self.changed.emit()
+
+    def mark_saved(self) -> None:
+        self._saved_snapshot = copy.deepcopy(self._data)
+
+    @property
+    def has_unsaved_changes(self) -> bool:
+        return self._data != self._saved_snapshot
+
+    @property
+    def acknowledged_guideline_first(self) -> bool:
+        return bool(self.get("plan.guideline_options_discussed"))
+
+    def set_acknowledged(self, value: bool) -> None:
+        """Record (in the visit's plan) that guideline medicines were discussed."""
+        self.set("plan.guideline_options_discussed", True if value else None)
+
+    # ---- the core's view --------------------------------------------------------------------
+
+    def _recompute(self) -> None:
+        try:
+            self.visit = Visit.model_validate(self._data)
+        except ValidationError as exc:
+            self.visit = None
+            self.assessment = None
+            self.protocol = None
+            self.errors = {
+                ".".join(str(part) for part in error["loc"]): error["msg"] for error in exc.errors()
+            }
+            return
+        self.errors = {}
+        self.assessment = evaluate(self.visit)
+        self.protocol = build_protocol(self.visit, self.assessment)
+
+    def errors_under(self, prefix: str) -> dict[str, str]:
+        """Validation errors for one field or group of fields."""
+        return {
+            path: msg for path, msg in self.errors.items() if path == prefix or path.startswith(prefix + ".")
+        }

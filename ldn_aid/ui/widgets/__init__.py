@@ -1,0 +1,1 @@
+"""Small reusable widgets that bind one visit-file answer each."""

@@ -1,0 +1,275 @@
+"""Follow-up visits in the visit file (issue 5): what loads, what is refused, and old files unchanged."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from ldn_aid.domain.errors import VisitFileError
+from ldn_aid.domain.followup import DECISIONS, SIDE_EFFECTS, FollowUp, SafetyChanges, SideEffects
+from ldn_aid.domain.visit import VISIT_FORMAT, Visit
+from ldn_aid.paths import resource_path
+from ldn_aid.rules import review
+from ldn_aid.visit_file import parse_visit, visit_json
+
+MakeVisitData = Callable[..., dict[str, Any]]
+EXAMPLES = resource_path("examples")
+# The example visits written before follow-ups existed (the follow-up examples are newer).
+OLD_EXAMPLES = sorted(p for p in EXAMPLES.glob("*.json") if not p.name.startswith("followup_"))
+BASELINE = {"scale": "asrs_v1_1_part_a", "score": 18, "date": "2026-01-05"}
+
+
+def follow_up(date: str = "2026-01-18", **fields: Any) -> dict[str, Any]:
+    return {"date": date, "dose_mg": 1.5, "timing": "bedtime", "missed_doses_last_week": 0, **fields}
+
+
+def field_error(data: dict[str, Any]) -> tuple[str, str]:
+    """The first error's location (dotted) and message."""
+    with pytest.raises(ValidationError) as caught:
+        FollowUp.model_validate(data)
+    error = caught.value.errors()[0]
+    return ".".join(str(part) for part in error["loc"]), error["msg"]
+
+
+# ---- the follow-up record ---------------------------------------------------------------------------
+
+
+def test_a_minimal_follow_up_has_safe_defaults() -> None:
+    record = FollowUp.model_validate(follow_up())
+    assert record.dose_mg == Decimal("1.5")
+    assert record.side_effects == SideEffects()
+    assert all(grade == "none" for grade in record.side_effects.graded().values())
+    assert record.side_effects.other_text is None
+    assert record.safety == SafetyChanges()
+    assert (record.safety.opioid_needed_or_taken, record.safety.pregnancy, record.safety.surgery_planned) == (
+        None,
+        None,
+        None,
+    )
+    assert (record.tolerable, record.score, record.cgi_i) == (None, None, None)
+    assert (record.clinician_decision, record.override_reason, record.extend_once) == (None, None, False)
+
+
+def test_side_effects_are_listed_in_form_order() -> None:
+    assert SIDE_EFFECTS == ("vivid_dreams", "sleep_trouble", "nausea", "headache", "other")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [(1.5, "1.5"), (4.5, "4.5"), (0.1, "0.1"), (3, "3.0"), ("2.3", "2.3"), (2.30, "2.3"), (0.3, "0.3")],
+)
+def test_dose_is_an_exact_decimal(raw: Any, expected: str) -> None:
+    assert FollowUp.model_validate(follow_up(dose_mg=raw)).dose_mg == Decimal(expected)
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (0, "positive"),
+        (-1.5, "positive"),
+        (4.6, "above the 4.5 mg cap"),
+        (45, "above the 4.5 mg cap"),
+        (1.55, "tenths"),
+        (True, "number of mg"),
+        ("NaN", "finite"),
+        ("lots", "decimal"),
+    ],
+)
+def test_bad_doses_are_refused_naming_dose_mg(raw: Any, message: str) -> None:
+    where, text = field_error(follow_up(dose_mg=raw))
+    assert where == "dose_mg"
+    assert message in text
+
+
+@pytest.mark.parametrize(
+    ("fields", "where"),
+    [
+        ({"missed_doses_last_week": -1}, "missed_doses_last_week"),
+        ({"missed_doses_last_week": 8}, "missed_doses_last_week"),
+        ({"missed_doses_last_week": 2.0}, "missed_doses_last_week"),
+        ({"missed_doses_last_week": "2"}, "missed_doses_last_week"),
+        ({"cgi_i": 0}, "cgi_i"),
+        ({"cgi_i": 8}, "cgi_i"),
+        ({"cgi_i": 2.5}, "cgi_i"),
+        ({"score": float("inf")}, "score"),
+        ({"timing": "noon"}, "timing"),
+        ({"tolerable": "maybe"}, "tolerable"),
+        ({"clinician_decision": "increase"}, "clinician_decision"),
+        ({"side_effects": {"nausea": "awful"}}, "side_effects.nausea"),
+        ({"side_effects": {"other_text": "x" * 501}}, "side_effects.other_text"),
+        ({"side_effects": {"rash": "mild"}}, "side_effects.rash"),
+        ({"safety": {"pregnancy": "yes"}}, "safety.pregnancy"),
+        ({"safety": {"opioid_needed_or_taken": "sometimes"}}, "safety.opioid_needed_or_taken"),
+        ({"safety": {"alcohol": "yes"}}, "safety.alcohol"),
+        ({"colour": "blue"}, "colour"),
+        ({"date": "2026-02-30"}, "date"),
+    ],
+)
+def test_out_of_range_values_are_refused_naming_the_field(fields: dict[str, Any], where: str) -> None:
+    assert field_error(follow_up(**fields))[0] == where
+
+
+@pytest.mark.parametrize("missing", ["date", "dose_mg", "timing", "missed_doses_last_week"])
+def test_required_fields(missing: str) -> None:
+    data = follow_up()
+    del data[missing]
+    assert field_error(data)[0] == missing
+
+
+@pytest.mark.parametrize("decision", DECISIONS)
+def test_every_decision_can_be_the_clinicians(decision: str) -> None:
+    record = FollowUp.model_validate(follow_up(clinician_decision=decision, override_reason="why"))
+    assert record.clinician_decision == decision
+
+
+def test_boundaries_load() -> None:
+    for missed in (0, 7):
+        assert (
+            FollowUp.model_validate(follow_up(missed_doses_last_week=missed)).missed_doses_last_week == missed
+        )
+    for cgi in (1, 7):
+        assert FollowUp.model_validate(follow_up(cgi_i=cgi)).cgi_i == cgi
+    text = "y" * 500
+    assert (
+        FollowUp.model_validate(follow_up(side_effects={"other_text": text})).side_effects.other_text == text
+    )
+
+
+def test_follow_up_is_immutable() -> None:
+    record = FollowUp.model_validate(follow_up())
+    with pytest.raises(ValidationError):
+        record.dose_mg = Decimal("3.0")  # type: ignore[misc]
+
+
+# ---- follow-ups in the visit ------------------------------------------------------------------------
+
+
+def visit_error(data: dict[str, Any]) -> str:
+    with pytest.raises(VisitFileError) as caught:
+        parse_visit(json.dumps(data).encode())
+    return str(caught.value)
+
+
+def test_follow_ups_default_to_none_recorded(make_visit_data: MakeVisitData) -> None:
+    assert Visit.model_validate(make_visit_data()).follow_ups == ()
+
+
+def test_follow_ups_in_date_order_load(make_visit_data: MakeVisitData) -> None:
+    data = make_visit_data(
+        follow_ups=[follow_up("2026-01-05"), follow_up("2026-01-18"), follow_up("2026-02-01", dose_mg=3)]
+    )
+    visit = Visit.model_validate(data)
+    assert [f.date.isoformat() for f in visit.follow_ups] == ["2026-01-05", "2026-01-18", "2026-02-01"]
+    assert visit.format == VISIT_FORMAT == "ldn-aid.visit/1"
+
+
+@pytest.mark.parametrize(
+    ("dates", "message"),
+    [
+        (["2026-01-04"], "follow_ups[0] date 2026-01-04 is before visit_date 2026-01-05"),
+        (["2026-01-18", "2026-01-18"], "follow_ups[1] date 2026-01-18 must come after"),
+        (["2026-01-18", "2026-01-10"], "follow_ups[1] date 2026-01-10 must come after"),
+        (["2026-01-18", "2026-02-01", "2026-01-25"], "follow_ups[2]"),
+    ],
+)
+def test_follow_ups_out_of_order_are_refused_naming_follow_ups(
+    make_visit_data: MakeVisitData, dates: list[str], message: str
+) -> None:
+    text = visit_error(make_visit_data(follow_ups=[follow_up(date) for date in dates]))
+    assert "follow_ups" in text
+    assert message in text
+
+
+def test_a_follow_up_error_names_its_index(make_visit_data: MakeVisitData) -> None:
+    text = visit_error(make_visit_data(follow_ups=[follow_up(), follow_up("2026-02-01", dose_mg=9)]))
+    assert "follow_ups.1.dose_mg" in text
+
+
+def test_scores_must_be_on_the_baseline_scale(make_visit_data: MakeVisitData) -> None:
+    ok = make_visit_data(**{"diagnosis.baseline": BASELINE}, follow_ups=[follow_up(score=24)])
+    assert Visit.model_validate(ok).follow_ups[0].score == 24
+    text = visit_error(make_visit_data(**{"diagnosis.baseline": BASELINE}, follow_ups=[follow_up(score=25)]))
+    assert "follow_ups" in text
+    assert "outside the baseline scale asrs_v1_1_part_a's range 0-24" in text
+    # With no baseline there is no scale to check against; review() then cannot judge the response.
+    assert Visit.model_validate(make_visit_data(follow_ups=[follow_up(score=40)])).follow_ups[0].score == 40
+
+
+def test_follow_ups_round_trip_through_the_file(make_visit_data: MakeVisitData) -> None:
+    data = make_visit_data(
+        **{"diagnosis.baseline": BASELINE},
+        follow_ups=[
+            follow_up(
+                side_effects={"vivid_dreams": "moderate", "other": "mild", "other_text": "dry mouth"},
+                tolerable="yes",
+                score=12.5,
+                cgi_i=2,
+                safety={"opioid_needed_or_taken": "no", "pregnancy": "no", "surgery_planned": "yes"},
+                clinician_decision="hold",
+                override_reason="exams next week",
+                extend_once=True,
+            )
+        ],
+    )
+    visit = Visit.model_validate(data)
+    again = parse_visit(visit_json(visit).encode())
+    assert again == visit
+    assert again.follow_ups[0].dose_mg == Decimal("1.5")
+
+
+def test_the_schema_documents_follow_ups() -> None:
+    schema = Visit.model_json_schema()
+    assert "follow_ups" in schema["properties"]
+    assert "FollowUp" in schema["$defs"]
+
+
+# ---- files written before follow-ups existed ---------------------------------------------------------
+
+
+def _matches(raw: Any, dumped: Any) -> bool:
+    """Every value in the file is what the loaded visit holds (defaults the file omits are ignored)."""
+    if isinstance(raw, dict):
+        return isinstance(dumped, dict) and all(_matches(v, dumped.get(k)) for k, v in raw.items())
+    if isinstance(raw, list):
+        return isinstance(dumped, list) and len(raw) == len(dumped) and all(map(_matches, raw, dumped))
+    if isinstance(raw, float | int) and not isinstance(raw, bool) and isinstance(dumped, str):
+        return Decimal(repr(raw)) == Decimal(dumped)
+    return bool(raw == dumped)
+
+
+@pytest.mark.parametrize("path", OLD_EXAMPLES, ids=[p.stem for p in OLD_EXAMPLES])
+def test_old_visit_files_load_unchanged(path: Path) -> None:
+    raw = json.loads(path.read_text("utf-8"))
+    assert "follow_ups" not in raw
+    visit = parse_visit(path.read_bytes(), source=path.name)
+    assert visit.format == "ldn-aid.visit/1"
+    assert visit.follow_ups == ()
+    assert _matches(raw, visit.model_dump(mode="json"))
+    assert review(visit) is None
+
+
+def test_the_old_examples_are_all_there() -> None:
+    assert [p.stem for p in OLD_EXAMPLES] == ["guideline_first", "incomplete", "ldn_option", "stop"]
+
+
+def test_a_saved_old_visit_gains_an_empty_follow_up_list_and_loads_back(
+    make_visit_data: MakeVisitData,
+) -> None:
+    visit = Visit.model_validate(make_visit_data())
+    saved = json.loads(visit_json(visit))
+    assert saved["follow_ups"] == []
+    assert parse_visit(visit_json(visit).encode()) == visit
+
+
+@pytest.mark.parametrize("name", ["followup_advance", "followup_stop"])
+def test_follow_up_examples_extend_the_ldn_option_example(name: str) -> None:
+    base = json.loads((EXAMPLES / "ldn_option.json").read_text("utf-8"))
+    example = json.loads((EXAMPLES / f"{name}.json").read_text("utf-8"))
+    assert example.pop("follow_ups")
+    assert example == base
