@@ -17,3 +17,23 @@ def test_core_imports_neither_qt_nor_reportlab() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == ""
+
+
+def test_ui_survives_many_qt_calls() -> None:
+    """PySide6 6.12.0 on Python 3.11 leaks a reference to None on every void call; the UI package
+    guards against it. Without the guard this subprocess aborts ("deallocating None")."""
+    code = (
+        "import os\n"
+        "os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
+        "import ldn_aid.ui\n"
+        "from PySide6.QtWidgets import QApplication, QLabel\n"
+        "app = QApplication([])\n"
+        "label = QLabel()\n"
+        "for _ in range(50_000):\n"
+        "    label.setText('x')\n"
+        "    app.processEvents()\n"
+        "print('ok')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-500:]
+    assert result.stdout.strip() == "ok"

@@ -541,6 +541,10 @@ class AssessmentPage(QWizardPage):
     def isComplete(self) -> bool:  # noqa: N802 - Qt override
         return not self.problems()
 
+    def validatePage(self) -> bool:  # noqa: N802 - Qt override
+        # QWizard.next() called from code skips the disabled button; the same rule must hold there.
+        return self.isComplete()
+
     def refresh(self) -> None:
         state = self.state
         plan_errors = state.errors_under("plan")

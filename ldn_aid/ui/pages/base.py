@@ -202,6 +202,10 @@ class QuestionPage(QWizardPage):
     def isComplete(self) -> bool:  # noqa: N802 - Qt override
         return not self.problems()
 
+    def validatePage(self) -> bool:  # noqa: N802 - Qt override
+        # QWizard.next() called from code skips the disabled button; the same rule must hold there.
+        return self.isComplete()
+
     def focus_path(self, path: str) -> bool:
         """Scroll to and focus the field for `path`; False when this page does not ask it."""
         field = self.fields.get(path)
