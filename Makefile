@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench bundle bundle-check clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,8 +22,19 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: lint
+# The bundle is built and its own --self-test run before the suite, so pytest's summary closes the output.
+test: lint bundle-check
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+bundle: $(STAMP)
+	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build/pyinstaller build.spec
+
+bundle-check: $(STAMP)
+	@if $(BIN)/python -c "import PyInstaller" 2>/dev/null; then \
+		$(MAKE) --no-print-directory bundle && QT_QPA_PLATFORM=offscreen dist/ldn-aid/ldn-aid --self-test; \
+	else \
+		echo "!!!!!!!! BUNDLE NOT TESTED: PyInstaller cannot run on this machine !!!!!!!!"; \
+	fi
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/run.py

@@ -12,6 +12,10 @@ from ldn_aid import cli
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if args == ["--self-test"]:
+        from ldn_aid.selftest import main as self_test
+
+        return self_test()
     if not args or args[0] == "open":
         if len(args) > 2:
             print("usage: ldn-aid open [VISIT.json]", file=sys.stderr)

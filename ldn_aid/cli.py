@@ -1,4 +1,4 @@
-"""The `ldn-aid` command line: assess visits, print the schema, make handouts. Qt-free.
+"""The `ldn-aid` command line: assess visits, review follow-ups, print the schema, make handouts. Qt-free.
 
 Exit codes: 0 for every valid visit whatever its outcome; 2 with one clear line for a bad file.
 """

@@ -1,4 +1,4 @@
-"""Pure decision rules: a visit in, an assessment and a starting protocol out."""
+"""Pure decision rules: a visit in, an assessment, a starting protocol and a follow-up decision out."""
 
 from ldn_aid.rules.engine import evaluate
 from ldn_aid.rules.protocol_builder import build_protocol

@@ -4,13 +4,19 @@ The decision, in this order of precedence (issue 5, "Follow-up visits"):
 
 1. `stop` when a stop finding holds (an opioid needed or taken, pregnancy, or a stop from the first
    visit's screening such as a naltrexone allergy), when a severe side effect has no remedy left on the
-   lowest step, or at or after the response review when the response rule is not met (or cannot be
-   judged and the clinician did not extend once).
+   lowest step, or at or after the response review when the response rule is not met, or cannot be
+   judged (no score) and the clinician did not extend once (an extension continues the dose for
+   `extend_once_weeks`).
 2. `step_down` for a severe side effect, or a moderate one the patient cannot tolerate, that a move to
    the morning would not relieve (with a move to the morning as well when sleep is also affected).
 3. `switch_to_morning` for moderate or severe sleep trouble or vivid dreams on bedtime dosing.
-4. `hold` for a moderate side effect the patient can tolerate.
-5. `continue` on the target; `advance` when the step has run its length; otherwise `hold`.
+4. `hold` for a moderate side effect the patient can tolerate (or whose tolerability is not recorded).
+5. `continue` on the target (next review: the response review, or `maintenance_review_weeks` after a
+   met response rule); `advance` one step when the step has run its length; otherwise `hold`.
+
+More than `adherence_missed_doses_max` missed doses and planned surgery add reasons, never a change.
+A clinician's different choice is applied unless it has no reason, a stop finding holds, or it would
+raise the dose above the cap or beyond the next step; then the computed decision stands.
 
 Follow-ups are reviewed oldest first: each decision's revised schedule is the schedule in force at
 the next follow-up, so a step that was held, stepped down or advanced is timed from its real start.
@@ -31,6 +37,7 @@ from ldn_aid.domain.followup import (
     DecisionReason,
     FollowUp,
     FollowUpDecision,
+    Grade,
 )
 from ldn_aid.domain.protocol import Protocol, Step, Timing
 from ldn_aid.domain.values import TENTH_MG, Pregnancy
@@ -104,8 +111,11 @@ class _Past:
     """What earlier follow-ups carry forward to the next one."""
 
     schedule: tuple[Step, ...]
-    extended: bool
     pregnancy: Pregnancy | None
+    # The end of the one extension, once the clinician has used it.
+    extended_until: dt.date | None = None
+    # The response rule was met at an earlier follow-up (carried while no new score is recorded).
+    response_met: bool = False
 
 
 @dataclass(frozen=True)
@@ -116,6 +126,8 @@ class _Computed:
     safety_stop: bool
     timing: Timing
     hold_until: dt.date | None = None
+    # The date by which the response rule must be judged: the response review, or the extension's end.
+    judge_by: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -142,16 +154,26 @@ def review(
     setting = _setting(visit, rules if rules is not None else words.rules, words)
     past = _Past(
         schedule=setting.protocol.steps if setting.protocol is not None else (),
-        extended=False,
         pregnancy=visit.ldn_screen.pregnancy,
     )
     decision: FollowUpDecision | None = None
     for follow_up in visit.follow_ups:
         if follow_up.safety.pregnancy is not None:
             past = replace(past, pregnancy=follow_up.safety.pregnancy)
-        decision, extended = _decide(setting, past, follow_up)
-        past = replace(past, schedule=decision.revised_steps, extended=past.extended or extended)
+        decision, computed = _decide(setting, past, follow_up)
+        past = _carry(past, decision, computed)
     return decision
+
+
+def _carry(past: _Past, decision: FollowUpDecision, computed: _Computed) -> _Past:
+    """What the next follow-up inherits: the schedule now in force, the extension and the response."""
+    extended_until = past.extended_until
+    if extended_until is None and computed.stage == "extended" and computed.decision != "stop":
+        extended_until = computed.judge_by
+    response_met = {"met": True, "not_met": False}.get(computed.stage, past.response_met)
+    return replace(
+        past, schedule=decision.revised_steps, extended_until=extended_until, response_met=response_met
+    )
 
 
 def _setting(visit: Visit, book: RuleBook, words: ContentBundle) -> _Setting:
@@ -194,8 +216,8 @@ def _reason(words: ContentBundle, rule_id: str) -> DecisionReason:
 # ---- one follow-up ---------------------------------------------------------------------------------
 
 
-def _decide(setting: _Setting, past: _Past, follow_up: FollowUp) -> tuple[FollowUpDecision, bool]:
-    """The decision for one follow-up, and whether it used the one extension."""
+def _decide(setting: _Setting, past: _Past, follow_up: FollowUp) -> tuple[FollowUpDecision, _Computed]:
+    """The decision for one follow-up, and the computed one behind it."""
     computed = _compute(setting, past, follow_up)
     computed_plan = _plan(setting, follow_up, computed, computed.decision)
     if computed_plan is None:  # pragma: no cover - a computed advance always has a step above
@@ -232,7 +254,7 @@ def _decide(setting: _Setting, past: _Past, follow_up: FollowUp) -> tuple[Follow
         next_review=plan.next_review,
         response_review=protocol.response_review if protocol is not None else None,
     )
-    return result, computed.stage == "extended" and computed.decision != "stop"
+    return result, computed
 
 
 def _safety_reasons(setting: _Setting, past: _Past, follow_up: FollowUp) -> tuple[DecisionReason, ...]:
@@ -246,6 +268,7 @@ def _safety_reasons(setting: _Setting, past: _Past, follow_up: FollowUp) -> tupl
 
 
 def _compute(setting: _Setting, past: _Past, follow_up: FollowUp) -> _Computed:
+    """The decision the rules give, in order of precedence (see the module docstring)."""
     safety_stop = bool(_safety_reasons(setting, past, follow_up))
     ladder, protocol = setting.ladder, setting.protocol
     if ladder is None or protocol is None:
@@ -257,51 +280,76 @@ def _compute(setting: _Setting, past: _Past, follow_up: FollowUp) -> _Computed:
     # Sleep effects on bedtime dosing have a remedy left: taking the dose in the morning.
     switch = follow_up.timing == "bedtime" and any(effects[name] in _BAD for name in SLEEP_EFFECTS)
     unrelieved = [grade for name, grade in effects.items() if not (switch and name in SLEEP_EFFECTS)]
-    severe = "severe" in unrelieved
-    moderate = "moderate" in unrelieved
-    taken = follow_up.dose_mg
     stage = _stage(setting, past, follow_up, protocol)
-
-    stops = [
+    judge_by = _judge_by(setting, past, follow_up, protocol, stage)
+    stops = tuple(
         rule_id
         for rule_id, holds in (
-            ("followup_stop_severe_lowest", severe and taken <= ladder.lowest),
+            ("followup_stop_severe_lowest", "severe" in unrelieved and follow_up.dose_mg <= ladder.lowest),
             ("followup_stop_no_response", stage == "not_met"),
             ("followup_cannot_judge", stage == "cannot_judge"),
         )
         if holds
-    ]
+    )
     if safety_stop or stops:
-        return _Computed("stop", tuple(stops), stage, safety_stop, follow_up.timing)
+        return _Computed("stop", stops, stage, safety_stop, follow_up.timing, judge_by=judge_by)
 
     lead = {"met": ("followup_response_met",), "extended": ("followup_cannot_judge", "followup_extend_once")}
-    first = lead.get(stage, ())
-    if severe or (moderate and follow_up.tolerable == "no"):
-        also = ("followup_switch_morning",) if switch else ()
-        timing: Timing = "morning" if switch else follow_up.timing
-        return _Computed("step_down", (*first, "followup_step_down", *also), stage, False, timing)
+    decision, reasons, hold_until = _next_step(past, follow_up, ladder, stage, switch, unrelieved)
+    timing: Timing = "morning" if switch else follow_up.timing
+    return _Computed(decision, (*lead.get(stage, ()), *reasons), stage, False, timing, hold_until, judge_by)
+
+
+def _next_step(
+    past: _Past, follow_up: FollowUp, ladder: _Ladder, stage: Stage, switch: bool, unrelieved: list[Grade]
+) -> tuple[Decision, tuple[str, ...], dt.date | None]:
+    """With no stop: step down, move to the morning, hold, continue or advance (and until when to hold)."""
+    taken = follow_up.dose_mg
+    if "severe" in unrelieved or ("moderate" in unrelieved and follow_up.tolerable == "no"):
+        return "step_down", ("followup_step_down", *(("followup_switch_morning",) if switch else ())), None
     if switch:
-        return _Computed("switch_to_morning", (*first, "followup_switch_morning"), stage, False, "morning")
-    if moderate:
-        return _Computed("hold", (*first, "followup_hold_tolerable"), stage, False, follow_up.timing)
+        return "switch_to_morning", ("followup_switch_morning",), None
+    if "moderate" in unrelieved:
+        return "hold", ("followup_hold_tolerable",), None
     if taken >= ladder.target or stage == "extended":  # an extension keeps the dose; it never titrates
         own = {"before": ("followup_continue",), "met": ("followup_continue_maintenance",)}.get(stage, ())
-        return _Computed("continue", (*first, *own), stage, False, follow_up.timing)
+        return "continue", own, None
     step_end = _step_start(past.schedule, taken, follow_up.date) + dt.timedelta(weeks=ladder.weeks)
     # A step has run its length on its last day: the protocol puts its tolerability review there,
     # "so the review comes before the first dose increase".
     if follow_up.date >= step_end - dt.timedelta(days=1):
-        return _Computed("advance", (*first, "followup_advance"), stage, False, follow_up.timing)
-    return _Computed("hold", (*first, "followup_hold"), stage, False, follow_up.timing, hold_until=step_end)
+        return "advance", ("followup_advance",), None
+    return "hold", ("followup_hold",), step_end
 
 
 def _stage(setting: _Setting, past: _Past, follow_up: FollowUp, protocol: Protocol) -> Stage:
+    """Where this follow-up stands against the response rule.
+
+    A score with CGI-I at or after the response review is always judged. Without one, an earlier met
+    rule still holds; a follow-up inside the one extension waits for its end; otherwise the response
+    cannot be judged, and the clinician may extend once.
+    """
     if follow_up.date < protocol.response_review:
         return "before"
     met = _response_met(setting, follow_up)
-    if met is None:
-        return "extended" if follow_up.extend_once and not past.extended else "cannot_judge"
-    return "met" if met else "not_met"
+    if met is not None:
+        return "met" if met else "not_met"
+    if past.response_met:
+        return "met"
+    if past.extended_until is not None:
+        return "extended" if follow_up.date < past.extended_until else "cannot_judge"
+    return "extended" if follow_up.extend_once else "cannot_judge"
+
+
+def _judge_by(
+    setting: _Setting, past: _Past, follow_up: FollowUp, protocol: Protocol, stage: Stage
+) -> dt.date | None:
+    if stage == "before":
+        return protocol.response_review
+    if stage == "extended":
+        weeks = dt.timedelta(weeks=int(setting.book.number("extend_once_weeks")))
+        return past.extended_until if past.extended_until is not None else follow_up.date + weeks
+    return None
 
 
 def _response_met(setting: _Setting, follow_up: FollowUp) -> bool | None:
@@ -349,23 +397,21 @@ def _plan(setting: _Setting, follow_up: FollowUp, computed: _Computed, decision:
         steps, review_on = ladder.schedule(dose, today, one_step), one_step
     elif decision == "continue":
         dose, steps = same, (ladder.step(same, today),)
-        review_on = _continue_review(setting, computed.stage, today, protocol)
+        review_on = _continue_review(setting, computed, today)
     else:  # hold, switch_to_morning
         dose = same
         until = computed.hold_until if decision == computed.decision and computed.hold_until else one_step
         steps, review_on = ladder.schedule(dose, today, until), until
-    if today < protocol.response_review:
-        review_on = min(review_on, protocol.response_review)  # never skip the predefined response review
+    if computed.judge_by is not None:
+        review_on = min(review_on, computed.judge_by)  # never skip the response review or the extension's end
     return _Plan(dose, timing, steps, review_on)
 
 
-def _continue_review(setting: _Setting, stage: Stage, today: dt.date, protocol: Protocol) -> dt.date:
-    number = setting.book.number
-    if stage == "before":
-        return protocol.response_review
-    if stage == "met":
-        return today + dt.timedelta(weeks=int(number("maintenance_review_weeks")))
-    return today + dt.timedelta(weeks=int(number("extend_once_weeks")))
+def _continue_review(setting: _Setting, computed: _Computed, today: dt.date) -> dt.date:
+    if computed.judge_by is not None:
+        return computed.judge_by
+    weeks = "maintenance_review_weeks" if computed.stage == "met" else "extend_once_weeks"
+    return today + dt.timedelta(weeks=int(setting.book.number(weeks)))
 
 
 def _choose(

@@ -164,6 +164,19 @@ CASES = [
         overrides=WITH_BASELINE, cannot_judge=True,
     ),
     Case(
+        "extension_follow_up_inside_it_waits_for_its_end",
+        [fu(RESPONSE_REVIEW, 4.5, extend_once=True), fu("2026-04-13", 4.5)], "continue",
+        ("followup_cannot_judge", "followup_extend_once"), "4.5", [("2026-04-13", "4.5")], "2026-04-27",
+        overrides=WITH_BASELINE, cannot_judge=True,
+    ),
+    Case(
+        "extension_side_effect_review_no_later_than_its_end",
+        [fu(RESPONSE_REVIEW, 4.5, extend_once=True),
+         fu("2026-04-20", 4.5, side_effects=effects(nausea="moderate"), tolerable="yes")], "hold",
+        ("followup_cannot_judge", "followup_extend_once", "followup_hold_tolerable"), "4.5",
+        [("2026-04-20", "4.5")], "2026-04-27", overrides=WITH_BASELINE, cannot_judge=True,
+    ),
+    Case(
         "extend_once_ignored_before_the_response_review", [fu("2026-02-16", 4.5, extend_once=True)],
         "continue", ("followup_continue",), "4.5", [("2026-02-16", "4.5")], RESPONSE_REVIEW,
     ),
@@ -295,6 +308,17 @@ CASES = [
         [fu(RESPONSE_REVIEW, 4.5, extend_once=True), fu("2026-04-27", 4.5, score=12, cgi_i=2)], "continue",
         ("followup_response_met", "followup_continue_maintenance"), "4.5", [("2026-04-27", "4.5")],
         "2026-07-27", overrides=WITH_BASELINE,
+    ),
+    Case(
+        "continue_maintenance_without_a_new_score_after_a_met_rule",
+        [fu(RESPONSE_REVIEW, 4.5, score=12, cgi_i=2), fu("2026-06-29", 4.5)], "continue",
+        ("followup_response_met", "followup_continue_maintenance"), "4.5", [("2026-06-29", "4.5")],
+        "2026-09-28", overrides=WITH_BASELINE,
+    ),
+    Case(
+        "stop_when_a_later_score_no_longer_meets_the_rule",
+        [fu(RESPONSE_REVIEW, 4.5, score=12, cgi_i=2), fu("2026-06-29", 4.5, score=19, cgi_i=4)], "stop",
+        ("followup_stop_no_response",), None, [], None, timing=None, overrides=WITH_BASELINE,
     ),
     Case(
         "continue_at_a_lowered_target_when_taking_more", [fu("2026-02-16", 4.5)], "continue",
