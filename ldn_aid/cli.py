@@ -18,7 +18,7 @@ from typing import Any
 from ldn_aid import __version__
 from ldn_aid.content import load_content
 from ldn_aid.domain.assessment import Assessment
-from ldn_aid.domain.errors import LdnAidError, one_line
+from ldn_aid.domain.errors import LdnAidError, VisitFileError, one_line
 from ldn_aid.domain.followup import FollowUpDecision
 from ldn_aid.domain.protocol import Protocol
 from ldn_aid.domain.visit import Visit
@@ -268,6 +268,21 @@ def _cmd_handout(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_followup_sheet(args: argparse.Namespace) -> int:
+    from ldn_aid.handout.compose import compose_followup_for_visit
+    from ldn_aid.handout.render_pdf import RenderOptions, write_pdf
+
+    visit = load_visit(Path(args.visit))
+    clinic = load_settings()
+    sheet = compose_followup_for_visit(visit, args.lang, clinic)
+    if sheet is None:
+        raise VisitFileError(f"{args.visit} has no follow-up visits, so there is no follow-up sheet to print")
+    options = RenderOptions(paper=args.paper or clinic.default_paper, large_print=args.large_print)
+    write_pdf(sheet, Path(args.output), options)
+    print(f"wrote {args.output}")
+    return 0
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     visit = load_visit(resource_path("examples/ldn_option.json"))
     out = _write_handout(visit, args)
@@ -317,6 +332,13 @@ def build_parser() -> argparse.ArgumentParser:
     handout.add_argument("visit", metavar="VISIT.json")
     _add_pdf_options(handout, default_output=None)
     handout.set_defaults(run=_cmd_handout)
+
+    sheet = commands.add_parser(
+        "followup-sheet", help="write the patient's sheet for the latest follow-up review"
+    )
+    sheet.add_argument("visit", metavar="VISIT.json")
+    _add_pdf_options(sheet, default_output=None)
+    sheet.set_defaults(run=_cmd_followup_sheet)
 
     demo = commands.add_parser("demo", help="write a handout for a built-in example visit")
     _add_pdf_options(demo, default_output="sample.pdf")

@@ -110,6 +110,21 @@ class SectionText(_Content):
     bullets: tuple[Text, ...] = ()
 
 
+class FollowUpSheetText(_Content):
+    """The one-page sheet after a follow-up review: what changed, the new calendar, the next review."""
+
+    title: Text
+    intro: Text
+    decisions: dict[Literal["advance", "continue", "hold", "step_down", "switch_to_morning", "stop"], Text]
+    why_heading: Text
+    new_plan_heading: Text
+    no_more_doses: Text
+    adherence: Text
+    calendar_heading: Text
+    calendar_intro: Text
+    reminder: Text
+
+
 class HandoutText(_Content):
     """All the words on the handout for one language."""
 
@@ -154,6 +169,7 @@ class HandoutText(_Content):
     wallet_back: SectionText
     unknowns: SectionText
     about: SectionText
+    follow_up: FollowUpSheetText
 
     @model_validator(mode="after")
     def _complete(self) -> HandoutText:

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from collections.abc import Sequence
 from decimal import Decimal
 
 from ldn_aid.content import ContentBundle, load_content
 from ldn_aid.content.handout_schema import OPTION_IDS, ROW_IDS, HandoutText, SectionText
 from ldn_aid.content.schema import Reference
 from ldn_aid.domain.assessment import Assessment, Outcome
-from ldn_aid.domain.protocol import Protocol
+from ldn_aid.domain.followup import FollowUpDecision
+from ldn_aid.domain.protocol import Protocol, Step
 from ldn_aid.domain.visit import Visit
 from ldn_aid.handout.model import (
     Block,
@@ -37,6 +39,7 @@ from ldn_aid.handout.model import (
     WalletCard,
 )
 from ldn_aid.rules import build_protocol, evaluate
+from ldn_aid.rules.review import review
 from ldn_aid.settings import ClinicSettings
 
 
@@ -72,12 +75,9 @@ class _Citations:
         items = []
         for number, ref_id in enumerate(self.order, start=1):
             ref = self._references[ref_id]
-            where = [
-                f"doi:{ref.doi}" if ref.doi else "",
-                f"PMID {ref.pmid}" if ref.pmid else "",
-                ref.url or "",
-            ]
-            items.append(f"{number}. {ref.citation} " + " ".join(part for part in where if part))
+            # One locator is enough to find a source: a DOI, else a PubMed id, else the web address.
+            where = f"doi:{ref.doi}" if ref.doi else f"PMID {ref.pmid}" if ref.pmid else ref.url or ""
+            items.append(f"{number}. {ref.citation} {where}".rstrip())
         return tuple(items)
 
 
@@ -342,14 +342,19 @@ def _plan_section(protocol: Protocol, content: ContentBundle, cite: _Citations) 
     return blocks
 
 
-def _calendar_page(protocol: Protocol, words: HandoutText) -> list[Block]:
+def _calendar(
+    steps: Sequence[Step],
+    first: dt.date,
+    last: dt.date,
+    marked: tuple[tuple[dt.date, str], ...],
+    words: HandoutText,
+) -> Calendar:
+    """One row per week from `first` to the week holding `last`, each with the dose in force that week."""
     labels = words.labels
-    first = protocol.start_date
-    last = protocol.response_review
     weeks: list[CalendarWeek] = []
     week_start = first
     while week_start <= last:
-        in_effect = [step for step in protocol.steps if step.start <= week_start][-1]
+        in_effect = [step for step in steps if step.start <= week_start][-1]
         days = tuple(week_start + dt.timedelta(days=i) for i in range(7))
         day_labels = tuple(
             f"{day.day} {words.months[day.month - 1]}" if (day == first or day.day == 1) else str(day.day)
@@ -364,22 +369,24 @@ def _calendar_page(protocol: Protocol, words: HandoutText) -> list[Block]:
             )
         )
         week_start += dt.timedelta(weeks=1)
-    weekday_names = tuple(words.weekdays[(first.weekday() + i) % 7] for i in range(7))
+    return Calendar(
+        weekday_names=tuple(words.weekdays[(first.weekday() + i) % 7] for i in range(7)),
+        weeks=tuple(weeks),
+        marked=marked,
+        dose_header=labels["dose"],
+        week_header=labels["week"],
+    )
+
+
+def _calendar_page(protocol: Protocol, words: HandoutText) -> list[Block]:
+    labels = words.labels
     marked = (
         (protocol.tolerability_review, labels["tolerability_review"]),
         (protocol.response_review, labels["response_review"]),
     )
     blocks: list[Block] = [PageBreak()]
     blocks += _section(words.calendar)
-    blocks.append(
-        Calendar(
-            weekday_names=weekday_names,
-            weeks=tuple(weeks),
-            marked=marked,
-            dose_header=labels["dose"],
-            week_header=labels["week"],
-        )
-    )
+    blocks.append(_calendar(protocol.steps, protocol.start_date, protocol.response_review, marked, words))
     blocks.append(Facts(rows=tuple((label, format_date(day, words)) for day, label in marked)))
     return blocks
 
@@ -428,3 +435,102 @@ def compose_for_visit(
     assessment = evaluate(visit)
     protocol = build_protocol(visit, assessment)
     return compose_handout(visit, assessment, protocol, content, clinic)
+
+
+def compose_followup_sheet(
+    visit: Visit, decision: FollowUpDecision, content: ContentBundle, clinic: ClinicSettings | None = None
+) -> Handout:
+    """The sheet a patient takes home after a follow-up review, in the content's language."""
+    clinic = clinic if clinic is not None else ClinicSettings()
+    words = content.language.handout
+    sheet = words.follow_up
+    labels = words.labels
+    cite = _Citations(dict(content.rules.references))
+    blank = labels["not_set"]
+    stopping = decision.decision == "stop"
+
+    blocks: list[Block] = [Heading(text=sheet.title, level=1), Paragraph(text=sheet.intro)]
+    blocks.append(
+        Facts(
+            rows=(
+                (labels["prepared_for"], clean_user_text(visit.patient.display_name) or blank),
+                (labels["date"], format_date(decision.review_date, words)),
+                # One line for the clinic keeps the sheet to a single page.
+                (
+                    labels["clinic"],
+                    ", ".join(
+                        part
+                        for part in (clean_user_text(clinic.clinic_name), clean_user_text(clinic.phone))
+                        if part
+                    )
+                    or blank,
+                ),
+            )
+        )
+    )
+    blocks.append(
+        Box(
+            style="stop" if stopping else "main",
+            heading=sheet.decisions[decision.decision],
+        )
+    )
+    reasons = tuple(
+        reason.patient_text + cite.mark(reason.references)
+        for reason in decision.reasons
+        if reason.patient_text
+    )
+    if reasons or decision.adherence_point:
+        blocks.append(Heading(text=sheet.why_heading, level=2))
+        if reasons:
+            blocks.append(Bullets(items=reasons))
+        if decision.adherence_point:
+            blocks.append(Paragraph(text=sheet.adherence))
+
+    if stopping or decision.next_dose_mg is None or not decision.revised_steps:
+        after_stopping = words.opioid_safety.bullets[-1]
+        blocks.append(
+            Box(
+                style="warning",
+                heading=words.opioid_safety.heading,
+                paragraphs=(sheet.no_more_doses,),
+                bullets=(after_stopping,),
+            )
+        )
+    else:
+        timing = words.timing_bedtime if decision.next_timing == "bedtime" else words.timing_morning
+        first_step = decision.revised_steps[0]
+        next_review = decision.next_review or decision.response_review or decision.review_date
+        blocks.append(Heading(text=sheet.new_plan_heading, level=2))
+        blocks.append(
+            Facts(
+                rows=(
+                    (labels["dose"], _dose_text(first_step.dose_mg, first_step.volume_ml)),
+                    (labels["from_date"], format_date(first_step.start, words)),
+                    (labels["next_review"], format_date(next_review, words)),
+                )
+            )
+        )
+        blocks.append(Paragraph(text=f"{timing} {sheet.reminder}"))
+        blocks.append(Heading(text=sheet.calendar_heading, level=2))
+        blocks.append(Paragraph(text=sheet.calendar_intro))
+        marked = ((next_review, labels["next_review"]),)
+        blocks.append(_calendar(decision.revised_steps, first_step.start, next_review, marked, words))
+    if cite.order:
+        blocks.append(ReferenceList(heading=labels["references"], items=cite.listing()))
+    return Handout(
+        language=content.language.language,
+        title=sheet.title,
+        blocks=tuple(blocks),
+        footer=labels["footer"],
+        page_label=labels["page"],
+        has_plan=not stopping,
+    )
+
+
+def compose_followup_for_visit(
+    visit: Visit, language: str | None = None, clinic: ClinicSettings | None = None
+) -> Handout | None:
+    """The follow-up sheet for the latest follow-up, or None when the visit has none."""
+    content = load_content(language or visit.patient.handout_language)
+    decision = review(visit, content=content)
+    return None if decision is None else compose_followup_sheet(visit, decision, content, clinic)

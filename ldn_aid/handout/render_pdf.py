@@ -433,8 +433,8 @@ class _Renderer:
         s = self.styles
         marked = {day for day, _ in cal.marked}
         width = self.page_size_landscape[0] - 2 * MARGIN if self.options.large_print else self.width
-        week_width = width * 0.11
-        dose_width = width * 0.22
+        week_width = width * 0.13
+        dose_width = width * 0.21
         day_width = (width - week_width - dose_width) / 7
         box = s.body_size * 0.9
         header = [_p(cal.week_header, s.cell_bold), _p(cal.dose_header, s.cell_bold)]
