@@ -134,6 +134,63 @@ def _probe(mode: str) -> tuple[float, float]:
     return float(shown_at) - started, int(peak_kib) / 1024
 
 
+def bench_full_run_memory() -> None:
+    _, ours = _probe("full")
+    _, bare = _probe("bare")
+    print(
+        f"{'full wizard run + handout: peak memory':<38} {ours:9.1f} MiB"
+        f" | baseline {'bare one-page QWizard':<34} {bare:9.1f} MiB"
+        f" | ratio {ours / bare:6.2f}x | aim: under 150 MiB"
+    )
+
+
+def _folder_mib(folder: Path) -> float:
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file() and not f.is_symlink()) / 2**20
+
+
+def _bundled_start(executable: Path) -> tuple[float, float]:
+    started = time.time()
+    result = subprocess.run(
+        [str(executable)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "LDN_AID_EXIT_AFTER_SHOW": "1"},
+        timeout=120,
+    )
+    line = next(line for line in result.stdout.splitlines() if line.startswith("shown "))
+    _, shown_at, peak_kib = line.split()
+    return float(shown_at) - started, int(peak_kib) / 1024
+
+
+def bench_bundle(runs: int = 5) -> None:
+    root = Path(__file__).resolve().parent.parent
+    work = root / "build" / "bench"
+    pyinstaller = [sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "ERROR"]
+    for target in ("app", "bare"):
+        subprocess.run(
+            [*pyinstaller, "--distpath", str(work / "dist"), "--workpath", str(work / target), "build.spec"],
+            cwd=root,
+            check=True,
+            env={**os.environ, "LDN_AID_BUNDLE_TARGET": target},
+        )
+    ours_dir, bare_dir = work / "dist" / "ldn-aid", work / "dist" / "bare-wizard"
+    ours_mib, bare_mib = _folder_mib(ours_dir), _folder_mib(bare_dir)
+    print(
+        f"{'bundle size':<38} {ours_mib:9.1f} MiB | baseline {'bare one-page QWizard bundle':<34}"
+        f" {bare_mib:9.1f} MiB | ratio {ours_mib / bare_mib:6.2f}x | aim: 1.3x or less"
+    )
+    ours = [_bundled_start(ours_dir / "ldn-aid") for _ in range(runs)]
+    bare = [_bundled_start(bare_dir / "bare-wizard") for _ in range(runs)]
+    report(
+        "bundled app start-up to first page",
+        statistics.median(t for t, _ in ours),
+        "bare one-page QWizard bundle",
+        statistics.median(t for t, _ in bare),
+        "1.5x or less",
+    )
+
+
 def bench_startup(runs: int = 5) -> None:
     app = [_probe("app") for _ in range(runs)]
     bare = [_probe("bare") for _ in range(runs)]
@@ -160,6 +217,9 @@ def main() -> int:
     bench_assessment()
     bench_handout()
     bench_startup()
+    bench_full_run_memory()
+    if "--no-bundle" not in sys.argv:
+        bench_bundle()
     return 0
 
 

@@ -1,7 +1,7 @@
 """Started as a separate process by bench/run.py: show a window, report when its first page is on
 screen and the process's peak memory, then quit.
 
-Usage: startup_probe.py app|bare
+Usage: startup_probe.py app|bare|full  (full: open an example visit and render its handout preview)
 """
 
 from __future__ import annotations
@@ -34,10 +34,18 @@ def main() -> int:
     else:
         from ldn_aid.content import load_content
         from ldn_aid.ui.main_window import MainWindow
+        from ldn_aid.ui.pages.ids import PageId
 
         window = MainWindow(load_content("en"))
         window.resize(1180, 760)
     window.show()
+    if mode == "full":
+        root = Path(__file__).resolve().parent.parent
+        window.open_visit(root / "resources" / "examples" / "ldn_option.json")
+        window.wizard.go_to(PageId.HANDOUT)
+        if not window.wizard.handout_page.pdf_bytes:
+            print("the handout preview did not render", file=sys.stderr)
+            return 1
 
     def shown() -> None:
         peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -42,16 +42,25 @@ from ldn_aid.rules import build_protocol, evaluate
 from ldn_aid.rules.review import review
 from ldn_aid.settings import ClinicSettings
 
+# How much user-typed text a printed line holds: a name longer than this is cut with an ellipsis, so a
+# pasted paragraph can never push a table cell past a page (or off the wallet card).
+SHEET_TEXT_LIMIT = 120
+CARD_TEXT_LIMIT = 34
 
-def clean_user_text(text: str | None) -> str:
-    """User-typed text made safe to print: control characters gone, runs of space folded.
+
+def clean_user_text(text: str | None, limit: int | None = None) -> str:
+    """User-typed text made safe to print: control characters gone, runs of space folded, and cut to
+    `limit` characters (ending in "…") when given.
 
     Markup characters stay as they are; the renderer escapes them.
     """
     if not text:
         return ""
     kept = "".join(" " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in text)
-    return " ".join(kept.split())
+    folded = " ".join(kept.split())
+    if limit is not None and len(folded) > limit:
+        return folded[: limit - 1].rstrip() + "…"
+    return folded
 
 
 class _Citations:
@@ -119,10 +128,10 @@ def compose_handout(
 
     blocks: list[Block] = [Heading(text=words.title, level=1)]
     facts = [
-        (labels["prepared_for"], clean_user_text(visit.patient.display_name) or blank),
+        (labels["prepared_for"], clean_user_text(visit.patient.display_name, SHEET_TEXT_LIMIT) or blank),
         (labels["date"], format_date(visit.visit_date, words)),
-        (labels["clinic"], clean_user_text(clinic.clinic_name) or blank),
-        (labels["phone"], clean_user_text(clinic.phone) or blank),
+        (labels["clinic"], clean_user_text(clinic.clinic_name, SHEET_TEXT_LIMIT) or blank),
+        (labels["phone"], clean_user_text(clinic.phone, SHEET_TEXT_LIMIT) or blank),
     ]
     blocks.append(Facts(rows=tuple(facts)))
     main = words.main_message
@@ -394,18 +403,22 @@ def _calendar_page(protocol: Protocol, words: HandoutText) -> list[Block]:
 def _wallet_card_page(protocol: Protocol, words: HandoutText, clinic: ClinicSettings) -> list[Block]:
     labels = words.labels
     blank = "_______________"
-    front = (*words.wallet_front.bullets, f"{labels['dose']}: {_mg(protocol.target_mg)}")
+    # The clinic's name goes on the roomier front; the back keeps what an emergency team needs.
+    front = (
+        *words.wallet_front.bullets,
+        f"{labels['dose']}: {_mg(protocol.target_mg)}",
+        f"{labels['clinic']}: {clean_user_text(clinic.clinic_name, CARD_TEXT_LIMIT) or blank}",
+    )
     back = (
         *words.wallet_back.paragraphs,
-        f"{labels['prescriber']}: {clean_user_text(clinic.prescriber_name) or blank}",
-        f"{labels['clinic']}: {clean_user_text(clinic.clinic_name) or blank}",
-        f"{labels['phone']}: {clean_user_text(clinic.phone) or blank}",
+        f"{labels['prescriber']}: {clean_user_text(clinic.prescriber_name, CARD_TEXT_LIMIT) or blank}",
+        f"{labels['phone']}: {clean_user_text(clinic.phone, CARD_TEXT_LIMIT) or blank}",
         f"{labels['emergency_contact']}: {blank}",
     )
     if clinic.after_hours_phone:
         back = (
             *back[:-1],
-            f"{labels['after_hours_phone']}: {clean_user_text(clinic.after_hours_phone)}",
+            f"{labels['after_hours_phone']}: {clean_user_text(clinic.after_hours_phone, CARD_TEXT_LIMIT)}",
             back[-1],
         )
     return [
@@ -453,14 +466,20 @@ def compose_followup_sheet(
     blocks.append(
         Facts(
             rows=(
-                (labels["prepared_for"], clean_user_text(visit.patient.display_name) or blank),
+                (
+                    labels["prepared_for"],
+                    clean_user_text(visit.patient.display_name, SHEET_TEXT_LIMIT) or blank,
+                ),
                 (labels["date"], format_date(decision.review_date, words)),
                 # One line for the clinic keeps the sheet to a single page.
                 (
                     labels["clinic"],
                     ", ".join(
                         part
-                        for part in (clean_user_text(clinic.clinic_name), clean_user_text(clinic.phone))
+                        for part in (
+                            clean_user_text(clinic.clinic_name, SHEET_TEXT_LIMIT),
+                            clean_user_text(clinic.phone, SHEET_TEXT_LIMIT),
+                        )
                         if part
                     )
                     or blank,

@@ -154,23 +154,28 @@ class WalletCardSheet(Flowable):
     def _panel(self, x: float, heading: str, lines: Sequence[str]) -> None:
         canvas: Canvas = self.canv
         pad = 3 * mm
-        flowables = [_p(heading, self.styles.card_heading)] + [
-            _p(line, self.styles.card_text) for line in lines
-        ]
-        frame = Frame(
-            x,
-            0,
-            CARD_WIDTH,
-            CARD_HEIGHT,
-            leftPadding=pad,
-            rightPadding=pad,
-            topPadding=pad,
-            bottomPadding=pad,
-            showBoundary=0,
-        )
-        frame.addFromList(flowables, canvas)
-        if flowables:  # anything left did not fit: say so rather than silently drop it
-            raise ValueError("wallet card text does not fit on the card")
+        # The card cannot grow, so long clinic details get slightly smaller type, never below 8 pt.
+        for size in (8.5, 8.0):
+            text_style = ParagraphStyle(
+                "card_fit", parent=self.styles.card_text, fontSize=size, leading=size * 1.2
+            )
+            flowables: list[Flowable] = [_p(heading, self.styles.card_heading)]
+            flowables += [_p(line, text_style) for line in lines]
+            frame = Frame(
+                x,
+                0,
+                CARD_WIDTH,
+                CARD_HEIGHT,
+                leftPadding=pad,
+                rightPadding=pad,
+                topPadding=pad,
+                bottomPadding=pad,
+                showBoundary=0,
+            )
+            if _fits(flowables, CARD_WIDTH - 2 * pad, CARD_HEIGHT - 2 * pad, canvas):
+                frame.addFromList(flowables, canvas)
+                return
+        raise ValueError("wallet card text does not fit on the card")
 
     def draw(self) -> None:
         canvas: Canvas = self.canv
@@ -190,6 +195,15 @@ class WalletCardSheet(Flowable):
                 canvas.line(x, y + dy * gap, x, y + dy * (gap + length))
         self._panel(0, self.card.front_heading, self.card.front_lines)
         self._panel(CARD_WIDTH, self.card.back_heading, self.card.back_lines)
+
+
+def _fits(flowables: Sequence[Flowable], width: float, height: float, canvas: Canvas) -> bool:
+    """Whether the flowables fit in width x height, measured without drawing."""
+    total = 0.0
+    for flowable in flowables:
+        _, used = flowable.wrapOn(canvas, width, height)
+        total += float(used) + float(flowable.getSpaceBefore()) + float(flowable.getSpaceAfter())
+    return total <= height
 
 
 # ---- block renderers -----------------------------------------------------------------------------

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
+import time
 from pathlib import Path
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -46,4 +49,15 @@ def run_app(visit_path: Path | None = None) -> int:
     window.show()
     if visit_path is not None:
         window.open_visit(visit_path)
+    if os.environ.get("LDN_AID_EXIT_AFTER_SHOW") == "1":
+        # For `make bench`: report when the first page is on screen, and the peak memory, then quit.
+        def shown() -> None:
+            import resource  # Unix only; this path runs only under the benchmark
+
+            peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            sys.stdout.write(f"shown {time.time():.6f} {peak_kib}\n")
+            sys.stdout.flush()
+            app.quit()
+
+        QTimer.singleShot(0, shown)
     return app.exec()
