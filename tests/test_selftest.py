@@ -13,7 +13,12 @@ def test_self_test_passes_and_reports_every_check(capsys: pytest.CaptureFixture[
     lines = capsys.readouterr().out.splitlines()
     assert lines[-1] == "passed: 0 failure(s)"
     assert sum(line.startswith("ok   handout ") for line in lines) == 4 * 2 * 2 * 2
-    for expected in ("ok   content en", "ok   content es", "ok   assess example stop (stop)", "ok   Qt libraries"):
+    for expected in (
+        "ok   content en",
+        "ok   content es",
+        "ok   assess example stop (stop)",
+        "ok   Qt libraries",
+    ):
         assert any(line.startswith(expected) for line in lines), expected
     assert not any(line.startswith("FAIL") for line in lines)
 

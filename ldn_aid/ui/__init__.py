@@ -11,16 +11,21 @@ import sys
 # which hides the bug there; PySide6 6.11 does not have it, but QtPdf ships as the small PySide6-Pdf
 # wheel only from 6.12. Until a fixed release exists, give None the same effectively-infinite count
 # that Python 3.12 gives it. `ob_refcnt` is the first field of every CPython object.
+# The same release returns True from every `Signal.emit()` without a reference: each emit (about ten
+# per keystroke here) lowers True's count, and after a few hundred answers the app aborted with
+# "bool_dealloc: deallocating True or False". So True (and False, for symmetry) get the same floor.
 _NONE_REFCOUNT_FLOOR = 1 << 40
 
 
 def guard_none_refcount() -> None:
-    """Keep None's reference count far above anything the leak can consume (a no-op on 3.12+)."""
+    """Keep the reference counts of None, True and False far above anything the leaks can consume
+    (a no-op on 3.12+, where they are immortal)."""
     if sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
         return
-    count = ctypes.c_ssize_t.from_address(id(None))
-    if count.value < _NONE_REFCOUNT_FLOOR:
-        count.value += _NONE_REFCOUNT_FLOOR
+    for singleton in (None, True, False):
+        count = ctypes.c_ssize_t.from_address(id(singleton))
+        if count.value < _NONE_REFCOUNT_FLOOR:
+            count.value += _NONE_REFCOUNT_FLOOR
 
 
 guard_none_refcount()

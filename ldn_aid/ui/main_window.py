@@ -73,11 +73,10 @@ class MainWindow(QMainWindow):
     def new_visit(self, *, confirm: bool = True, today: dt.date | None = None) -> bool:
         if confirm and not self._may_discard():
             return False
-        self.state.reset(today)
+        # The clinic's language is preset before the pages load, so the Patient page's drop-down shows
+        # it (setting it afterwards left the drop-down on English while the handout printed Spanish).
         language = self.settings_provider().default_language
-        if language != "en":
-            self.state.set("patient.handout_language", language)
-            self.state.mark_saved()
+        self.state.reset(today, {"patient.handout_language": language} if language != "en" else None)
         self.wizard.restart()
         self._update_title()
         return True
@@ -96,6 +95,8 @@ class MainWindow(QMainWindow):
             return False
         self.state.load(visit)
         self.wizard.restart()
+        if self.state.visit is not None and self.state.visit.follow_ups:
+            self.wizard.show_follow_up()
         self._update_title()
         return True
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from ldn_aid.content import ContentBundle
-from ldn_aid.domain.assessment import Outcome
+from ldn_aid.domain.assessment import Finding, Outcome
 from ldn_aid.ui.state import VisitState
 
 # Colour supports the words; it never carries the meaning alone.
@@ -62,11 +62,11 @@ class OutcomePanel(QFrame):
         stops = state.assessment.with_severity("stop")
         cautions = state.assessment.with_severity("caution")
         if stops:
-            lines.append(f"<b>Stops:</b> {escape(', '.join(f.rule_id for f in stops))}")
+            lines.append(f"<b>Stops:</b> {escape(_readable(stops))}")
         if state.assessment.missing:
             lines.append(f"<b>Unanswered:</b> {len(state.assessment.missing)}")
         if cautions:
-            lines.append(f"<b>Cautions:</b> {escape(', '.join(f.rule_id for f in cautions))}")
+            lines.append(f"<b>Cautions:</b> {escape(_readable(cautions))}")
         protocol = state.protocol
         if protocol is not None:
             doses = " → ".join(f"{step.dose_mg:.1f}" for step in protocol.steps)
@@ -77,6 +77,11 @@ class OutcomePanel(QFrame):
             )
         self.detail.setText("<br>".join(lines))
         self.setAccessibleDescription(f"{word}. {self.content.language.outcomes[outcome.value]}")
+
+
+def _readable(findings: tuple[Finding, ...]) -> str:
+    """Rule ids as words for a glance ("opioid agonist treatment"); the assessment page has the full text."""
+    return ", ".join(f.rule_id.replace("_", " ") for f in findings)
 
 
 def _banner_css(ink: str, fill: str) -> str:

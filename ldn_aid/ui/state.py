@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ValidationError
@@ -96,8 +97,16 @@ class VisitState(QObject):
         self.loaded.emit()
         self.changed.emit()
 
-    def reset(self, today: dt.date | None = None) -> None:
+    def reset(self, today: dt.date | None = None, presets: Mapping[str, Any] | None = None) -> None:
+        """Start a blank visit. `presets` ({path: value}, such as the clinic's handout language) are in
+        place before the pages show it, so no widget shows a different value, and count as saved."""
         self._data = new_visit_data(today)
+        for path, value in (presets or {}).items():
+            *parents, leaf = path.split(".")
+            node = self._data
+            for part in parents:
+                node = node.setdefault(part, {})
+            node[leaf] = value
         self._saved_snapshot = copy.deepcopy(self._data)
         self._recompute()
         self.loaded.emit()

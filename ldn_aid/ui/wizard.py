@@ -1,4 +1,7 @@
-"""LdnWizard: the seven pages in order, with the live outcome summary beside them."""
+"""LdnWizard: the pages in order, with the live outcome summary beside them.
+
+A first visit ends on the handout; the follow-up review page comes after it, and an opened visit that
+already has follow-ups lands there (`show_follow_up`)."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from ldn_aid.ui.outcome_panel import OutcomePanel
 from ldn_aid.ui.pages.assessment_page import AssessmentPage
 from ldn_aid.ui.pages.base import QuestionPage
 from ldn_aid.ui.pages.diagnosis_page import DiagnosisPage
+from ldn_aid.ui.pages.followup_page import FollowUpPage
 from ldn_aid.ui.pages.handout_page import HandoutPage
 from ldn_aid.ui.pages.ids import PageId, page_of
 from ldn_aid.ui.pages.ldn_screen_page import LdnScreenPage
@@ -56,6 +60,8 @@ class LdnWizard(QWizard):
         self.setPage(PageId.ASSESSMENT, self.assessment_page)
         self.handout_page = HandoutPage(state, settings_provider=settings_provider)
         self.setPage(PageId.HANDOUT, self.handout_page)
+        self.follow_up_page = FollowUpPage(state, content)
+        self.setPage(PageId.FOLLOW_UP, self.follow_up_page)
         self.setStartId(PageId.PATIENT)
 
         self.outcome_panel = OutcomePanel(state, content)
@@ -64,6 +70,19 @@ class LdnWizard(QWizard):
 
     def done(self, result: int) -> None:
         """Enter on the last page or Escape must not close the visit; the File menu closes it."""
+
+    def nextId(self) -> int:  # noqa: N802 - Qt override
+        """The handout ends a first visit; Next from there goes on to the follow-up page, the last."""
+        current = self.currentId()
+        if current == PageId.HANDOUT:
+            return int(PageId.FOLLOW_UP)
+        if current == PageId.FOLLOW_UP:
+            return -1
+        return super().nextId()
+
+    def show_follow_up(self) -> bool:
+        """Walk to the follow-up page, validating each page on the way; stay where a page blocks."""
+        return self.go_to(PageId.FOLLOW_UP)
 
     def go_to(self, target: PageId) -> bool:
         """Walk back or forward to a page; stops early (False) at a page whose answers are invalid."""

@@ -83,7 +83,7 @@ BODY_CSS = (
     ' QPushButton[role="link"]:focus { border: 1px solid palette(highlight); }'
     + "".join(
         f' QLabel[severity="{name}"] {{ color: {ink}; font-weight: bold; margin-top: 4px; }}'
-        f' QFrame[finding="{name}"] {{ border-left: 4px solid {ink}; }}'
+        f' QFrame[finding="{name}"] {{ border: 0px; border-left: 4px solid {ink}; }}'
         for name, ink in SEVERITY_INK.items()
     )
 )

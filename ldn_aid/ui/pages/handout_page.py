@@ -89,6 +89,11 @@ class HandoutPage(QWizardPage):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         bar = QHBoxLayout()
+        self.document_kind = QComboBox()
+        self.document_kind.setObjectName("handout.document")
+        self.document_kind.setAccessibleName("Which document")
+        self.document_kind.addItem("Full handout", "handout")
+        self.document_kind.addItem("Follow-up sheet", "followup")
         self.language = QComboBox()
         self.language.setObjectName("handout.language")
         self.language.setAccessibleName("Handout language")
@@ -102,7 +107,11 @@ class HandoutPage(QWizardPage):
         self.large_print = QCheckBox("Lar&ge print")
         self.large_print.setObjectName("handout.large_print")
         self.large_print.setAccessibleName("Large print")
-        for text, combo in (("&Language:", self.language), ("Pape&r:", self.paper)):
+        for text, combo in (
+            ("&Document:", self.document_kind),
+            ("&Language:", self.language),
+            ("Pape&r:", self.paper),
+        ):
             label = QLabel(text)
             label.setBuddy(combo)
             bar.addWidget(label)
@@ -141,6 +150,7 @@ class HandoutPage(QWizardPage):
         self.stack.addWidget(self.message)
         layout.addWidget(self.stack, 1)
 
+        self.document_kind.currentIndexChanged.connect(self._on_option_changed)
         self.language.currentIndexChanged.connect(self._on_option_changed)
         self.paper.currentIndexChanged.connect(self._on_option_changed)
         self.large_print.toggled.connect(self._on_option_changed)
@@ -154,11 +164,18 @@ class HandoutPage(QWizardPage):
         """Pick up the visit's language and the clinic's paper, unless the clinician chose others here."""
         self.clinic = self.settings_provider()
         visit = self.state.visit
+        first_look = self._visit_language is None
         self._syncing = True
         try:
             if visit is not None and visit.patient.handout_language != self._visit_language:
                 self._visit_language = visit.patient.handout_language
                 self.language.setCurrentIndex(max(self.language.findData(self._visit_language), 0))
+            # The follow-up sheet exists only once a review is recorded; after one, it is the likely print.
+            has_follow_ups = visit is not None and bool(visit.follow_ups)
+            sheet_item = self.document_kind.model().item(1)  # type: ignore[attr-defined]
+            sheet_item.setEnabled(has_follow_ups)
+            if first_look or not has_follow_ups:
+                self.document_kind.setCurrentIndex(1 if has_follow_ups else 0)
             if self.clinic.default_paper != self._settings_paper:
                 self._settings_paper = self.clinic.default_paper
                 self.paper.setCurrentIndex(max(self.paper.findData(self._settings_paper), 0))
@@ -204,7 +221,15 @@ class HandoutPage(QWizardPage):
         language = self.selected_language()
         options = RenderOptions(paper=self.selected_paper(), large_print=self.large_print.isChecked())
         try:
-            if self.content_loader is None:
+            if self.document_kind.currentData() == "followup" and visit.follow_ups:
+                from ldn_aid.handout.compose import compose_followup_for_visit
+
+                sheet = compose_followup_for_visit(visit, language, self.clinic)
+                if sheet is None:
+                    self._show_message("There is no follow-up review to print.")
+                    return
+                handout = sheet
+            elif self.content_loader is None:
                 handout = compose_for_visit(visit, language, self.clinic)
             else:
                 assessment = self.state.assessment

@@ -11,6 +11,8 @@ class PageId(IntEnum):
     PREFERENCES = 4
     ASSESSMENT = 5
     HANDOUT = 6
+    # Reached after the handout, and where an opened visit with follow-ups lands.
+    FOLLOW_UP = 7
 
 
 # Which page asks each top-level part of the visit file, for "jump to the missing answer".
@@ -23,6 +25,7 @@ PAGE_OF_SECTION = {
     "stimulant_screen": PageId.STIMULANT_SCREEN,
     "preferences": PageId.PREFERENCES,
     "plan": PageId.ASSESSMENT,
+    "follow_ups": PageId.FOLLOW_UP,
 }
 
 

@@ -1,0 +1,1065 @@
+"""Page 8, Follow-up review: the history of an LDN trial, a new review, and the decision it gives.
+
+The page shows the doses and scores so far (a chart and a table), takes a new follow-up review and
+appends it to the visit's `follow_ups` (the Visit model accepts or refuses it), shows the decision
+`ldn_aid.rules.review` makes for the latest review with every reason and its sources, and lets the
+clinician choose differently with a reason. No rule is decided here: the page only records.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+from html import escape
+from typing import Any
+
+from pydantic import ValidationError
+from PySide6.QtCore import QDate, QSize, Qt, QTimer
+from PySide6.QtGui import QBrush, QColor, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLayout,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+    QWizardPage,
+)
+
+from ldn_aid.content import ContentBundle
+from ldn_aid.domain.followup import DECISIONS, SIDE_EFFECTS, DecisionReason, FollowUp, FollowUpDecision
+from ldn_aid.domain.protocol import Step
+from ldn_aid.domain.visit import SCALE_RANGES, Visit
+from ldn_aid.rules.review import review
+from ldn_aid.ui.state import VisitState
+from ldn_aid.ui.widgets.history_chart import HistoryChart, chart_data
+
+PATH = "follow_ups"
+# "follow_ups[2] score 30 is outside ...": the Visit model's check of one follow-up's field.
+_ABOUT_ONE = re.compile(r"^follow_ups\[\d+\] ([a-z_]+) (.*)$", re.DOTALL)
+STOP_STYLE = ("#b00020", "#fdecec")
+CHANGE_STYLE = ("#8a4b00", "#fff4e0")
+GO_STYLE = ("#1b6e2a", "#e7f5ea")
+INFO_STYLE = ("#1f5fa8", "#e8f1fb")
+# Colour supports the decision's words; it never carries the meaning alone.
+DECISION_STYLE = {
+    "advance": GO_STYLE,
+    "continue": GO_STYLE,
+    "hold": CHANGE_STYLE,
+    "step_down": CHANGE_STYLE,
+    "switch_to_morning": CHANGE_STYLE,
+    "stop": STOP_STYLE,
+}
+SEVERITY_INK = {"stop": "#b00020", "caution": "#8a4b00", "info": "#1f5fa8"}
+SEVERITY_WORD = {"stop": "STOP", "caution": "CAUTION", "info": "TO DISCUSS"}
+TIMING_WORDS = {"bedtime": "at bedtime", "morning": "in the morning"}
+CGI_I = {
+    1: "very much improved",
+    2: "much improved",
+    3: "minimally improved",
+    4: "no change",
+    5: "minimally worse",
+    6: "much worse",
+    7: "very much worse",
+}
+NOT_ASKED = "— not asked —"
+REASON_NEEDED = "Give a reason for the different decision; it is kept in the record."
+ERROR_CSS = "color: #b00020; font-weight: bold;"
+BODY_CSS = (
+    'QLabel[role="heading"] { font-size: 110%; font-weight: bold; margin-top: 8px; }'
+    ' QLabel[role="small"] { font-size: 90%; }'
+    + "".join(
+        f' QFrame[reason="{name}"] {{ border: 0px; border-left: 4px solid {ink}; }}'
+        for name, ink in SEVERITY_INK.items()
+    )
+)
+
+
+def _mg(dose: Decimal | None) -> str:
+    return "—" if dose is None else f"{dose:.1f} mg"
+
+
+def _day(day: dt.date) -> str:
+    return f"{day.isoformat()} ({day.strftime('%a')})"
+
+
+def _qdate(day: dt.date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def _label(text: str = "", rich: bool = False) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+    return label
+
+
+def _heading(text: str, name: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setProperty("role", "heading")
+    if name:
+        label.setObjectName(name)
+    return label
+
+
+def _box_css(name: str, ink: str, fill: str) -> str:
+    escaped = name.replace(".", "\\.")
+    return (
+        f"#{escaped} {{ border: 1px solid {ink}; border-left: 6px solid {ink}; border-radius: 3px;"
+        f" background: {fill}; }} #{escaped} QLabel {{ color: {ink}; background: transparent; }}"
+    )
+
+
+def _table(name: str, accessible: str, headers: list[str]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setObjectName(name)
+    table.setAccessibleName(accessible)
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().hide()
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+    table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    table.setWordWrap(True)
+    table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+    return table
+
+
+def _fit_height(table: QTableWidget) -> None:
+    """Show every row: the page scrolls, not the table."""
+    table.resizeRowsToContents()
+    height = table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth()
+    height += sum(table.rowHeight(row) for row in range(table.rowCount()))
+    table.setFixedHeight(height)
+
+
+def _clear(layout: QLayout) -> None:
+    while layout.count():
+        item = layout.takeAt(0)
+        widget = item.widget() if item is not None else None
+        if widget is not None:
+            widget.hide()
+            widget.setParent(None)
+            widget.deleteLater()
+
+
+class _ScrollBody(QWidget):
+    """The scrolled body; its minimum height is left to height-for-width (no tall empty tail)."""
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(super().minimumSizeHint().width(), 0)
+
+
+class FollowUpPage(QWizardPage):
+    """The follow-up history, the decision for the latest review, the clinician's choice, a new review."""
+
+    def __init__(self, state: VisitState, content: ContentBundle) -> None:
+        super().__init__()
+        self.state = state
+        self.content = content
+        self.setTitle("Follow-up review")
+        self.decisions: list[FollowUpDecision] = []
+        self.decision: FollowUpDecision | None = None
+        self._shown: object = ()
+        self._stale = True
+        self._syncing = False
+        self._form_edited = False
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.banner = QLabel()
+        self.banner.setObjectName("followup.banner")
+        self.banner.setWordWrap(True)
+        self.banner.setTextFormat(Qt.TextFormat.RichText)
+        outer.addWidget(self.banner)
+
+        scroll = QScrollArea()
+        scroll.setObjectName("followup.scroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area = scroll
+        body = _ScrollBody()
+        body.setObjectName("followup.body")
+        body.setStyleSheet(BODY_CSS)
+        column = QVBoxLayout(body)
+        column.setContentsMargins(4, 4, 8, 8)
+        column.setSpacing(6)
+        scroll.setWidget(body)
+        outer.addWidget(scroll, 1)
+
+        column.addWidget(_heading("History"))
+        self.chart = HistoryChart()
+        column.addWidget(self.chart)
+        self.history = _table(
+            "followup.history",
+            "Follow-up history",
+            [
+                "Date",
+                "Dose taken",
+                "Timing",
+                "Missed / week",
+                "Side effects; safety changes",
+                "Score",
+                "CGI-I",
+                "Decision",
+            ],
+        )
+        header = self.history.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        column.addWidget(self.history)
+        self.empty_note = _label("No follow-up review is recorded yet. Record the first one below.")
+        self.empty_note.setObjectName("followup.empty")
+        column.addWidget(self.empty_note)
+
+        column.addWidget(self._build_decision_section())
+        column.addWidget(self._build_new_review())
+        column.addStretch(1)
+
+        state.changed.connect(self._on_changed)
+        state.loaded.connect(self._on_loaded)
+        self.refresh()
+        self._prefill()
+
+    # ---- building ---------------------------------------------------------------------------------
+
+    def _build_decision_section(self) -> QWidget:
+        section = QWidget()
+        section.setObjectName("followup.decision")
+        layout = QVBoxLayout(section)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        self.decision_heading = _heading("Decision", "followup.decision_heading")
+        layout.addWidget(self.decision_heading)
+        self.override_note = _label(rich=True)
+        self.override_note.setObjectName("followup.override")
+        layout.addWidget(self.override_note)
+
+        self.adherence = QFrame()
+        self.adherence.setObjectName("followup.adherence")
+        self.adherence.setStyleSheet(_box_css("followup.adherence", *CHANGE_STYLE))
+        adherence_layout = QVBoxLayout(self.adherence)
+        adherence_layout.setContentsMargins(8, 4, 8, 4)
+        self.adherence_text = _label(rich=True)
+        adherence_layout.addWidget(self.adherence_text)
+        layout.addWidget(self.adherence)
+
+        self.cannot_judge = QFrame()
+        self.cannot_judge.setObjectName("followup.cannot_judge")
+        self.cannot_judge.setStyleSheet(_box_css("followup.cannot_judge", *CHANGE_STYLE))
+        judge_layout = QVBoxLayout(self.cannot_judge)
+        judge_layout.setContentsMargins(8, 4, 8, 4)
+        self.cannot_judge_text = _label(rich=True)
+        judge_layout.addWidget(self.cannot_judge_text)
+        self.extend_latest = QCheckBox()
+        self.extend_latest.setObjectName("followup.latest.extend_once")
+        self.extend_latest.setAccessibleName("Extend the trial once instead of stopping")
+        self.extend_latest.toggled.connect(self._on_extend_latest)
+        judge_layout.addWidget(self.extend_latest)
+        layout.addWidget(self.cannot_judge)
+
+        self.next_label = _label(rich=True)
+        self.next_label.setObjectName("followup.next")
+        layout.addWidget(self.next_label)
+        self.revised = _table(
+            "followup.revised", "Revised schedule", ["Step", "From", "Dose (mg)", "Volume (mL)"]
+        )
+        revised_header = self.revised.horizontalHeader()
+        revised_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        revised_header.setStretchLastSection(True)
+        self.revised.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+        self.revised.setMinimumWidth(380)
+        layout.addWidget(self.revised, 0, Qt.AlignmentFlag.AlignLeft)
+
+        self.reasons_heading = _heading("Reasons")
+        layout.addWidget(self.reasons_heading)
+        self.reasons_box = QWidget()
+        self.reasons_box.setObjectName("followup.reasons")
+        self.reasons_layout = QVBoxLayout(self.reasons_box)
+        self.reasons_layout.setContentsMargins(0, 0, 0, 0)
+        self.reasons_layout.setSpacing(4)
+        layout.addWidget(self.reasons_box)
+        layout.addWidget(self._build_choice())
+        self.decision_section = section
+        return section
+
+    def _build_choice(self) -> QWidget:
+        box = QFrame()
+        box.setObjectName("followup.choose")
+        box.setFrameShape(QFrame.Shape.StyledPanel)
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(8, 6, 8, 6)
+        layout.setSpacing(4)
+        layout.addWidget(QLabel("<b>Choose differently</b>"))
+        row = QHBoxLayout()
+        self.choice = QComboBox()
+        self.choice.setObjectName("followup.choice")
+        self.choice.setAccessibleName("Clinician's decision")
+        for decision in DECISIONS:
+            self.choice.addItem(self._decision_word(decision), decision)
+        self.choice.setToolTip(self._why("follow_ups.clinician_decision"))
+        choice_label = QLabel("&Decision:")
+        choice_label.setBuddy(self.choice)
+        self.choice_reason = QLineEdit()
+        self.choice_reason.setObjectName("followup.choice_reason")
+        self.choice_reason.setAccessibleName("Reason for the different decision")
+        self.choice_reason.setMaxLength(2000)
+        self.choice_reason.setPlaceholderText("needed for a different decision; kept in the record")
+        self.choice_reason.setToolTip(self._why("follow_ups.override_reason"))
+        self.choice_reason.returnPressed.connect(self.apply_choice)
+        reason_label = QLabel("&Reason:")
+        reason_label.setBuddy(self.choice_reason)
+        self.choice_apply = QPushButton("Record &choice")
+        self.choice_apply.setObjectName("followup.choice_apply")
+        self.choice_apply.clicked.connect(self.apply_choice)
+        row.addWidget(choice_label)
+        row.addWidget(self.choice)
+        row.addSpacing(8)
+        row.addWidget(reason_label)
+        row.addWidget(self.choice_reason, 1)
+        row.addWidget(self.choice_apply)
+        layout.addLayout(row)
+        self.choice_status = _label(rich=True)
+        self.choice_status.setObjectName("followup.choice_status")
+        layout.addWidget(self.choice_status)
+        self.choice_box = box
+        return box
+
+    def _build_new_review(self) -> QWidget:
+        section = QWidget()
+        section.setObjectName("followup.new")
+        layout = QVBoxLayout(section)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        layout.addWidget(_heading("New review", "followup.new.heading"))
+        columns = QHBoxLayout()
+        columns.setSpacing(10)
+        left, right = QVBoxLayout(), QVBoxLayout()
+        for side in (left, right):
+            side.setSpacing(6)
+            columns.addLayout(side, 1)
+        layout.addLayout(columns)
+        self.inputs: dict[str, QWidget] = {}
+        choices = self.content.language.choices
+
+        dose_group, dose_form = self._group("Dose taken")
+        self.new_date = QDateEdit()
+        self.new_date.setCalendarPopup(True)
+        self.new_date.setDisplayFormat("yyyy-MM-dd")
+        self.new_date.dateChanged.connect(self._on_form_edited)
+        self._add_input(dose_form, "date", self.new_date)
+        self.new_dose = QLineEdit()
+        self.new_dose.setMaxLength(10)
+        self.new_dose.setPlaceholderText("mg, such as 3.0")
+        self.new_dose.setMaximumWidth(120)
+        self.new_dose.textEdited.connect(self._on_form_edited)
+        self._add_input(dose_form, "dose_mg", self.new_dose)
+        self.new_timing = QComboBox()
+        for value in ("bedtime", "morning"):
+            self.new_timing.addItem(choices["timing"].get(value, value), value)
+        self.new_timing.activated.connect(self._on_form_edited)
+        self._add_input(dose_form, "timing", self.new_timing)
+        self.new_missed = QSpinBox()
+        self.new_missed.setRange(0, 7)
+        self.new_missed.valueChanged.connect(self._on_form_edited)
+        self._add_input(dose_form, "missed_doses_last_week", self.new_missed)
+        left.addWidget(dose_group)
+
+        effects_group, effects_form = self._group("Side effects since the last visit")
+        self.new_effects: dict[str, QComboBox] = {}
+        for name in SIDE_EFFECTS:
+            combo = QComboBox()
+            for value, text in choices["grade"].items():
+                combo.addItem(text, value)
+            combo.activated.connect(self._on_form_edited)
+            self._add_input(effects_form, f"side_effects.{name}", combo)
+            self.new_effects[name] = combo
+        self.new_other_text = QLineEdit()
+        self.new_other_text.setMaxLength(500)
+        self.new_other_text.textEdited.connect(self._on_form_edited)
+        self._add_input(effects_form, "side_effects.other_text", self.new_other_text)
+        self.new_tolerable = self._answer_combo(choices["yes_no"])
+        self._add_input(effects_form, "tolerable", self.new_tolerable)
+        right.addWidget(effects_group)
+
+        response_group, response_form = self._group("Response")
+        self.new_score = QLineEdit()
+        self.new_score.setMaxLength(10)
+        self.new_score.setPlaceholderText("not recorded")
+        self.new_score.setMaximumWidth(120)
+        self.new_score.textEdited.connect(self._on_form_edited)
+        self.score_hint = _label()
+        self.score_hint.setObjectName("followup.new.score:hint")
+        self.score_hint.setProperty("role", "small")
+        self._add_input(response_form, "score", self.new_score, beside=self.score_hint)
+        self.new_cgi_i = QComboBox()
+        self.new_cgi_i.addItem("— not recorded —", None)
+        for score, meaning in CGI_I.items():
+            self.new_cgi_i.addItem(f"{score} — {meaning}", score)
+        self.new_cgi_i.activated.connect(self._on_form_edited)
+        self._add_input(response_form, "cgi_i", self.new_cgi_i)
+        self.new_extend = QCheckBox()
+        self.new_extend.toggled.connect(self._on_form_edited)
+        self._add_input(response_form, "extend_once", self.new_extend)
+        left.addWidget(response_group)
+
+        safety_group, safety_form = self._group("Safety since the last visit")
+        self.new_opioid = self._answer_combo(choices["yes_no"])
+        self._add_input(safety_form, "safety.opioid_needed_or_taken", self.new_opioid)
+        self.new_pregnancy = self._answer_combo(choices["pregnancy"])
+        self._add_input(safety_form, "safety.pregnancy", self.new_pregnancy)
+        self.new_surgery = self._answer_combo(choices["yes_no"])
+        self._add_input(safety_form, "safety.surgery_planned", self.new_surgery)
+        right.addWidget(safety_group)
+        left.addStretch(1)
+        right.addStretch(1)
+
+        row = QHBoxLayout()
+        self.add_button = QPushButton("&Add review")
+        self.add_button.setObjectName("followup.add")
+        self.add_button.setToolTip("Record this review in the visit and show its decision")
+        self.add_button.clicked.connect(self.add_review)
+        self.add_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        row.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.new_error = _label()
+        self.new_error.setObjectName("followup.new.error")
+        self.new_error.setStyleSheet(ERROR_CSS)
+        self.new_error.hide()
+        row.addWidget(self.new_error, 1)
+        row.addStretch(0)
+        layout.addLayout(row)
+        return section
+
+    def _group(self, title: str) -> tuple[QGroupBox, QFormLayout]:
+        group = QGroupBox(title)
+        form = QFormLayout(group)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
+        form.setContentsMargins(8, 6, 8, 6)
+        form.setVerticalSpacing(4)
+        return group, form
+
+    def _answer_combo(self, labels: dict[str, str]) -> QComboBox:
+        combo = QComboBox()
+        combo.addItem(NOT_ASKED, None)
+        for value, text in labels.items():
+            if value != "unanswered":
+                combo.addItem(text, value)
+        combo.activated.connect(self._on_form_edited)
+        return combo
+
+    def _add_input(
+        self, form: QFormLayout, field: str, widget: QWidget, beside: QWidget | None = None
+    ) -> None:
+        question = self.content.language.questions.get(f"{PATH}.{field}")
+        text = question.text if question is not None else field.replace("_", " ")
+        widget.setObjectName(f"followup.new.{field}")
+        widget.setAccessibleName(text)
+        if question is not None and question.why:
+            widget.setToolTip(question.why)
+        label = QLabel(text)
+        label.setWordWrap(True)
+        label.setBuddy(widget)
+        label.setMinimumWidth(min(label.fontMetrics().horizontalAdvance(text) + 2, 200))
+        if beside is None:
+            form.addRow(label, widget)
+        else:
+            row = QHBoxLayout()
+            row.setSpacing(8)
+            row.addWidget(widget)
+            row.addWidget(beside, 1)
+            form.addRow(label, row)
+        self.inputs[field] = widget
+
+    # ---- words ------------------------------------------------------------------------------------
+
+    def _decision_word(self, decision: str) -> str:
+        return self.content.language.choices.get("decision", {}).get(decision, decision)
+
+    def _why(self, path: str) -> str:
+        question = self.content.language.questions.get(path)
+        return question.why if question is not None else ""
+
+    def _question(self, field: str) -> str:
+        question = self.content.language.questions.get(f"{PATH}.{field}")
+        return question.text if question is not None else field
+
+    # ---- keeping widgets and state in step -------------------------------------------------------
+
+    def _on_changed(self) -> None:
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
+
+    def _on_loaded(self) -> None:
+        self._form_edited = False
+        self.new_error.hide()
+        self.choice_reason.clear()
+        self._shown = ()
+        self.refresh()
+        self._prefill()
+
+    def _on_form_edited(self, *_args: object) -> None:
+        if not self._syncing:
+            self._form_edited = True
+
+    def initializePage(self) -> None:  # noqa: N802 - Qt override
+        self.refresh()
+        if not self._form_edited:
+            self._prefill()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        if self._stale:
+            self.refresh()
+        super().showEvent(event)
+
+    def isComplete(self) -> bool:  # noqa: N802 - Qt override
+        return True  # this page records; it never gates
+
+    # ---- what the page shows ----------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Recompute the reviews and show them (only when the visit changed)."""
+        self._stale = False
+        visit = self.state.visit
+        if visit == self._shown and visit is not None:
+            return
+        self._shown = visit
+        if visit is None:
+            self.decisions, self.decision = [], None
+            self._show_banner(
+                "CHECK ANSWERS",
+                STOP_STYLE,
+                "Some answers on earlier pages are not valid. Fix them to see and record follow-up reviews.",
+                "invalid",
+            )
+            self._show_history(None)
+            self._show_decision(None)
+            return
+        self.decisions = self._review_each(visit)
+        self.decision = self.decisions[-1] if self.decisions else None
+        self._show_history(visit)
+        self._show_decision(self.decision)
+        if self.decision is None:
+            self._show_banner(
+                "NO FOLLOW-UP YET",
+                INFO_STYLE,
+                "Record the first review below; its decision shows here.",
+                "none",
+            )
+        else:
+            self._show_banner(
+                self._decision_word(self.decision.decision).upper(),
+                DECISION_STYLE[self.decision.decision],
+                self._summary(self.decision),
+                self.decision.decision,
+            )
+        self._show_score_hint(visit)
+
+    def _review_each(self, visit: Visit) -> list[FollowUpDecision]:
+        """The decision for every follow-up, each from the follow-ups up to it."""
+        found: list[FollowUpDecision] = []
+        for count in range(1, len(visit.follow_ups) + 1):
+            part = visit.model_copy(update={"follow_ups": visit.follow_ups[:count]})
+            decision = review(part, content=self.content)
+            if decision is not None:
+                found.append(decision)
+        return found
+
+    def _show_banner(self, word: str, style: tuple[str, str], text: str, decision: str) -> None:
+        ink, fill = style
+        self.banner.setText(f"{escape(word)} — {escape(text)}")
+        self.banner.setAccessibleName(f"{word}: {text}")
+        self.banner.setProperty("decision", decision)
+        self.banner.setStyleSheet(
+            f"QLabel {{ color: {ink}; background: {fill}; border: 2px solid {ink}; border-left: 10px solid"
+            f" {ink}; border-radius: 4px; padding: 8px; font-weight: bold; font-size: 120%; }}"
+        )
+
+    def _summary(self, decision: FollowUpDecision) -> str:
+        dose, timing = _mg(decision.next_dose_mg), TIMING_WORDS.get(decision.next_timing or "", "")
+        what = {
+            "advance": f"Go up to {dose} {timing}.",
+            "continue": f"Continue {dose} {timing}.",
+            "hold": f"Hold {dose} {timing}.",
+            "step_down": f"Go back to {dose} {timing}.",
+            "switch_to_morning": f"Take {dose} in the morning.",
+            "stop": "Stop LDN.",
+        }[decision.decision]
+        if decision.next_review is not None:
+            what += f" Next review {_day(decision.next_review)}."
+        if decision.cannot_judge:
+            what += " Response cannot be judged (no score)."
+        if decision.adherence_point and decision.decision != "stop":
+            what += " Discuss adherence before the change."
+        if decision.chosen is not None and decision.chosen != decision.computed:
+            chosen = self._decision_word(decision.chosen)
+            if decision.override_refused:
+                what += f" The clinician's choice ({chosen}) was not applied."
+            else:
+                what += f" Clinician's choice; suggested: {self._decision_word(decision.computed)}."
+        return f"{what} (Review of {decision.review_date.isoformat()}.)"
+
+    def _show_history(self, visit: Visit | None) -> None:
+        follow_ups = visit.follow_ups if visit is not None else ()
+        baseline = visit.diagnosis.baseline if visit is not None else None
+        scale = (
+            self.content.language.choices.get("scale", {}).get(baseline.scale, baseline.scale)
+            if baseline is not None
+            else "no baseline"
+        )
+        if visit is not None:
+            fall = int(self.content.rules.number("response_min_fall_percent"))
+            self.chart.set_data(
+                chart_data(
+                    visit, self.state.protocol, self.decisions, scale_name=scale, response_fall_percent=fall
+                )
+            )
+        self.chart.setVisible(visit is not None)
+        self.empty_note.setVisible(not follow_ups)
+        self.history.setVisible(bool(follow_ups))
+        table = self.history
+        table.setRowCount(len(follow_ups))
+        grades = self.content.language.choices.get("grade", {})
+        timings = self.content.language.choices.get("timing", {})
+        pregnancy = self.content.language.choices.get("pregnancy", {})
+        for row, (follow_up, decision) in enumerate(zip(follow_ups, self.decisions, strict=False)):
+            effects = [
+                f"{self._question(f'side_effects.{name}')}: {grades.get(grade, grade).lower()}"
+                for name, grade in follow_up.side_effects.graded().items()
+                if grade != "none"
+            ]
+            if follow_up.side_effects.other_text:
+                effects.append(f"({follow_up.side_effects.other_text})")
+            safety = follow_up.safety
+            if safety.opioid_needed_or_taken == "yes":
+                effects.append("OPIOID needed or taken")
+            if safety.pregnancy in ("pregnant", "trying", "breastfeeding"):
+                effects.append(pregnancy.get(safety.pregnancy, safety.pregnancy).upper())
+            if safety.surgery_planned == "yes":
+                effects.append("SURGERY planned")
+            cells = [
+                follow_up.date.isoformat(),
+                _mg(follow_up.dose_mg),
+                timings.get(follow_up.timing, follow_up.timing),
+                str(follow_up.missed_doses_last_week),
+                "; ".join(effects) or "none",
+                "—" if follow_up.score is None else f"{follow_up.score:g}",
+                "—" if follow_up.cgi_i is None else str(follow_up.cgi_i),
+                self._history_decision(decision),
+            ]
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column in (1, 3, 5, 6):
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if column == 7:
+                    item.setForeground(QBrush(QColor(DECISION_STYLE[decision.decision][0])))
+                    item.setToolTip(self._summary(decision))
+                table.setItem(row, column, item)
+        _fit_height(table)
+
+    def _history_decision(self, decision: FollowUpDecision) -> str:
+        word = self._decision_word(decision.decision)
+        if decision.chosen is None or decision.chosen == decision.computed:
+            return word
+        if decision.override_refused:
+            return f"{word} (choice {self._decision_word(decision.chosen)} refused)"
+        return f"{word} (clinician; suggested {self._decision_word(decision.computed)})"
+
+    def _show_decision(self, decision: FollowUpDecision | None) -> None:
+        self.decision_section.setVisible(decision is not None)
+        if decision is None:
+            _clear(self.reasons_layout)
+            return
+        self.decision_heading.setText(
+            f"Decision for the review of {_day(decision.review_date)}, taking {_mg(decision.dose_taken_mg)}"
+        )
+        self._show_override(decision)
+        missed = self._latest_value("missed_doses_last_week")
+        self.adherence.setVisible(decision.adherence_point)
+        self.adherence_text.setText(
+            f"<b>ADHERENCE POINT</b> — {escape(str(missed))} doses missed in the last week:"
+            " discuss adherence before any change."
+        )
+        self._show_cannot_judge(decision)
+        if decision.next_dose_mg is None:
+            next_text = "<b>Next dose:</b> none — stop LDN."
+        else:
+            timing = TIMING_WORDS.get(decision.next_timing or "", "")
+            next_text = f"<b>Next dose:</b> {_mg(decision.next_dose_mg)} {escape(timing)}"
+        parts = [next_text]
+        parts.append(
+            "<b>Next review:</b> "
+            + (_day(decision.next_review) if decision.next_review is not None else "none")
+        )
+        if decision.response_review is not None:
+            parts.append(f"<b>Response review:</b> {_day(decision.response_review)}")
+        self.next_label.setText(" &nbsp;·&nbsp; ".join(parts))
+        self._fill_revised(decision.revised_steps)
+        self.reasons_heading.setText(f"Reasons ({len(decision.reasons)})")
+        _clear(self.reasons_layout)
+        for reason in decision.reasons:
+            self.reasons_layout.addWidget(self._reason_widget(reason))
+        self._show_choice(decision)
+
+    def _latest_value(self, field: str) -> Any:
+        follow_ups = self.state.get(PATH)
+        if isinstance(follow_ups, list) and follow_ups and isinstance(follow_ups[-1], dict):
+            return follow_ups[-1].get(field)
+        return None
+
+    def _show_override(self, decision: FollowUpDecision) -> None:
+        chosen = decision.chosen
+        if chosen is None or chosen == decision.computed:
+            self.override_note.hide()
+            return
+        suggested = escape(self._decision_word(decision.computed))
+        mine = escape(self._decision_word(chosen))
+        reason = escape(
+            decision.override_reason or self._latest_value("override_reason") or "no reason given"
+        )
+        if decision.override_refused:
+            text = (
+                f"<span style='color:#b00020'><b>Clinician's choice not applied:</b> {mine}"
+                f" was refused; the suggested decision ({suggested}) stands.</span> Reason given: {reason}"
+            )
+        else:
+            text = f"<b>Clinician's choice:</b> {mine} instead of the suggested {suggested}. Reason: {reason}"
+        self.override_note.setText(text)
+        self.override_note.show()
+
+    def _show_cannot_judge(self, decision: FollowUpDecision) -> None:
+        self.cannot_judge.setVisible(decision.cannot_judge)
+        if not decision.cannot_judge:
+            return
+        weeks = self.content.rules.number("extend_once_weeks")
+        extended = "followup_extend_once" in decision.rule_ids
+        when = f" (due {decision.response_review.isoformat()})" if decision.response_review else ""
+        text = (
+            "<b>CANNOT JUDGE</b> — no rating-scale score with a CGI-I was recorded at or after the"
+            f" response review{escape(when)}, so the response rule cannot be applied."
+        )
+        if extended:
+            text += f" The trial is extended once, by {weeks:g} weeks; record a score and CGI-I then."
+        else:
+            text += f" The plan is to stop; you may instead extend once, by {weeks:g} weeks."
+        self.cannot_judge_text.setText(text)
+        ticked = self._latest_value("extend_once") is True
+        self._syncing = True
+        try:
+            self.extend_latest.setChecked(ticked)
+        finally:
+            self._syncing = False
+        self.extend_latest.setText(f"Extend once by {weeks:g} weeks instead of stopping")
+        self.extend_latest.setVisible(ticked or decision.decision == "stop")
+        if ticked and not extended:
+            self.cannot_judge_text.setText(
+                text + " <b>The one extension has already been used, so it does not apply.</b>"
+            )
+
+    def _fill_revised(self, steps: tuple[Step, ...]) -> None:
+        table = self.revised
+        table.setVisible(bool(steps))
+        table.setRowCount(len(steps))
+        for row, step in enumerate(steps):
+            cells = (
+                str(row + 1),
+                _day(step.start),
+                f"{step.dose_mg:.1f}",
+                "—" if step.volume_ml is None else f"{step.volume_ml:.1f}",
+            )
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column != 1:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                table.setItem(row, column, item)
+        _fit_height(table)
+
+    def _reason_widget(self, reason: DecisionReason) -> QWidget:
+        frame = QFrame()
+        frame.setObjectName(f"reason:{reason.rule_id}")
+        frame.setProperty("reason", reason.severity)
+        layout = QVBoxLayout(frame)
+        layout.setContentsMargins(10, 2, 4, 2)
+        layout.setSpacing(1)
+        ink = SEVERITY_INK.get(reason.severity, "#1f5fa8")
+        word = SEVERITY_WORD.get(reason.severity, reason.severity.upper())
+        text = _label(
+            f"<span style='color:{ink}'><b>{escape(word)}</b></span> <b>{escape(reason.rule_id)}</b>"
+            f" — {escape(reason.text)}",
+            rich=True,
+        )
+        text.setAccessibleName(f"{reason.severity}: {reason.rule_id}")
+        layout.addWidget(text)
+        layout.addWidget(self._sources_label(reason.references))
+        return frame
+
+    def _sources_label(self, ref_ids: tuple[str, ...]) -> QLabel:
+        label = QLabel("Sources: " + ", ".join(ref_ids) if ref_ids else "")
+        label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        label.setProperty("role", "small")
+        references = self.content.rules.references
+        rows, plain = [], []
+        for ref_id in ref_ids:
+            ref = references.get(ref_id)
+            citation = ref.citation if ref is not None else "(not in the reference list)"
+            rows.append(f"<p><b>{escape(ref_id)}</b> {escape(citation)}</p>")
+            plain.append(f"{ref_id}: {citation}")
+        label.setToolTip("<qt>" + "".join(rows) + "</qt>" if rows else "")
+        label.setAccessibleDescription("\n".join(plain))
+        return label
+
+    def _show_choice(self, decision: FollowUpDecision) -> None:
+        for index in range(self.choice.count()):
+            value = str(self.choice.itemData(index))
+            word = self._decision_word(value)
+            self.choice.setItemText(index, f"{word} (suggested)" if value == decision.computed else word)
+        current = decision.chosen if decision.chosen is not None else decision.computed
+        self.choice.setCurrentIndex(max(self.choice.findData(current), 0))
+        self.choice_reason.setText(str(self._latest_value("override_reason") or ""))
+        refusal = next(
+            (r for r in decision.reasons if r.rule_id.startswith("followup_override_refused")), None
+        )
+        if decision.chosen is None or decision.chosen == decision.computed:
+            self._set_status(
+                "The suggested decision stands. To record a different one, choose it, give a reason"
+                " and press Record choice.",
+                "",
+            )
+        elif decision.override_refused:
+            why = refusal.text if refusal is not None else "The computed decision stands."
+            self._set_status(
+                f"<b>Refused:</b> your choice “{escape(self._decision_word(decision.chosen))}” was not"
+                f" applied. {escape(why)}",
+                ERROR_CSS,
+            )
+        else:
+            self._set_status(
+                f"<b>Applied:</b> “{escape(self._decision_word(decision.chosen))}” replaces the suggested"
+                f" “{escape(self._decision_word(decision.computed))}”; it is recorded with your reason.",
+                "color: #1b6e2a;",
+            )
+
+    def _set_status(self, html: str, css: str) -> None:
+        self.choice_status.setText(html)
+        self.choice_status.setStyleSheet(css)
+
+    def _show_score_hint(self, visit: Visit) -> None:
+        baseline = visit.diagnosis.baseline
+        if baseline is None:
+            self.score_hint.setText("No baseline score: the response rule cannot be judged.")
+            return
+        low, high = SCALE_RANGES[baseline.scale]
+        scale = self.content.language.choices.get("scale", {}).get(baseline.scale, baseline.scale)
+        self.score_hint.setText(f"{scale}, {low} to {high}; baseline {baseline.score:g}")
+
+    # ---- the clinician's choice --------------------------------------------------------------------
+
+    def apply_choice(self) -> None:
+        """Write the chosen decision and its reason into the latest follow-up (or clear them)."""
+        decision = self.decision
+        follow_ups = copy.deepcopy(self.state.get(PATH))
+        if decision is None or not isinstance(follow_ups, list) or not follow_ups:
+            return
+        latest = follow_ups[-1]
+        choice = str(self.choice.currentData())
+        reason = self.choice_reason.text().strip()
+        if choice == decision.computed:
+            latest.pop("clinician_decision", None)
+            latest.pop("override_reason", None)
+        else:
+            if not reason:
+                self._set_status(escape(REASON_NEEDED), ERROR_CSS)
+                self.choice_reason.setFocus(Qt.FocusReason.OtherFocusReason)
+                return
+            latest["clinician_decision"] = choice
+            latest["override_reason"] = reason
+        self.state.set(PATH, follow_ups)
+        self.refresh()
+
+    def _on_extend_latest(self, ticked: bool) -> None:
+        if self._syncing:
+            return
+        follow_ups = copy.deepcopy(self.state.get(PATH))
+        if not isinstance(follow_ups, list) or not follow_ups:
+            return
+        follow_ups[-1]["extend_once"] = ticked
+        self.state.set(PATH, follow_ups)
+        self.refresh()
+
+    # ---- a new review -------------------------------------------------------------------------------
+
+    def _prefill(self) -> None:
+        """Today (or the planned review date), and the dose and timing now in force."""
+        visit, protocol, decision = self.state.visit, self.state.protocol, self.decision
+        today = dt.date.today()
+        last = visit.follow_ups[-1] if visit is not None and visit.follow_ups else None
+        earliest = visit.visit_date if visit is not None else today
+        if last is not None:
+            earliest = last.date + dt.timedelta(days=1)
+        day = today
+        if day < earliest:
+            planned = None
+            if decision is not None:
+                planned = decision.next_review
+            elif protocol is not None:
+                planned = protocol.tolerability_review
+            day = planned if planned is not None and planned >= earliest else earliest
+        schedule: tuple[Step, ...] = ()
+        if decision is not None:
+            schedule = decision.revised_steps
+        elif protocol is not None:
+            schedule = protocol.steps
+        in_force = [step for step in schedule if step.start <= day]
+        dose = in_force[-1].dose_mg if in_force else (schedule[0].dose_mg if schedule else None)
+        timing = (
+            (decision.next_timing if decision is not None else None)
+            or (last.timing if last is not None else None)
+            or (protocol.timing if protocol is not None else None)
+            or "bedtime"
+        )
+        self._syncing = True
+        try:
+            self.new_date.setDate(_qdate(day))
+            self.new_dose.setText("" if dose is None else f"{dose:.1f}")
+            self.new_timing.setCurrentIndex(max(self.new_timing.findData(timing), 0))
+            self.new_missed.setValue(0)
+            for combo in self.new_effects.values():
+                combo.setCurrentIndex(max(combo.findData("none"), 0))
+            self.new_other_text.clear()
+            for combo in (
+                self.new_tolerable,
+                self.new_cgi_i,
+                self.new_opioid,
+                self.new_pregnancy,
+                self.new_surgery,
+            ):
+                combo.setCurrentIndex(0)
+            self.new_score.clear()
+            self.new_extend.setChecked(False)
+        finally:
+            self._syncing = False
+        self._form_edited = False
+
+    def new_entry(self) -> dict[str, Any]:
+        """The form as a follow-up dict (values the form itself cannot read raise ValueError)."""
+        dose_text = self.new_dose.text().strip().replace(",", ".")
+        try:
+            dose = Decimal(dose_text)
+        except InvalidOperation:
+            raise ValueError(f"{self._question('dose_mg')}: type the dose in mg, such as 3.0.") from None
+        score_text = self.new_score.text().strip().replace(",", ".")
+        score: float | None = None
+        if score_text:
+            try:
+                score = float(score_text)
+            except ValueError:
+                raise ValueError(f"{self._question('score')}: type a number, such as 12.") from None
+        effects: dict[str, Any] = {name: combo.currentData() for name, combo in self.new_effects.items()}
+        other_text = self.new_other_text.text().strip()
+        if other_text:
+            effects["other_text"] = other_text
+        safety = {
+            "opioid_needed_or_taken": self.new_opioid.currentData(),
+            "pregnancy": self.new_pregnancy.currentData(),
+            "surgery_planned": self.new_surgery.currentData(),
+        }
+        entry: dict[str, Any] = {
+            "date": self.new_date.date().toString("yyyy-MM-dd"),
+            "dose_mg": str(dose),
+            "timing": self.new_timing.currentData(),
+            "missed_doses_last_week": self.new_missed.value(),
+            "side_effects": effects,
+            "tolerable": self.new_tolerable.currentData(),
+            "score": score,
+            "cgi_i": self.new_cgi_i.currentData(),
+            "safety": {key: value for key, value in safety.items() if value is not None},
+            "extend_once": self.new_extend.isChecked(),
+        }
+        return {key: value for key, value in entry.items() if value is not None}
+
+    def add_review(self) -> bool:
+        """Append the form's review to the visit; False (with the reason shown) when it is refused."""
+        visit = self.state.visit
+        if visit is None:
+            return self._refuse("Fix the answers on earlier pages first; the visit is not valid.")
+        try:
+            entry = self.new_entry()
+            follow_up = FollowUp.model_validate(entry)
+        except ValueError as exc:  # ValidationError is a ValueError
+            return self._refuse(self._readable(exc))
+        day = follow_up.date
+        if day < visit.visit_date:
+            return self._refuse(
+                f"The review date {day.isoformat()} is before the first visit"
+                f" ({visit.visit_date.isoformat()})."
+            )
+        if visit.follow_ups and day <= visit.follow_ups[-1].date:
+            return self._refuse(
+                f"The review date {day.isoformat()} must come after the last review"
+                f" ({visit.follow_ups[-1].date.isoformat()})."
+            )
+        follow_ups = copy.deepcopy(self.state.get(PATH))
+        follow_ups = [
+            *(follow_ups if isinstance(follow_ups, list) else []),
+            follow_up.model_dump(mode="json", exclude_none=True),
+        ]
+        candidate = self.state.data
+        candidate[PATH] = follow_ups
+        try:
+            Visit.model_validate(candidate)
+        except ValidationError as exc:
+            return self._refuse(self._readable(exc))
+        self.new_error.hide()
+        self.state.set(PATH, follow_ups)
+        self.refresh()
+        self._prefill()
+        QTimer.singleShot(0, lambda: self.scroll_area.ensureWidgetVisible(self.decision_heading, 0, 40))
+        return True
+
+    def _refuse(self, message: str) -> bool:
+        self.new_error.setText(message)
+        self.new_error.show()
+        return False
+
+    def _readable(self, exc: ValueError) -> str:
+        """The model's refusal in the form's words: "Dose actually taken (mg): 9 mg is above the cap"."""
+        if not isinstance(exc, ValidationError):
+            return str(exc)
+        messages = []
+        for error in exc.errors():
+            text = str(error["msg"]).removeprefix("Value error, ").removeprefix(f"{PATH}: ")
+            where = ".".join(str(part) for part in error["loc"] if not isinstance(part, int))
+            about = _ABOUT_ONE.match(text)  # a visit-level check names the follow-up and its field
+            if about is not None:
+                where, text = about.group(1), about.group(2)
+            where = where.removeprefix(f"{PATH}.")
+            text = text.removeprefix(f"{where.rsplit('.', 1)[-1]} ") if where else text
+            text = text[:1].upper() + text[1:]
+            text = text if text.endswith((".", ")")) else text + "."
+            messages.append(f"{self._question(where)}: {text}" if where else text)
+        return " ".join(messages)
