@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ldn_aid import __version__
+from ldn_aid.cli_record import add_record_commands
 from ldn_aid.content import load_content
 from ldn_aid.domain.assessment import Assessment
 from ldn_aid.domain.errors import LdnAidError, VisitFileError, one_line
@@ -343,6 +344,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="write a handout for a built-in example visit")
     _add_pdf_options(demo, default_output="sample.pdf")
     demo.set_defaults(run=_cmd_demo)
+
+    add_record_commands(commands)
     return parser
 
 

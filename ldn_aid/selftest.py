@@ -18,6 +18,7 @@ from ldn_aid.content.loader import LANGUAGES
 from ldn_aid.domain.visit import Visit
 from ldn_aid.paths import resource_path
 from ldn_aid.rules import build_protocol, evaluate
+from ldn_aid.settings import ClinicSettings
 from ldn_aid.visit_file import load_visit
 
 # The example files are named after the outcome they must produce.
@@ -73,6 +74,7 @@ class SelfTest:
                 detail.append(assessment.outcome.value)
                 visits[name] = visit
         self._render_handouts(visits)
+        self._check_records(visits)
         self.echo(f"{'FAILED' if self.failures else 'passed'}: {self.failures} failure(s)")
         return 1 if self.failures else 0
 
@@ -100,6 +102,19 @@ class SelfTest:
                 from ldn_aid.ui.selfcheck import check_qt_preview
 
                 detail.append(check_qt_preview(Path(folder) / "ldn_option-en-0-letter.pdf"))
+
+    def _check_records(self, visits: dict[str, Visit]) -> None:
+        from ldn_aid.record.exports import visit_chart_note, visit_fhir_json
+
+        for name, visit in visits.items():
+            with self.check(f"chart note and FHIR bundle {name}") as detail:
+                note = visit_chart_note(visit, "en", False, "letter", ClinicSettings())
+                if f"OUTCOME: {EXPECTED_OUTCOMES[name]}" not in note or "PDF SHA-256:" not in note:
+                    raise AssertionError("the chart note lacks its outcome or the handout's hash")
+                bundle = visit_fhir_json(visit)
+                if '"resourceType": "Bundle"' not in bundle:
+                    raise AssertionError("the FHIR export is not a Bundle")
+                detail.append(f"{len(note.splitlines())} note lines, {len(bundle) // 1024} KB FHIR")
 
 
 def _check_pdf(data: bytes, language: str) -> None:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 VISIT_FILTER = "LDN Aid visit (*.json)"
 PDF_FILTER = "PDF document (*.pdf)"
 TEXT_FILTER = "Text (*.txt)"
+FHIR_FILTER = "FHIR JSON (*.json)"
 
 
 def ask_open_path(parent: QWidget | None, title: str, file_filter: str) -> Path | None:

@@ -10,12 +10,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QWidget
 
-from ldn_aid.atomic import SaveError
+from ldn_aid.atomic import SaveError, write_atomically
 from ldn_aid.content import ContentBundle
 from ldn_aid.domain.errors import LdnAidError, one_line
+from ldn_aid.domain.visit import Visit
+from ldn_aid.record.exports import visit_chart_note, visit_fhir_json
 from ldn_aid.settings import ClinicSettings, load_settings, save_settings
 from ldn_aid.ui import dialogs
 from ldn_aid.ui.settings_dialog import SettingsDialog
@@ -50,6 +52,9 @@ class MainWindow(QMainWindow):
             ("new", "&New visit", QKeySequence.StandardKey.New, lambda: self.new_visit()),
             ("open", "&Open visit…", QKeySequence.StandardKey.Open, lambda: self.open_visit()),
             ("save", "&Save visit as…", QKeySequence.StandardKey.Save, lambda: self.save_visit_as()),
+            ("fhir", "&Export FHIR…", None, lambda: self.export_fhir()),
+            ("copy_note", "&Copy chart note", None, lambda: self.copy_chart_note()),
+            ("save_note", "Save chart &note…", None, lambda: self.save_chart_note()),
             ("settings", "Clinic se&ttings…", None, lambda: self.edit_settings()),
             ("quit", "&Quit", QKeySequence.StandardKey.Quit, self.close),
         ):
@@ -59,7 +64,7 @@ class MainWindow(QMainWindow):
                 action.setShortcut(shortcut)
             action.triggered.connect(slot)
             menu.addAction(action)
-            if key in ("save", "settings"):
+            if key in ("save_note", "settings"):
                 menu.addSeparator()
             self.menu_actions[key] = action
 
@@ -121,6 +126,63 @@ class MainWindow(QMainWindow):
             return False
         self.state.mark_saved()
         self._update_title()
+        return True
+
+    def _handout_options(self, visit: Visit) -> tuple[str, bool, str]:
+        """The language, print size and paper of the handout shown, or the visit's and clinic's defaults."""
+        page = self.wizard.handout_page
+        if page.pdf_bytes:
+            return page.selected_language(), page.large_print.isChecked(), page.selected_paper()
+        return visit.patient.handout_language, False, self.settings_provider().default_paper
+
+    def chart_note(self) -> str | None:
+        """The chart note for the visit as it stands, or None (with the reason shown) when it is invalid."""
+        visit = self.state.visit
+        if visit is None:
+            dialogs.show_error(
+                self, "No chart note yet", "Some values are out of range. Fix the highlighted fields first."
+            )
+            return None
+        language, large_print, paper = self._handout_options(visit)
+        return visit_chart_note(visit, language, large_print, paper, self.settings_provider())
+
+    def copy_chart_note(self) -> bool:
+        note = self.chart_note()
+        if note is None:
+            return False
+        QGuiApplication.clipboard().setText(note)
+        self.statusBar().showMessage("Chart note copied to the clipboard.", 5000)
+        return True
+
+    def save_chart_note(self) -> bool:
+        note = self.chart_note()
+        visit = self.state.visit
+        if note is None or visit is None:
+            return False
+        path = dialogs.ask_save_path(
+            self, "Save chart note", f"chart-note-{visit.visit_date.isoformat()}.txt", dialogs.TEXT_FILTER
+        )
+        return path is not None and self._write_private(path, note, "Cannot save chart note")
+
+    def export_fhir(self) -> bool:
+        visit = self.state.visit
+        if visit is None:
+            dialogs.show_error(
+                self, "Cannot export yet", "Some values are out of range. Fix the highlighted fields first."
+            )
+            return False
+        path = dialogs.ask_save_path(
+            self, "Export FHIR", f"visit-{visit.visit_date.isoformat()}.fhir.json", dialogs.FHIR_FILTER
+        )
+        return path is not None and self._write_private(path, visit_fhir_json(visit), "Cannot export FHIR")
+
+    def _write_private(self, path: Path, text: str, title: str) -> bool:
+        try:
+            write_atomically(path, (text + "\n").encode("utf-8"), private=True)
+        except SaveError as exc:
+            dialogs.show_error(self, title, one_line(str(exc)))
+            return False
+        self.statusBar().showMessage(f"Saved {path.name}.", 5000)
         return True
 
     def edit_settings(self) -> None:

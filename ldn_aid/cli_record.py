@@ -1,0 +1,89 @@
+"""`ldn-aid note` and `ldn-aid fhir`: the clinical-record commands, added to the `ldn-aid` parser.
+
+    ldn-aid note VISIT.json [--lang en|es] [--large-print] [--paper letter|a4] [-o NOTE.txt]
+    ldn-aid fhir questionnaire [-o FILE]
+    ldn-aid fhir VISIT.json [-o bundle.json]
+
+`ldn_aid.cli.build_parser` calls `add_record_commands(commands)`. Every handler returns an exit code;
+bad input raises an `LdnAidError` subclass, which `ldn_aid.cli.main` prints on one line (exit 2).
+Files are written atomically and readable by their owner only: a note or bundle holds patient data.
+Without -o the text goes to standard output.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ldn_aid.atomic import write_atomically
+from ldn_aid.content import load_content
+from ldn_aid.settings import load_settings
+from ldn_aid.visit_file import load_visit
+
+# The `fhir` target that means "the Questionnaire" rather than a visit file (use ./questionnaire for a file
+# of that name).
+QUESTIONNAIRE_TARGET = "questionnaire"
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output is None:
+        print(text)
+        return
+    out = Path(output)
+    write_atomically(out, (text + "\n").encode("utf-8"), private=True)
+    print(f"wrote {out}")
+
+
+def cmd_note(args: argparse.Namespace) -> int:
+    """Print or write the chart note, with the SHA-256 of the handout (and of the latest follow-up
+    sheet) that the same options print."""
+    from ldn_aid.record.exports import visit_chart_note
+
+    visit = load_visit(Path(args.visit))
+    clinic = load_settings()
+    language = args.lang or visit.patient.handout_language
+    paper = args.paper or clinic.default_paper
+    _emit(visit_chart_note(visit, language, args.large_print, paper, clinic), args.output)
+    return 0
+
+
+def cmd_fhir(args: argparse.Namespace) -> int:
+    """Write the Questionnaire, or a visit's collection Bundle, as FHIR R4 JSON."""
+    from ldn_aid.record.exports import visit_fhir_json
+    from ldn_aid.record.fhir import questionnaire, resource_json
+
+    if args.target == QUESTIONNAIRE_TARGET:
+        text = resource_json(questionnaire(load_content("en")))
+    else:
+        text = visit_fhir_json(load_visit(Path(args.target)))
+    _emit(text, args.output)
+    return 0
+
+
+def add_record_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `note` and `fhir` to the subcommands of the `ldn-aid` parser."""
+    note = commands.add_parser(
+        "note", help="print the chart note for a visit (or write it with -o), ready to paste into a record"
+    )
+    note.add_argument("visit", metavar="VISIT.json")
+    note.add_argument("-o", "--output", metavar="NOTE.txt", help="write the note to this file")
+    note.add_argument(
+        "--lang", choices=["en", "es"], help="language of the handout given (default: the visit's)"
+    )
+    note.add_argument("--large-print", action="store_true", help="the handout given was large print")
+    note.add_argument(
+        "--paper", choices=["letter", "a4"], help="paper of the handout given (default: clinic setting)"
+    )
+    note.set_defaults(run=cmd_note)
+
+    fhir = commands.add_parser(
+        "fhir",
+        help="write FHIR R4 JSON: 'fhir questionnaire' for the Questionnaire, 'fhir VISIT.json' for a visit",
+    )
+    fhir.add_argument(
+        "target",
+        metavar="questionnaire|VISIT.json",
+        help="the word 'questionnaire', or a visit file (write ./questionnaire for a file of that name)",
+    )
+    fhir.add_argument("-o", "--output", metavar="FILE", help="write the JSON to this file")
+    fhir.set_defaults(run=cmd_fhir)

@@ -1,0 +1,468 @@
+"""The chart note (issue 5, "The chart note"): everything that mattered, traceable, pasteable, stable."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from record_strategies import visits
+
+from ldn_aid.content import ContentBundle, load_content
+from ldn_aid.domain.visit import Visit
+from ldn_aid.handout.compose import compose_followup_for_visit, compose_for_visit
+from ldn_aid.handout.render_pdf import RenderOptions, render_pdf_bytes
+from ldn_aid.record.chart_note import NOTE_WIDTH, HandoutRecord, chart_note, follow_up_decisions
+from ldn_aid.record.handout_hash import followup_sheet_record, handout_record
+from ldn_aid.rules import build_protocol, evaluate
+from ldn_aid.settings import ClinicSettings
+from ldn_aid.visit_file import load_visit
+
+PROJECT = Path(__file__).resolve().parents[2]
+EXAMPLES = sorted((PROJECT / "resources" / "examples").glob("*.json"))
+MakeVisit = Callable[..., Visit]
+BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+@pytest.fixture(scope="module", name="content")
+def content_fixture() -> ContentBundle:
+    return load_content("en")
+
+
+def note_for(visit: Visit, content: ContentBundle, handout: HandoutRecord | None = None) -> str:
+    assessment = evaluate(visit, content)
+    return chart_note(visit, assessment, build_protocol(visit, assessment), content, handout)
+
+
+def pdf_sha256(visit: Visit, language: str | None = None, **options: Any) -> str:
+    """The hash computed independently of the record package: compose, render, hash."""
+    data = render_pdf_bytes(compose_for_visit(visit, language), RenderOptions(**options))
+    return hashlib.sha256(data).hexdigest()
+
+
+def section(note: str, heading: str) -> str:
+    """The lines of one section: from its heading to the next blank line."""
+    start = note.index(f"\n{heading}") + 1
+    end = note.find("\n\n", start)
+    return note[start : end if end != -1 else len(note)]
+
+
+def unwrapped(note: str) -> str:
+    """The note with wrapped lines joined, so a phrase split across lines can be found."""
+    return " ".join(line.strip() for line in note.splitlines())
+
+
+# ---- every example visit -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_note_for_each_example(path: Path, content: ContentBundle) -> None:
+    visit = load_visit(path)
+    assessment = evaluate(visit, content)
+    protocol = build_protocol(visit, assessment)
+    record = handout_record(visit)
+    note = chart_note(visit, assessment, protocol, content, record)
+    flat = unwrapped(note)
+
+    # Versions and date first.
+    first = note.splitlines()[0]
+    assert content.rules.rules_version in first
+    assert content.rules.content_version in first
+    assert content.rules.evidence_reviewed.isoformat() in first
+    assert f"Visit date: {visit.visit_date.isoformat()}" in note
+
+    # The outcome, and every finding with its rule id and every one of its sources, listed at the end.
+    assert f"OUTCOME: {assessment.outcome.value} - {content.language.outcomes[assessment.outcome.value]}" in (
+        flat
+    )
+    references = section(note, "REFERENCES")
+    for finding in assessment.findings:
+        assert f"[{finding.severity.upper()}] {finding.rule_id}: " in note
+        assert f"Sources: {', '.join(finding.references)}." in flat
+        for ref in finding.references:
+            assert f"- {ref}: " in references
+    for path_missing in assessment.missing:
+        assert path_missing in flat
+
+    # The plan: the same dates and doses as build_protocol, or why there is none.
+    if protocol is None:
+        assert "PLAN: none - " in note
+    else:
+        for number, step in enumerate(protocol.steps, start=1):
+            volume = "" if step.volume_ml is None else f" = {step.volume_ml:.1f} mL"
+            assert f"step {number}: from {step.start.isoformat()}  {step.dose_mg:.1f} mg{volume}" in note
+        assert f"Tolerability review: {protocol.tolerability_review.isoformat()}" in note
+        assert f"Response review: {protocol.response_review.isoformat()}" in note
+        assert content.language.protocol.evidence_note in flat
+        assert f"Target: {protocol.target_mg:.1f} mg/day" in note
+
+    # Each follow-up's decision, as review() decides it for the visit cut off at that follow-up.
+    decisions = follow_up_decisions(visit, content)
+    assert len(decisions) == len(visit.follow_ups)
+    for follow_up, decision in zip(visit.follow_ups, decisions, strict=True):
+        assert f"- {follow_up.date.isoformat()}: dose taken {follow_up.dose_mg:.1f} mg" in note
+        assert f"Decision: {decision.decision} (computed: {decision.computed})" in note
+        for reason in decision.reasons:
+            assert reason.rule_id in flat
+    if not visit.follow_ups:
+        assert "FOLLOW-UP REVIEWS" not in note
+
+    # What the patient was given: the hash of exactly the PDF the handout command renders.
+    assert f"PDF SHA-256: {pdf_sha256(visit)}" in note
+    assert record.sha256 == pdf_sha256(visit)
+
+    # Pasteable and private: no line over 100 columns, no name; and the same note every time.
+    assert all(len(line) <= NOTE_WIDTH for line in note.splitlines())
+    if visit.patient.display_name:
+        assert visit.patient.display_name not in note
+    assert note == chart_note(visit, assessment, protocol, content, handout_record(visit))
+
+
+def test_follow_up_decisions_match_review_of_each_prefix(content: ContentBundle) -> None:
+    from ldn_aid.rules import review
+
+    visit = load_visit(PROJECT / "resources" / "examples" / "followup_stop.json")
+    decisions = follow_up_decisions(visit, content)
+    assert [d.review_date for d in decisions] == [f.date for f in visit.follow_ups]
+    assert decisions[-1] == review(visit, content=content)
+    assert decisions[-1].decision == "stop"
+
+
+# ---- the handout hash ---------------------------------------------------------------------------
+
+
+def test_sha256_changes_with_language_print_and_paper() -> None:
+    visit = load_visit(PROJECT / "resources" / "examples" / "ldn_option.json")
+    english = handout_record(visit)
+    spanish = handout_record(visit, "es")
+    large = handout_record(visit, large_print=True)
+    a4 = handout_record(visit, paper="a4")
+    assert english.language == "en"
+    assert spanish.language == "es"
+    assert len({english.sha256, spanish.sha256, large.sha256, a4.sha256}) == 4
+    assert spanish.sha256 == pdf_sha256(visit, "es")
+    assert large.sha256 == pdf_sha256(visit, large_print=True)
+    assert a4.sha256 == pdf_sha256(visit, paper="a4")
+
+
+def test_follow_up_sheet_record(content: ContentBundle) -> None:
+    visit = load_visit(PROJECT / "resources" / "examples" / "followup_stop.json")
+    sheet = followup_sheet_record(visit, large_print=True)
+    assert sheet is not None
+    composed = compose_followup_for_visit(visit)
+    assert composed is not None
+    data = render_pdf_bytes(composed, RenderOptions(large_print=True))
+    assert sheet.sha256 == hashlib.sha256(data).hexdigest()
+    assert sheet.sha256 != handout_record(visit, large_print=True).sha256
+
+    assessment = evaluate(visit, content)
+    note = chart_note(
+        visit,
+        assessment,
+        build_protocol(visit, assessment),
+        content,
+        handout_record(visit),
+        followup_sheet=sheet,
+    )
+    given = section(note, "GIVEN TO THE PATIENT")
+    assert "- Follow-up sheet (2027-02-23): English; large print: yes;" in given
+    assert f"PDF SHA-256: {sheet.sha256}" in given
+    assert f"PDF SHA-256: {pdf_sha256(visit)}" in given
+
+    assert followup_sheet_record(load_visit(PROJECT / "resources" / "examples" / "ldn_option.json")) is None
+
+
+def test_sha256_follows_the_visit_language_by_default() -> None:
+    visit = load_visit(PROJECT / "resources" / "examples" / "guideline_first.json")
+    record = handout_record(visit)
+    assert visit.patient.handout_language == "es"
+    assert record.language == "es"
+    assert record.sha256 == pdf_sha256(visit, "es")
+
+
+def test_clinic_details_change_the_hash() -> None:
+    visit = load_visit(PROJECT / "resources" / "examples" / "ldn_option.json")
+    clinic = ClinicSettings(clinic_name="Harbour Clinic", phone="555 0100")
+    assert handout_record(visit, clinic=clinic).sha256 != handout_record(visit).sha256
+
+
+def test_the_note_records_the_handout_options(content: ContentBundle) -> None:
+    visit = load_visit(PROJECT / "resources" / "examples" / "ldn_option.json")
+    note = note_for(visit, content, handout_record(visit, "es", large_print=True, paper="a4"))
+    given = unwrapped(section(note, "GIVEN TO THE PATIENT"))
+    assert "Handout: Español; large print: yes; paper: a4; content version: 2026.11.1." in given
+    assert note_for(visit, content, None).count("GIVEN TO THE PATIENT: no handout recorded.") == 1
+
+
+def test_handout_record_rejects_a_malformed_hash() -> None:
+    with pytest.raises(ValueError, match="sha256"):
+        HandoutRecord(language="en", large_print=False, paper="letter", content_version="x", sha256="abc")
+
+
+# ---- inputs --------------------------------------------------------------------------------------
+
+
+def test_inputs_that_mattered(content: ContentBundle) -> None:
+    visit = load_visit(PROJECT / "resources" / "examples" / "guideline_first.json")
+    inputs = unwrapped(section(note_for(visit, content), "INPUTS"))
+    assert "Age: 12 years; weight: 38 kg; sex at birth: Male." in inputs
+    assert "ADHD diagnosis confirmed: Yes; presentation: Predominantly inattentive." in inputs
+    assert "Baseline rating: NICHQ Vanderbilt (parent) score 36, rated 2026-11-20." in inputs
+    assert "methylphenidate: Stopped for side effects; amphetamine: Not tried; non-stimulant: Not tried" in (
+        inputs
+    )
+    assert "Behavioral support: Tried before." in inputs
+    # Every LDN-screen answer that is not "no" (pregnancy "not applicable" included), and no "no".
+    assert "Trouble sleeping? Yes" in inputs
+    assert "Pregnant, trying to conceive, or breastfeeding? Not applicable" in inputs
+    assert "Surgery or a procedure planned?" not in inputs
+    # Every stimulant-screen "yes".
+    assert "Tics or Tourette syndrome? Yes" in inputs
+    assert "Glaucoma?" not in inputs
+    assert "Priorities: Does not lower appetite; Not a controlled medicine." in inputs
+    assert "Declines stimulants: No. Declines non-stimulants: Not answered." in inputs
+
+
+def test_unanswered_screen_items_are_said_to_be_unanswered(content: ContentBundle) -> None:
+    visit = load_visit(PROJECT / "resources" / "examples" / "incomplete.json")
+    note = note_for(visit, content)
+    inputs = unwrapped(section(note, "INPUTS"))
+    assert "weight: Not answered" in inputs
+    assert "Surgery or a procedure planned? Not answered" in inputs
+    assert "Chronic liver disease or abnormal liver tests? Not answered" in inputs
+    assert "Pregnant, trying to conceive, or breastfeeding? Not answered" in inputs
+    assert "Missing answers (4): patient.weight_kg, ldn_screen.planned_surgery" in unwrapped(note)
+    assert "PLAN: none - required answers are missing" in note
+
+
+def test_every_screen_answer_no(content: ContentBundle, make_visit: MakeVisit) -> None:
+    note = note_for(make_visit(**{"ldn_screen.pregnancy": "no"}), content)
+    assert 'LDN screen: every answer "no".' in note
+    assert 'Stimulant screen: no "yes" answers.' in note
+
+
+def test_stop_gives_no_plan_and_says_why(content: ContentBundle) -> None:
+    visit = load_visit(PROJECT / "resources" / "examples" / "stop.json")
+    note = note_for(visit, content)
+    assert "PLAN: none - a stop finding holds (opioid_agonist_treatment)" in note
+    assert "Step 1" not in note
+
+
+# ---- the plan, the clinician's changes, the acknowledgement ---------------------------------------
+
+
+def test_liquid_plan_gives_volumes_and_storage(content: ContentBundle, make_visit: MakeVisit) -> None:
+    visit = make_visit(**{"patient.age_years": 8, "patient.weight_kg": 25})
+    assessment = evaluate(visit, content)
+    protocol = build_protocol(visit, assessment)
+    assert protocol is not None
+    assert protocol.formulation == "liquid_1mg_per_ml"
+    note = note_for(visit, content)
+    flat = unwrapped(note)
+    for step in protocol.steps:
+        assert step.volume_ml is not None
+        assert f"{step.dose_mg:.1f} mg = {step.volume_ml:.1f} mL" in note
+    assert "Formulation: Oral liquid, 1 mg/mL." in flat
+    assert content.language.protocol.liquid_storage in flat
+    assert "Target: 2.5 mg/day (weight-based)." in flat
+
+
+def test_morning_timing_says_why(content: ContentBundle, make_visit: MakeVisit) -> None:
+    note = note_for(make_visit(**{"ldn_screen.sleep_problems": "yes"}), content)
+    assert "Timing: Morning (morning because of sleep problems)." in unwrapped(note)
+
+
+def test_clinician_changes_and_reason(content: ContentBundle, make_visit: MakeVisit) -> None:
+    visit = make_visit(
+        plan={
+            "start_date": "2026-01-12",
+            "schedule": "gentle",
+            "timing": "morning",
+            "step_weeks": 3,
+            "target_mg": 3.0,
+            "change_reason": "Prefers a slow start\nbefore exams; morning suits shifts.",
+        }
+    )
+    changes = unwrapped(section(note_for(visit, content), "CLINICIAN'S CHANGES"))
+    assert "Start date 2026-01-12 (default: the visit date)." in changes
+    assert "Schedule gentle (default standard)." in changes
+    assert "Timing morning (default auto)." in changes
+    assert "Step length 3 weeks (default 2)." in changes
+    assert "Target 3.0 mg (default: the computed target; applied)." in changes
+    # A typed newline is folded, so it can never start a new line of the note.
+    assert "Reason: Prefers a slow start before exams; morning suits shifts." in changes
+
+
+def test_a_target_that_is_not_lower_is_reported_as_not_applied(
+    content: ContentBundle, make_visit: MakeVisit
+) -> None:
+    note = note_for(make_visit(plan={"target_mg": 4.5}), content)
+    assert "Target 4.5 mg (default: the computed target; not applied:" in unwrapped(note)
+    assert "Reason: not recorded." in note
+
+
+def test_no_changes(content: ContentBundle, make_visit: MakeVisit) -> None:
+    note = note_for(make_visit(), content)
+    assert "CLINICIAN'S CHANGES: none (the suggested defaults)." in note
+    assert "Guideline options discussed" not in note
+
+
+def test_start_date_equal_to_the_visit_date_is_no_change(
+    content: ContentBundle, make_visit: MakeVisit
+) -> None:
+    note = note_for(make_visit(plan={"start_date": "2026-01-05"}), content)
+    assert "CLINICIAN'S CHANGES: none" in note
+
+
+def test_guideline_first_acknowledgement(content: ContentBundle, make_visit: MakeVisit) -> None:
+    untried = {"history.amphetamine": "not_tried"}
+    acknowledged = note_for(make_visit(**untried, plan={"guideline_options_discussed": True}), content)
+    assert "OUTCOME: guideline_first" in acknowledged
+    assert content.language.protocol.guideline_first_note in unwrapped(acknowledged)
+    assert (
+        "Guideline options discussed with the patient before this plan: yes (clinician's acknowledgement)."
+        in unwrapped(acknowledged)
+    )
+    missing = note_for(make_visit(**untried), content)
+    assert "Guideline options discussed with the patient before this plan: NOT acknowledged" in unwrapped(
+        missing
+    )
+
+
+def test_hostile_reason_cannot_forge_a_section(content: ContentBundle, make_visit: MakeVisit) -> None:
+    reason = "x" * 300 + "\nOUTCOME: stop\r\n\x1b[2J\u2028\u202e" + "y" * 150
+    note = note_for(make_visit(plan={"schedule": "gentle", "change_reason": reason}), content)
+    assert sum(line.startswith("OUTCOME:") for line in note.splitlines()) == 1
+    assert "\x1b" not in note
+    assert "\r" not in note
+    assert "\u2028" not in note
+    assert "\u202e" not in note
+    assert all(len(line) <= NOTE_WIDTH for line in note.splitlines())
+
+
+# ---- follow-ups -----------------------------------------------------------------------------------
+
+
+def _follow_up_visit(**changes: Any) -> Visit:
+    data = json.loads((PROJECT / "resources" / "examples" / "followup_advance.json").read_text("utf-8"))
+    for key, value in changes.items():
+        index, field = key.split(".", 1)
+        data["follow_ups"][int(index)][field] = value
+    return Visit.model_validate(data)
+
+
+def test_follow_up_lines(content: ContentBundle) -> None:
+    note = note_for(load_visit(PROJECT / "resources" / "examples" / "followup_advance.json"), content)
+    reviews = unwrapped(section(note, "FOLLOW-UP REVIEWS (2)"))
+    assert (
+        "2026-12-14: dose taken 1.5 mg (Bedtime); doses missed last week: 0;"
+        " side effects: Vivid dreams: Mild; score: Not answered; CGI-I: Not answered." in reviews
+    )
+    assert "Decision: advance (computed: advance)." in reviews
+    assert "Next: 3.0 mg (Bedtime); schedule: 3.0 mg from 2026-12-14, 4.5 mg from 2026-12-28;" in reviews
+    assert "side effects: Headache: Mild" in reviews
+    assert "followup_advance (" in reviews
+
+
+def test_follow_up_override_and_reason(content: ContentBundle) -> None:
+    visit = _follow_up_visit(
+        **{
+            "0.clinician_decision": "hold",
+            "0.override_reason": "Exam week; keep the dose steady.",
+            "1.dose_mg": 1.5,
+        }
+    )
+    reviews = unwrapped(section(note_for(visit, content), "FOLLOW-UP REVIEWS (2)"))
+    assert (
+        "Decision: hold (computed: advance); clinician chose hold (applied), reason: Exam week; keep the dose"
+        " steady." in reviews
+    )
+    assert "Next: 1.5 mg (Bedtime)" in reviews
+
+
+def test_follow_up_safety_and_side_effect_text(content: ContentBundle) -> None:
+    visit = _follow_up_visit(
+        **{
+            "1.side_effects": {"other": "moderate", "other_text": "dry mouth"},
+            "1.tolerable": "yes",
+            "1.score": 12,
+            "1.cgi_i": 2,
+            "1.safety": {"opioid_needed_or_taken": "yes", "pregnancy": "no", "surgery_planned": "no"},
+        }
+    )
+    reviews = unwrapped(section(note_for(visit, content), "FOLLOW-UP REVIEWS (2)"))
+    assert "side effects: Other side effect (dry mouth): Moderate; tolerable: Yes;" in reviews
+    assert "score: 12 (baseline 18); CGI-I: 2." in reviews
+    assert "Safety: Any opioid needed or taken since the last visit? Yes" in reviews
+    assert "Decision: stop (computed: stop)." in reviews
+    assert "Next: stop LDN." in reviews
+    assert "followup_stop_opioids" in reviews
+
+
+def test_reviews_must_match_the_follow_ups(content: ContentBundle) -> None:
+    visit = load_visit(PROJECT / "resources" / "examples" / "followup_advance.json")
+    assessment = evaluate(visit, content)
+    with pytest.raises(ValueError, match="1 decisions given for 2 follow-ups"):
+        chart_note(
+            visit,
+            assessment,
+            build_protocol(visit, assessment),
+            content,
+            None,
+            reviews=follow_up_decisions(visit, content)[:1],
+        )
+
+
+def test_given_reviews_are_used(content: ContentBundle) -> None:
+    visit = load_visit(PROJECT / "resources" / "examples" / "followup_advance.json")
+    assessment = evaluate(visit, content)
+    protocol = build_protocol(visit, assessment)
+    decisions = follow_up_decisions(visit, content)
+    assert chart_note(visit, assessment, protocol, content, None, reviews=decisions) == chart_note(
+        visit, assessment, protocol, content, None
+    )
+
+
+# ---- purity ---------------------------------------------------------------------------------------
+
+
+def test_record_modules_import_neither_qt_nor_reportlab() -> None:
+    code = (
+        "import sys\n"
+        "import ldn_aid.record.chart_note, ldn_aid.record.fhir, ldn_aid.record.handout_hash\n"
+        "import ldn_aid.cli_record\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6', 'reportlab'))\n"
+        "print(','.join(bad))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == ""
+
+
+# ---- generated visits ------------------------------------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(visit=visits())
+def test_any_visit_gives_a_stable_pasteable_note(visit: Visit) -> None:
+    content = load_content("en")
+    note = note_for(visit, content)
+    lines = note.splitlines()
+    assert all(len(line) <= NOTE_WIDTH for line in lines)
+    # Typed text cannot add a line (nor a control or bidi-override character) to the note.
+    assert note.split("\n")[:-1] == lines
+    assert not [ch for ch in note if ch != "\n" and unicodedata.category(ch) in ("Cc", "Zl", "Zp")]
+    assert not BIDI_CONTROLS & set(note)
+    assert sum(line.startswith("OUTCOME:") for line in lines) == 1
+    assert "Robin Quill" not in note
+    assert note == note_for(visit, content)
+    assessment = evaluate(visit, content)
+    for finding in assessment.findings:
+        assert f"] {finding.rule_id}: " in note
+    assert note.count("\n- 20") >= len(visit.follow_ups)
