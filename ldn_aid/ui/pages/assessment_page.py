@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDate, QEvent, QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QDate, QEvent, Qt, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QSpinBox,
     QTableWidget,
@@ -42,6 +41,14 @@ from ldn_aid.domain.protocol import Protocol
 from ldn_aid.domain.visit import Plan
 from ldn_aid.ui.outcome_panel import OUTCOME_STYLE
 from ldn_aid.ui.state import VisitState
+from ldn_aid.ui.widgets.report import (
+    SEVERITY_INK,
+    heading,
+    report_frame,
+    show_sources,
+    sources_label,
+    wrapping_label,
+)
 
 # The plan values that change the suggested protocol; changing any of them needs a recorded reason.
 # (The start date only places the calendar, so it needs none.)
@@ -54,7 +61,6 @@ ACK_TEXT = (
     " with the patient"
 )
 SEVERITIES = ("stop", "caution", "info")
-SEVERITY_INK = {"stop": "#b00020", "caution": "#8a4b00", "info": "#1f5fa8"}
 TIMING_REASON = {
     "clinician_choice": "chosen by the clinician",
     "sleep_problems": "sleep problems were reported",
@@ -147,23 +153,6 @@ class _Slot(QWidget):
         self.setVisible(bool(widgets))
 
 
-def _wrapping_label(text: str = "", rich: bool = False) -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-    return label
-
-
-class _ScrollBody(QWidget):
-    """The scrolled page body. Its minimum height is left to height-for-width: otherwise the scroll area
-    keeps the height the wrapped text would need at the narrowest width, leaving a tall empty tail."""
-
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
-        return QSize(super().minimumSizeHint().width(), 0)
-
-
 class _ClickLabel(QLabel):
     """A label that toggles its check box when clicked, like the check box's own text would."""
 
@@ -173,13 +162,6 @@ class _ClickLabel(QLabel):
         if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(event.position().toPoint()):
             self.clicked.emit()
         super().mouseReleaseEvent(event)
-
-
-def _heading(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setProperty("role", "heading")
-    return label
 
 
 def _set_style(widget: QWidget, css: str) -> None:
@@ -207,28 +189,7 @@ class AssessmentPage(QWizardPage):
         self._findings_key: object = None
         self._protocol_shown: Protocol | None = None
 
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        self.banner = QLabel()
-        self.banner.setObjectName("assessment.banner")
-        self.banner.setWordWrap(True)
-        self.banner.setTextFormat(Qt.TextFormat.RichText)
-        outer.addWidget(self.banner)
-
-        scroll = QScrollArea()
-        scroll.setObjectName("assessment.scroll")
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll_area = scroll
-        body = _ScrollBody()
-        body.setObjectName("assessment.body")
-        body.setStyleSheet(BODY_CSS)
-        column = QVBoxLayout(body)
-        column.setContentsMargins(4, 4, 8, 8)
-        column.setSpacing(6)
-        scroll.setWidget(body)
-        outer.addWidget(scroll, 1)
+        self.banner, self.scroll_area, column = report_frame(self, "assessment", BODY_CSS)
 
         column.addWidget(self._build_acknowledgement())
         self.links_box = _Slot(spacing=0)
@@ -253,7 +214,7 @@ class AssessmentPage(QWizardPage):
         )
         layout = QVBoxLayout(box)
         layout.setContentsMargins(8, 6, 8, 6)
-        self.guideline_note = _wrapping_label(self.content.language.protocol.guideline_first_note)
+        self.guideline_note = wrapping_label(self.content.language.protocol.guideline_first_note)
         self.acknowledge = QCheckBox(with_mnemonic(ACK_TEXT, "I"))
         self.acknowledge.setObjectName("assessment.acknowledge_guideline_first")
         self.acknowledge.setAccessibleName(ACK_TEXT)
@@ -267,7 +228,7 @@ class AssessmentPage(QWizardPage):
         ack_row = QHBoxLayout()
         ack_row.addWidget(self.acknowledge, 0, Qt.AlignmentFlag.AlignTop)
         ack_row.addWidget(ack_label, 1)
-        self.ack_reason = _wrapping_label(ACK_NEEDED)
+        self.ack_reason = wrapping_label(ACK_NEEDED)
         self.ack_reason.setObjectName("assessment.acknowledge_guideline_first:error")
         self.ack_reason.setStyleSheet(ERROR_CSS)
         layout.addWidget(self.guideline_note)
@@ -281,8 +242,8 @@ class AssessmentPage(QWizardPage):
         section = QWidget()
         layout = QVBoxLayout(section)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(_heading("Starting protocol"))
-        self.no_protocol = _wrapping_label()
+        layout.addWidget(heading("Starting protocol"))
+        self.no_protocol = wrapping_label()
         self.no_protocol.setObjectName("assessment.no_protocol")
         layout.addWidget(self.no_protocol)
 
@@ -295,7 +256,7 @@ class AssessmentPage(QWizardPage):
         evidence_layout = QVBoxLayout(evidence)
         evidence_layout.setContentsMargins(8, 4, 8, 4)
         note = self.content.language.protocol.evidence_note
-        self.evidence_note = _wrapping_label(f"<b>Not from ADHD evidence.</b> {escape(note)}", rich=True)
+        self.evidence_note = wrapping_label(f"<b>Not from ADHD evidence.</b> {escape(note)}", rich=True)
         self.evidence_note.setObjectName("assessment.evidence_note")
         evidence_layout.addWidget(self.evidence_note)
         self.evidence_sources = self._sources_label(())
@@ -305,7 +266,7 @@ class AssessmentPage(QWizardPage):
 
         # The controls come before the table, so a schedule that adds steps never moves them.
         layout.addWidget(self._build_controls())
-        self.stale_note = _wrapping_label(
+        self.stale_note = wrapping_label(
             "A plan value is refused, so this is the protocol before that change; it will not print."
         )
         self.stale_note.setObjectName("assessment.stale_note")
@@ -341,7 +302,7 @@ class AssessmentPage(QWizardPage):
         outer.setContentsMargins(8, 6, 8, 6)
         outer.setSpacing(2)
         title = QLabel("<b>Change the plan</b>")
-        self.controls_note = _wrapping_label()
+        self.controls_note = wrapping_label()
         self.controls_note.setObjectName("assessment.plan_controls:note")
         self.controls_note.setProperty("role", "small")
         heading = QHBoxLayout()
@@ -409,11 +370,11 @@ class AssessmentPage(QWizardPage):
             column.addWidget(widget)
             if question is not None and question.why:
                 widget.setToolTip(question.why)
-                why = _wrapping_label(question.why)
+                why = wrapping_label(question.why)
                 why.setObjectName(f"{path}:why")
                 why.setProperty("role", "small")
                 column.addWidget(why)
-            message = _wrapping_label()
+            message = wrapping_label()
             message.setObjectName(f"{path}:error")
             message.hide()
             column.addWidget(message)
@@ -428,25 +389,10 @@ class AssessmentPage(QWizardPage):
         return box
 
     def _sources_label(self, ref_ids: Sequence[str]) -> QLabel:
-        label = QLabel()
-        label.setWordWrap(True)
-        label.setTextFormat(Qt.TextFormat.PlainText)
-        label.setProperty("role", "small")
-        self._set_sources(label, ref_ids)
-        return label
+        return sources_label(ref_ids, self.content.rules.references)
 
     def _set_sources(self, label: QLabel, ref_ids: Sequence[str]) -> None:
-        references = self.content.rules.references
-        label.setText("Sources: " + ", ".join(ref_ids) if ref_ids else "")
-        rows = []
-        plain = []
-        for ref_id in ref_ids:
-            ref = references.get(ref_id)
-            citation = ref.citation if ref is not None else "(not in the reference list)"
-            rows.append(f"<p><b>{escape(ref_id)}</b> {escape(citation)}</p>")
-            plain.append(f"{ref_id}: {citation}")
-        label.setToolTip("<qt>" + "".join(rows) + "</qt>" if rows else "")
-        label.setAccessibleDescription("\n".join(plain))
+        show_sources(label, ref_ids, self.content.rules.references)
 
     # ---- keeping widgets and state in step -------------------------------------------------------
 
@@ -617,7 +563,7 @@ class AssessmentPage(QWizardPage):
             self.links_box.fill([])
             return
         count = len(assessment.missing)
-        widgets: list[QWidget] = [_heading(f"Missing answers ({count}) — choose one to go to its question")]
+        widgets: list[QWidget] = [heading(f"Missing answers ({count}) — choose one to go to its question")]
         for path in assessment.missing:
             widgets.append(self._link(f"missing:{path}", self._question_text(path), path))
         self.links_box.fill(widgets)
@@ -628,7 +574,7 @@ class AssessmentPage(QWizardPage):
         if key == self._links_key:
             return
         self._links_key = key
-        widgets: list[QWidget] = [_heading("Values to fix")]
+        widgets: list[QWidget] = [heading("Values to fix")]
         for path, message in errors:
             text = f"{self._question_text(path)}: {readable_error(message)}"
             widgets.append(self._link(f"invalid:{path}", text, path))
@@ -660,7 +606,7 @@ class AssessmentPage(QWizardPage):
             self.findings_box.fill([])
             return
         labels = self.content.language.choices.get("severity", {})
-        widgets: list[QWidget] = [_heading("Findings")]
+        widgets: list[QWidget] = [heading("Findings")]
         for severity in SEVERITIES:
             group = assessment.with_severity(severity)  # type: ignore[arg-type]
             if not group:
@@ -680,7 +626,7 @@ class AssessmentPage(QWizardPage):
         layout = QVBoxLayout(frame)
         layout.setContentsMargins(10, 2, 4, 2)
         layout.setSpacing(1)
-        text = _wrapping_label(
+        text = wrapping_label(
             f"<b>{escape(finding.rule_id)}</b> — {escape(finding.clinician_text)}", rich=True
         )
         text.setAccessibleName(f"{finding.severity}: {finding.rule_id}")
@@ -769,7 +715,7 @@ class AssessmentPage(QWizardPage):
         ]
         widgets: list[QWidget] = []
         for name, label, html_text in rows:
-            value = _wrapping_label(f"<b>{escape(label)}:</b> {html_text}", rich=True)
+            value = wrapping_label(f"<b>{escape(label)}:</b> {html_text}", rich=True)
             value.setObjectName(f"assessment.protocol.{name}")
             widgets.append(value)
             if name == "response_rule":

@@ -16,7 +16,7 @@ from html import escape
 from typing import Any
 
 from pydantic import ValidationError
-from PySide6.QtCore import QDate, QSize, Qt, QTimer
+from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QLayout,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QSpinBox,
     QTableWidget,
@@ -49,6 +48,7 @@ from ldn_aid.domain.visit import SCALE_RANGES, Visit
 from ldn_aid.rules.review import review
 from ldn_aid.ui.state import VisitState
 from ldn_aid.ui.widgets.history_chart import HistoryChart, chart_data
+from ldn_aid.ui.widgets.report import SEVERITY_INK, heading, report_frame, sources_label, wrapping_label
 
 PATH = "follow_ups"
 # "follow_ups[2] score 30 is outside ...": the Visit model's check of one follow-up's field.
@@ -66,7 +66,6 @@ DECISION_STYLE = {
     "switch_to_morning": CHANGE_STYLE,
     "stop": STOP_STYLE,
 }
-SEVERITY_INK = {"stop": "#b00020", "caution": "#8a4b00", "info": "#1f5fa8"}
 SEVERITY_WORD = {"stop": "STOP", "caution": "CAUTION", "info": "TO DISCUSS"}
 TIMING_WORDS = {"bedtime": "at bedtime", "morning": "in the morning"}
 CGI_I = {
@@ -101,24 +100,6 @@ def _day(day: dt.date) -> str:
 
 def _qdate(day: dt.date) -> QDate:
     return QDate(day.year, day.month, day.day)
-
-
-def _label(text: str = "", rich: bool = False) -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-    return label
-
-
-def _heading(text: str, name: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setProperty("role", "heading")
-    if name:
-        label.setObjectName(name)
-    return label
 
 
 def _box_css(name: str, ink: str, fill: str) -> str:
@@ -163,13 +144,6 @@ def _clear(layout: QLayout) -> None:
             widget.deleteLater()
 
 
-class _ScrollBody(QWidget):
-    """The scrolled body; its minimum height is left to height-for-width (no tall empty tail)."""
-
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
-        return QSize(super().minimumSizeHint().width(), 0)
-
-
 class FollowUpPage(QWizardPage):
     """The follow-up history, the decision for the latest review, the clinician's choice, a new review."""
 
@@ -185,30 +159,9 @@ class FollowUpPage(QWizardPage):
         self._syncing = False
         self._form_edited = False
 
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        self.banner = QLabel()
-        self.banner.setObjectName("followup.banner")
-        self.banner.setWordWrap(True)
-        self.banner.setTextFormat(Qt.TextFormat.RichText)
-        outer.addWidget(self.banner)
+        self.banner, self.scroll_area, column = report_frame(self, "followup", BODY_CSS)
 
-        scroll = QScrollArea()
-        scroll.setObjectName("followup.scroll")
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll_area = scroll
-        body = _ScrollBody()
-        body.setObjectName("followup.body")
-        body.setStyleSheet(BODY_CSS)
-        column = QVBoxLayout(body)
-        column.setContentsMargins(4, 4, 8, 8)
-        column.setSpacing(6)
-        scroll.setWidget(body)
-        outer.addWidget(scroll, 1)
-
-        column.addWidget(_heading("History"))
+        column.addWidget(heading("History"))
         self.chart = HistoryChart()
         column.addWidget(self.chart)
         self.history = _table(
@@ -229,7 +182,7 @@ class FollowUpPage(QWizardPage):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         column.addWidget(self.history)
-        self.empty_note = _label("No follow-up review is recorded yet. Record the first one below.")
+        self.empty_note = wrapping_label("No follow-up review is recorded yet. Record the first one below.")
         self.empty_note.setObjectName("followup.empty")
         column.addWidget(self.empty_note)
 
@@ -250,9 +203,9 @@ class FollowUpPage(QWizardPage):
         layout = QVBoxLayout(section)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
-        self.decision_heading = _heading("Decision", "followup.decision_heading")
+        self.decision_heading = heading("Decision", "followup.decision_heading")
         layout.addWidget(self.decision_heading)
-        self.override_note = _label(rich=True)
+        self.override_note = wrapping_label(rich=True)
         self.override_note.setObjectName("followup.override")
         layout.addWidget(self.override_note)
 
@@ -261,7 +214,7 @@ class FollowUpPage(QWizardPage):
         self.adherence.setStyleSheet(_box_css("followup.adherence", *CHANGE_STYLE))
         adherence_layout = QVBoxLayout(self.adherence)
         adherence_layout.setContentsMargins(8, 4, 8, 4)
-        self.adherence_text = _label(rich=True)
+        self.adherence_text = wrapping_label(rich=True)
         adherence_layout.addWidget(self.adherence_text)
         layout.addWidget(self.adherence)
 
@@ -270,7 +223,7 @@ class FollowUpPage(QWizardPage):
         self.cannot_judge.setStyleSheet(_box_css("followup.cannot_judge", *CHANGE_STYLE))
         judge_layout = QVBoxLayout(self.cannot_judge)
         judge_layout.setContentsMargins(8, 4, 8, 4)
-        self.cannot_judge_text = _label(rich=True)
+        self.cannot_judge_text = wrapping_label(rich=True)
         judge_layout.addWidget(self.cannot_judge_text)
         self.extend_latest = QCheckBox()
         self.extend_latest.setObjectName("followup.latest.extend_once")
@@ -279,7 +232,7 @@ class FollowUpPage(QWizardPage):
         judge_layout.addWidget(self.extend_latest)
         layout.addWidget(self.cannot_judge)
 
-        self.next_label = _label(rich=True)
+        self.next_label = wrapping_label(rich=True)
         self.next_label.setObjectName("followup.next")
         layout.addWidget(self.next_label)
         self.revised = _table(
@@ -292,7 +245,7 @@ class FollowUpPage(QWizardPage):
         self.revised.setMinimumWidth(380)
         layout.addWidget(self.revised, 0, Qt.AlignmentFlag.AlignLeft)
 
-        self.reasons_heading = _heading("Reasons")
+        self.reasons_heading = heading("Reasons")
         layout.addWidget(self.reasons_heading)
         self.reasons_box = QWidget()
         self.reasons_box.setObjectName("followup.reasons")
@@ -340,7 +293,7 @@ class FollowUpPage(QWizardPage):
         row.addWidget(self.choice_reason, 1)
         row.addWidget(self.choice_apply)
         layout.addLayout(row)
-        self.choice_status = _label(rich=True)
+        self.choice_status = wrapping_label(rich=True)
         self.choice_status.setObjectName("followup.choice_status")
         layout.addWidget(self.choice_status)
         self.choice_box = box
@@ -352,7 +305,7 @@ class FollowUpPage(QWizardPage):
         layout = QVBoxLayout(section)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
-        layout.addWidget(_heading("New review", "followup.new.heading"))
+        layout.addWidget(heading("New review", "followup.new.heading"))
         columns = QHBoxLayout()
         columns.setSpacing(10)
         left, right = QVBoxLayout(), QVBoxLayout()
@@ -409,7 +362,7 @@ class FollowUpPage(QWizardPage):
         self.new_score.setPlaceholderText("not recorded")
         self.new_score.setMaximumWidth(120)
         self.new_score.textEdited.connect(self._on_form_edited)
-        self.score_hint = _label()
+        self.score_hint = wrapping_label()
         self.score_hint.setObjectName("followup.new.score:hint")
         self.score_hint.setProperty("role", "small")
         self._add_input(response_form, "score", self.new_score, beside=self.score_hint)
@@ -442,7 +395,7 @@ class FollowUpPage(QWizardPage):
         self.add_button.clicked.connect(self.add_review)
         self.add_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         row.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignTop)
-        self.new_error = _label()
+        self.new_error = wrapping_label()
         self.new_error.setObjectName("followup.new.error")
         self.new_error.setStyleSheet(ERROR_CSS)
         self.new_error.hide()
@@ -807,7 +760,7 @@ class FollowUpPage(QWizardPage):
         layout.setSpacing(1)
         ink = SEVERITY_INK.get(reason.severity, "#1f5fa8")
         word = SEVERITY_WORD.get(reason.severity, reason.severity.upper())
-        text = _label(
+        text = wrapping_label(
             f"<span style='color:{ink}'><b>{escape(word)}</b></span> <b>{escape(reason.rule_id)}</b>"
             f" — {escape(reason.text)}",
             rich=True,
@@ -818,20 +771,7 @@ class FollowUpPage(QWizardPage):
         return frame
 
     def _sources_label(self, ref_ids: tuple[str, ...]) -> QLabel:
-        label = QLabel("Sources: " + ", ".join(ref_ids) if ref_ids else "")
-        label.setWordWrap(True)
-        label.setTextFormat(Qt.TextFormat.PlainText)
-        label.setProperty("role", "small")
-        references = self.content.rules.references
-        rows, plain = [], []
-        for ref_id in ref_ids:
-            ref = references.get(ref_id)
-            citation = ref.citation if ref is not None else "(not in the reference list)"
-            rows.append(f"<p><b>{escape(ref_id)}</b> {escape(citation)}</p>")
-            plain.append(f"{ref_id}: {citation}")
-        label.setToolTip("<qt>" + "".join(rows) + "</qt>" if rows else "")
-        label.setAccessibleDescription("\n".join(plain))
-        return label
+        return sources_label(ref_ids, self.content.rules.references)
 
     def _show_choice(self, decision: FollowUpDecision) -> None:
         for index in range(self.choice.count()):
