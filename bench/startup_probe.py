@@ -21,6 +21,8 @@ def main() -> int:
     # Never touch the real config folder from a benchmark.
     os.environ.setdefault("LDN_AID_CONFIG_DIR", tempfile.mkdtemp())
     os.environ.setdefault("LDN_AID_LOG_DIR", tempfile.mkdtemp())
+    if mode != "bare":
+        import ldn_aid.app  # noqa: F401 - the app's own start-up settings, as `ldn-aid` applies them
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QLabel, QWizard, QWizardPage
 

@@ -3,9 +3,14 @@ command line. The command line never imports Qt."""
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+
+# LDN Aid uses no pydantic plugins; looking for them scans every installed package's metadata, about
+# 0.1 s of start-up. Set before pydantic is first imported (through `cli` below).
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 from ldn_aid import cli
 
