@@ -3,14 +3,14 @@ language-neutral comparison numbers (resources/content/options.toml)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ldn_aid.content.types import RefId, Text
 
 OptionId = Literal["keep_current", "stimulants", "non_stimulants", "ldn"]
-OPTION_IDS: tuple[OptionId, ...] = ("keep_current", "stimulants", "non_stimulants", "ldn")
+OPTION_IDS: tuple[OptionId, ...] = get_args(OptionId)
 RowId = Literal[
     "studied",
     "how_well",
@@ -22,17 +22,7 @@ RowId = Literal[
     "how_to_get",
     "checkups",
 ]
-ROW_IDS: tuple[RowId, ...] = (
-    "studied",
-    "how_well",
-    "how_fast",
-    "how_often",
-    "common_side_effects",
-    "serious_risks",
-    "controlled",
-    "how_to_get",
-    "checkups",
-)
+ROW_IDS: tuple[RowId, ...] = get_args(RowId)
 
 
 # Short labels the renderer needs (table headers, field names on the card, footer words).

@@ -105,12 +105,16 @@ class MainWindow(QMainWindow):
         self._update_title()
         return True
 
-    def save_visit_as(self) -> bool:
+    def _valid_visit(self, title: str) -> Visit | None:
+        """The visit, or None after telling the clinician that a value must be fixed first."""
         visit = self.state.visit
         if visit is None:
-            dialogs.show_error(
-                self, "Cannot save yet", "Some values are out of range. Fix the highlighted fields first."
-            )
+            dialogs.show_error(self, title, "Some values are out of range. Fix the highlighted fields first.")
+        return visit
+
+    def save_visit_as(self) -> bool:
+        visit = self._valid_visit("Cannot save yet")
+        if visit is None:
             return False
         path = dialogs.ask_save_path(
             self, "Save visit", f"visit-{visit.visit_date.isoformat()}.json", dialogs.VISIT_FILTER
@@ -137,11 +141,8 @@ class MainWindow(QMainWindow):
 
     def chart_note(self) -> str | None:
         """The chart note for the visit as it stands, or None (with the reason shown) when it is invalid."""
-        visit = self.state.visit
+        visit = self._valid_visit("No chart note yet")
         if visit is None:
-            dialogs.show_error(
-                self, "No chart note yet", "Some values are out of range. Fix the highlighted fields first."
-            )
             return None
         language, large_print, paper = self._handout_options(visit)
         return visit_chart_note(visit, language, large_print, paper, self.settings_provider())
@@ -165,11 +166,8 @@ class MainWindow(QMainWindow):
         return path is not None and self._write_private(path, note, "Cannot save chart note")
 
     def export_fhir(self) -> bool:
-        visit = self.state.visit
+        visit = self._valid_visit("Cannot export yet")
         if visit is None:
-            dialogs.show_error(
-                self, "Cannot export yet", "Some values are out of range. Fix the highlighted fields first."
-            )
             return False
         path = dialogs.ask_save_path(
             self, "Export FHIR", f"visit-{visit.visit_date.isoformat()}.fhir.json", dialogs.FHIR_FILTER
