@@ -144,6 +144,18 @@ def _clear(layout: QLayout) -> None:
             widget.deleteLater()
 
 
+def _callout(name: str) -> tuple[QFrame, QLabel, QVBoxLayout]:
+    """A boxed note (adherence, cannot judge): its frame, its text label and its layout."""
+    frame = QFrame()
+    frame.setObjectName(name)
+    frame.setStyleSheet(_box_css(name, *CHANGE_STYLE))
+    layout = QVBoxLayout(frame)
+    layout.setContentsMargins(8, 4, 8, 4)
+    text = wrapping_label(rich=True)
+    layout.addWidget(text)
+    return frame, text, layout
+
+
 class FollowUpPage(QWizardPage):
     """The follow-up history, the decision for the latest review, the clinician's choice, a new review."""
 
@@ -209,22 +221,10 @@ class FollowUpPage(QWizardPage):
         self.override_note.setObjectName("followup.override")
         layout.addWidget(self.override_note)
 
-        self.adherence = QFrame()
-        self.adherence.setObjectName("followup.adherence")
-        self.adherence.setStyleSheet(_box_css("followup.adherence", *CHANGE_STYLE))
-        adherence_layout = QVBoxLayout(self.adherence)
-        adherence_layout.setContentsMargins(8, 4, 8, 4)
-        self.adherence_text = wrapping_label(rich=True)
-        adherence_layout.addWidget(self.adherence_text)
+        self.adherence, self.adherence_text, _ = _callout("followup.adherence")
         layout.addWidget(self.adherence)
 
-        self.cannot_judge = QFrame()
-        self.cannot_judge.setObjectName("followup.cannot_judge")
-        self.cannot_judge.setStyleSheet(_box_css("followup.cannot_judge", *CHANGE_STYLE))
-        judge_layout = QVBoxLayout(self.cannot_judge)
-        judge_layout.setContentsMargins(8, 4, 8, 4)
-        self.cannot_judge_text = wrapping_label(rich=True)
-        judge_layout.addWidget(self.cannot_judge_text)
+        self.cannot_judge, self.cannot_judge_text, judge_layout = _callout("followup.cannot_judge")
         self.extend_latest = QCheckBox()
         self.extend_latest.setObjectName("followup.latest.extend_once")
         self.extend_latest.setAccessibleName("Extend the trial once instead of stopping")
