@@ -249,44 +249,42 @@ def _cmd_review(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_handout(visit: Visit, args: argparse.Namespace) -> Path:
+def _write_document(visit: Visit, args: argparse.Namespace, *, follow_up: bool = False) -> Path:
+    """Compose the handout (or the latest follow-up sheet) and write it with the command's PDF options."""
     # reportlab loads only for the commands that draw a PDF.
-    from ldn_aid.handout.compose import compose_for_visit
+    from ldn_aid.handout.compose import compose_followup_for_visit, compose_for_visit
     from ldn_aid.handout.render_pdf import RenderOptions, write_pdf
 
     clinic = load_settings()
-    handout = compose_for_visit(visit, args.lang, clinic)
+    if follow_up:
+        document = compose_followup_for_visit(visit, args.lang, clinic)
+        if document is None:
+            raise VisitFileError(
+                f"{args.visit} has no follow-up visits, so there is no follow-up sheet to print"
+            )
+    else:
+        document = compose_for_visit(visit, args.lang, clinic)
     options = RenderOptions(paper=args.paper or clinic.default_paper, large_print=args.large_print)
     out = Path(args.output)
-    write_pdf(handout, out, options)
+    write_pdf(document, out, options)
     return out
 
 
 def _cmd_handout(args: argparse.Namespace) -> int:
-    visit = load_visit(Path(args.visit))
-    out = _write_handout(visit, args)
+    out = _write_document(load_visit(Path(args.visit)), args)
     print(f"wrote {out}")
     return 0
 
 
 def _cmd_followup_sheet(args: argparse.Namespace) -> int:
-    from ldn_aid.handout.compose import compose_followup_for_visit
-    from ldn_aid.handout.render_pdf import RenderOptions, write_pdf
-
-    visit = load_visit(Path(args.visit))
-    clinic = load_settings()
-    sheet = compose_followup_for_visit(visit, args.lang, clinic)
-    if sheet is None:
-        raise VisitFileError(f"{args.visit} has no follow-up visits, so there is no follow-up sheet to print")
-    options = RenderOptions(paper=args.paper or clinic.default_paper, large_print=args.large_print)
-    write_pdf(sheet, Path(args.output), options)
-    print(f"wrote {args.output}")
+    out = _write_document(load_visit(Path(args.visit)), args, follow_up=True)
+    print(f"wrote {out}")
     return 0
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     visit = load_visit(resource_path("examples/ldn_option.json"))
-    out = _write_handout(visit, args)
+    out = _write_document(visit, args)
     print(f"wrote {out} (a handout for the built-in example visit resources/examples/ldn_option.json)")
     return 0
 

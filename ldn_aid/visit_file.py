@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ldn_aid.atomic import write_atomically
-from ldn_aid.domain.errors import VisitFileError
+from ldn_aid.domain.errors import VisitFileError, describe_validation_error
 from ldn_aid.domain.visit import Visit
 
 # A real visit file is a few kilobytes; refusing anything far larger stops a hostile file early.
@@ -23,17 +23,6 @@ def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
             raise VisitFileError(f"the key {key!r} appears twice")
         seen[key] = value
     return seen
-
-
-def describe_validation_error(exc: ValidationError) -> str:
-    """The first problem as `field.path: message`, plus how many more there are."""
-    error = exc.errors()[0]
-    where = ".".join(str(part) for part in error["loc"]) or "the visit"
-    message = error["msg"]
-    if error["type"] == "extra_forbidden":
-        message = "unknown field"
-    more = exc.error_count() - 1
-    return f"{where}: {message}" + (f" (and {more} more problem{'s' if more > 1 else ''})" if more else "")
 
 
 def parse_visit(raw: bytes, source: str = "visit") -> Visit:

@@ -10,7 +10,7 @@ from typing import Any, Literal, get_args
 from pydantic import TypeAdapter, ValidationError
 
 from ldn_aid.content.schema import ContentBundle, LanguagePack, RuleBook
-from ldn_aid.domain.errors import ContentError
+from ldn_aid.domain.errors import ContentError, describe_validation_error
 from ldn_aid.paths import resource_path
 
 Language = Literal["en", "es"]
@@ -30,10 +30,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 
 def _first_error(path: Path | str, exc: ValidationError) -> ContentError:
-    error = exc.errors()[0]
-    where = ".".join(str(part) for part in error["loc"]) or "(top level)"
-    more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-    return ContentError(f"{path}: {where}: {error['msg']}{more}")
+    return ContentError(f"{path}: {describe_validation_error(exc, whole='(top level)')}")
 
 
 @functools.cache

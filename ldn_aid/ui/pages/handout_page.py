@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 )
 
 from ldn_aid.atomic import SaveError
-from ldn_aid.content import ContentBundle
 from ldn_aid.domain.errors import LdnAidError
 from ldn_aid.settings import ClinicSettings, load_settings
 from ldn_aid.ui import dialogs
@@ -64,14 +63,10 @@ class HandoutPage(QWizardPage):
     def __init__(
         self,
         state: VisitState,
-        content_loader: Callable[[str], ContentBundle] | None = None,
         settings_provider: Callable[[], ClinicSettings] | None = None,
     ) -> None:
         super().__init__()
         self.state = state
-        # With a loader, the handout is composed from its content and the state's assessment; without
-        # one, through compose_for_visit exactly as `ldn-aid handout` does.
-        self.content_loader = content_loader
         self.settings_provider: Callable[[], ClinicSettings] = settings_provider or load_settings
         self.clinic = ClinicSettings()
         self.pdf_bytes = b""
@@ -211,7 +206,7 @@ class HandoutPage(QWizardPage):
 
     def refresh_preview(self) -> None:
         """Compose and render the handout for the current visit and options, and show it."""
-        from ldn_aid.handout.compose import compose_for_visit, compose_handout
+        from ldn_aid.handout.compose import compose_followup_for_visit, compose_for_visit
         from ldn_aid.handout.render_pdf import RenderOptions, render_pdf_bytes
 
         visit = self.state.visit
@@ -221,24 +216,15 @@ class HandoutPage(QWizardPage):
         language = self.selected_language()
         options = RenderOptions(paper=self.selected_paper(), large_print=self.large_print.isChecked())
         try:
+            # The same composition as `ldn-aid handout` / `ldn-aid followup-sheet`, so the bytes match.
             if self.document_kind.currentData() == "followup" and visit.follow_ups:
-                from ldn_aid.handout.compose import compose_followup_for_visit
-
                 sheet = compose_followup_for_visit(visit, language, self.clinic)
                 if sheet is None:
                     self._show_message("There is no follow-up review to print.")
                     return
                 handout = sheet
-            elif self.content_loader is None:
-                handout = compose_for_visit(visit, language, self.clinic)
             else:
-                assessment = self.state.assessment
-                if assessment is None:  # cannot happen while the visit is valid
-                    self._show_message(NO_VISIT)
-                    return
-                handout = compose_handout(
-                    visit, assessment, self.state.protocol, self.content_loader(language), self.clinic
-                )
+                handout = compose_for_visit(visit, language, self.clinic)
             data = render_pdf_bytes(handout, options)
         except LdnAidError as exc:
             self._show_message(f"The handout cannot be made: {exc}")
