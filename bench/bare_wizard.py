@@ -11,13 +11,19 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QWizard, QWizardPage
 
 
-def main() -> int:
-    app = QApplication(sys.argv)
+def bare_wizard() -> QWizard:
+    """The baseline window, shared with bench/startup_probe.py so both measure the same thing."""
     wizard = QWizard()
     page = QWizardPage()
     page.setTitle("One page")
     QLabel("A bare QWizard with one page.", page)
     wizard.addPage(page)
+    return wizard
+
+
+def main() -> int:
+    app = QApplication(sys.argv)
+    wizard = bare_wizard()
     wizard.show()
     if os.environ.get("LDN_AID_EXIT_AFTER_SHOW") == "1":
 

@@ -24,15 +24,13 @@ def main() -> int:
     if mode != "bare":
         import ldn_aid.app  # noqa: F401 - the app's own start-up settings, as `ldn-aid` applies them
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication, QLabel, QWizard, QWizardPage
+    from PySide6.QtWidgets import QApplication
 
     app = QApplication([sys.argv[0]])
     if mode == "bare":
-        window = QWizard()
-        page = QWizardPage()
-        page.setTitle("One page")
-        QLabel("A bare QWizard with one page.", page)
-        window.addPage(page)
+        from bare_wizard import bare_wizard
+
+        window = bare_wizard()
     else:
         from ldn_aid.content import load_content
         from ldn_aid.ui.main_window import MainWindow
