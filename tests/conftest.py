@@ -12,22 +12,35 @@ import pytest
 # Set before anything imports Qt, so GUI tests never need a display.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from ldn_aid.domain.visit import LDN_SCREEN_FIELDS, STIMULANT_SCREEN_FIELDS, Visit
+from ldn_aid.domain.visit import (
+    CONDITIONAL_LDN_SCREEN_FIELDS,
+    LDN_SCREEN_FIELDS,
+    MEDICINE_CLASSES,
+    STIMULANT_SCREEN_FIELDS,
+    Visit,
+)
 
-# A valid, fully answered adult visit whose outcome is `ldn_option`: no stop, nothing missing, and
-# every guideline class already tried without benefit.
+# A valid, fully answered adult visit whose outcome is `ldn_option`: no stop, nothing missing, a
+# baseline on a scale that can judge a response, and every guideline class already given an
+# adequate trial without benefit. The patient is male, so pregnancy does not apply.
 BASE_VISIT: dict[str, Any] = {
-    "format": "ldn-aid.visit/1",
+    "format": "ldn-aid.visit/2",
     "visit_date": "2026-01-05",
-    "patient": {"age_years": 30, "weight_kg": 70},
-    "diagnosis": {"adhd_confirmed": "yes"},
+    "patient": {"age_years": 30, "weight_kg": 70, "sex_at_birth": "male"},
+    "diagnosis": {
+        "adhd_confirmed": "yes",
+        "baseline": {"scale": "aisrs", "score": 36, "date": "2026-01-05"},
+    },
     "history": {
-        "methylphenidate": "no_benefit",
-        "amphetamine": "no_benefit",
-        "non_stimulant": "no_benefit",
+        **{name: "no_benefit" for name in MEDICINE_CLASSES},
+        **{f"{name}_adequate_trial": "yes" for name in MEDICINE_CLASSES},
     },
     "ldn_screen": {
-        **{name: "no" for name in LDN_SCREEN_FIELDS if name != "pregnancy"},
+        **{
+            name: "no"
+            for name in LDN_SCREEN_FIELDS
+            if name not in ("pregnancy", *CONDITIONAL_LDN_SCREEN_FIELDS)
+        },
         "pregnancy": "not_applicable",
     },
     "stimulant_screen": {name: "no" for name in STIMULANT_SCREEN_FIELDS},

@@ -16,6 +16,18 @@ from ldn_aid.paths import resource_path
 Language = Literal["en", "es"]
 LANGUAGES: tuple[str, ...] = get_args(Language)
 COMPOSE_PLACEHOLDERS = ("n", "weekday", "day", "month", "year")
+# Filled per decision where the words are shown (ldn_aid.content.words), never at load.
+SHOW_PLACEHOLDERS = (
+    "ceiling_mg",
+    "dose_mg",
+    "target_mg",
+    "until",
+    "since",
+    "questions",
+    "weeks",
+    "low_kg",
+    "high_kg",
+)
 LANGUAGE_FILES = ("questions", "choices", "findings", "protocol", "outcomes", "handout")
 
 
@@ -69,7 +81,10 @@ def load_content(language: str = "en", root: Path | None = None) -> ContentBundl
     rules = load_rules(root)
     base = (root if root is not None else resource_path("content")) / language
     # These placeholders are filled when the handout is composed (a count, a date), not at load.
-    numbers = {**rules.number_texts(), **{name: f"{{{name}}}" for name in COMPOSE_PLACEHOLDERS}}
+    numbers = {
+        **rules.number_texts(),
+        **{name: f"{{{name}}}" for name in (*COMPOSE_PLACEHOLDERS, *SHOW_PLACEHOLDERS)},
+    }
     fields: dict[str, Any] = {"language": language}
     for name in LANGUAGE_FILES:
         path = base / f"{name}.toml"

@@ -22,16 +22,19 @@ class Outcome(StrEnum):
 
 
 class Finding(BaseModel):
-    """One rule that fired: why, in words for the clinician and the patient, and on what evidence."""
+    """One rule that fired, as data: its id, severity, the answers behind it and its sources.
+
+    Its words for the clinician and the patient live in content (`findings.toml`, by `rule_id`)
+    and are looked up where they are shown; `params` fills their show-time placeholders.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     rule_id: str
     severity: Severity
     inputs: tuple[str, ...]
-    clinician_text: str
-    patient_text: str | None
     references: tuple[str, ...]
+    params: dict[str, str] = {}
 
 
 class Assessment(BaseModel):

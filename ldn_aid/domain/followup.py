@@ -17,7 +17,11 @@ from ldn_aid.domain.protocol import Step, Timing
 from ldn_aid.domain.values import Answer, Pregnancy, checked_dose, exact_decimal
 
 Grade = Literal["none", "mild", "moderate", "severe"]
-Decision = Literal["advance", "continue", "hold", "step_down", "switch_to_morning", "stop"]
+# `restart`: start again at the first step (after a stop that has cleared, or a long break).
+# `no_plan`: the visit has no plan that may be given, so the review gives no dosing advice at all.
+Decision = Literal[
+    "advance", "continue", "hold", "step_down", "switch_to_morning", "restart", "stop", "no_plan"
+]
 DECISIONS: tuple[str, ...] = get_args(Decision)
 # Side effects that bedtime dosing can cause and a move to the morning may relieve [NO][BIO-ins].
 SLEEP_EFFECTS: tuple[str, ...] = ("vivid_dreams", "sleep_trouble")
@@ -52,11 +56,30 @@ SIDE_EFFECTS: tuple[str, ...] = tuple(SideEffects().graded())
 
 
 class SafetyChanges(_Record):
-    """What changed since the last visit that bears on safety; `None` means not asked."""
+    """What changed since the last visit that bears on safety; `None` means not asked.
+
+    Every screening stop that can arise between visits is asked again. An unanswered item is
+    unknown, never "no": the review then never raises the dose.
+    """
 
     opioid_needed_or_taken: Answer = None
+    # The date of the last dose of any opioid, methadone and buprenorphine included; needed after
+    # any opioid, since the restart waits for the opioid-free interval from this date.
+    last_opioid_dose: dt.date | None = None
+    methadone_or_buprenorphine: Answer = None
+    new_thioridazine: Answer = None
+    new_disulfiram: Answer = None
+    new_liver_disease: Answer = None
+    # Jaundice (yellow skin or eyes), dark urine, or pain under the right ribs.
+    liver_injury_signs: Answer = None
+    allergic_reaction: Answer = None
     pregnancy: Pregnancy | None = None
     surgery_planned: Answer = None
+    low_mood_worse: Answer = None
+    suicidal_thoughts: Answer = None
+
+
+SAFETY_ITEMS: tuple[str, ...] = tuple(SafetyChanges.model_fields)
 
 
 class FollowUp(_Record):
@@ -66,6 +89,9 @@ class FollowUp(_Record):
     dose_mg: Decimal
     timing: Timing
     missed_doses_last_week: Annotated[int, Field(ge=0, le=7, strict=True)]
+    # Days in a row without any LDN just before this review (None: not asked). A break longer than
+    # `restart_after_days_off` restarts at the first step.
+    days_without_ldn: Annotated[int, Field(ge=0, le=3650, strict=True)] | None = None
     side_effects: SideEffects = SideEffects()
     # Whether the patient can live with the moderate side effects (None: not asked).
     tolerable: Answer = None
@@ -94,13 +120,17 @@ class FollowUp(_Record):
 
 
 class DecisionReason(_Record):
-    """One rule behind a decision: its words for the clinician and the patient, and its sources."""
+    """One rule behind a decision, as data: its id, severity, the answers behind it and its sources.
+
+    The words live in content (`findings.toml`, by `rule_id`) and are looked up where they are
+    shown; `params` fills their show-time placeholders (mg as plain numbers, ISO dates).
+    """
 
     rule_id: str
     severity: Literal["stop", "caution", "info"]
-    text: str
-    patient_text: str | None
+    inputs: tuple[str, ...] = ()
     references: tuple[str, ...]
+    params: dict[str, str] = {}
 
 
 class FollowUpDecision(_Record):
@@ -125,6 +155,11 @@ class FollowUpDecision(_Record):
     revised_steps: tuple[Step, ...]
     next_review: dt.date | None
     response_review: dt.date | None
+    # After a met response rule: when to check, with a planned pause or re-challenge, whether LDN is
+    # still needed.
+    recheck_due: dt.date | None = None
+    # The highest dose this patient may take (the protocol's target); None without a plan.
+    ceiling_mg: Decimal | None = None
 
     @property
     def rule_ids(self) -> tuple[str, ...]:

@@ -46,6 +46,12 @@ class Protocol(_Value):
     response_rule: ResponseRule
     guideline_options_first: bool
     references: tuple[str, ...]
+    # The highest dose this patient may ever take: the adult target, or 0.1 mg/kg, within the cap.
+    ceiling_mg: Decimal
+    # A clinician target above `ceiling_mg`, kept so the refusal can name both; never used as a dose.
+    refused_target_mg: Decimal | None = None
+    # Under 18 without a specialist sign-off: the last day the trial may run (`paediatric_max_trial_weeks`).
+    trial_ends: dt.date | None = None
 
     @property
     def start_date(self) -> dt.date:

@@ -14,6 +14,7 @@ TENTH_MG = Decimal("0.1")
 YesNo = Literal["yes", "no"]
 Answer = YesNo | None
 Pregnancy = Literal["not_applicable", "no", "pregnant", "trying", "breastfeeding"]
+UrineOpioidScreen = Literal["negative", "positive", "not_done"]
 
 
 def exact_decimal(value: object, field: str) -> object:

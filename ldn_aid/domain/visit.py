@@ -16,9 +16,12 @@ from ldn_aid.domain.followup import FollowUp
 from ldn_aid.domain.values import MAX_DOSE_MG as MAX_DOSE_MG
 from ldn_aid.domain.values import Answer as Answer
 from ldn_aid.domain.values import Pregnancy as Pregnancy
+from ldn_aid.domain.values import UrineOpioidScreen as UrineOpioidScreen
 from ldn_aid.domain.values import YesNo as YesNo
 
-VISIT_FORMAT: Literal["ldn-aid.visit/1"] = "ldn-aid.visit/1"
+VISIT_FORMAT: Literal["ldn-aid.visit/2"] = "ldn-aid.visit/2"
+# Older formats this version reads, migrating them on load (see `migrate_visit_data`).
+OLDER_FORMATS: tuple[str, ...] = ("ldn-aid.visit/1",)
 
 TrialOutcome = Literal["not_tried", "helped", "partial", "no_benefit", "side_effects"]
 Scale = Literal[
@@ -28,8 +31,24 @@ Scale = Literal[
     "snap_iv_26",
     "adhd_rs_5",
     "aisrs",
+    "snap_iv_18",
     "cgi_s",
 ]
+# The scales whose total can carry the response rule's percentage fall: 18 ADHD symptom items each
+# [ROY25][BMCP13]. CGI-S (an ordinal 1-7 rating), the 6-item ASRS Part A screener and the SNAP-IV 26
+# total (which includes 8 ODD items) stay recordable but cannot judge a response (clinical audit C-2).
+RESPONSE_SCALES: tuple[str, ...] = (
+    "adhd_rs_5",
+    "aisrs",
+    "vanderbilt_parent",
+    "vanderbilt_teacher",
+    "snap_iv_18",
+)
+# Guideline medicine classes, each counted on its own (NICE NG87, AAP 2019): two stimulant classes
+# and three non-stimulant ones.
+STIMULANT_CLASSES: tuple[str, ...] = ("methylphenidate", "amphetamine")
+NON_STIMULANT_CLASSES: tuple[str, ...] = ("atomoxetine", "alpha2_agonist", "viloxazine")
+MEDICINE_CLASSES: tuple[str, ...] = (*STIMULANT_CLASSES, *NON_STIMULANT_CLASSES)
 Priority = Literal[
     "strong_evidence",
     "fast_effect",
@@ -44,7 +63,7 @@ Priority = Literal[
 # Lowest and highest possible total score of each scale, from its item count and item range:
 # ASRS v1.1 Part A 6 items x 0-4 [ASRS]; Vanderbilt 18 symptom items x 0-3 [VAN-SCR];
 # SNAP-IV 26 items x 0-3 [PSYP]; ADHD-RS-5 18 items x 0-3 [GUIL]; AISRS 18 items x 0-3 [CT1];
-# CGI-S 1-7 [NIDA-CGI].
+# SNAP-IV 18 ADHD items x 0-3 [PSYP]; CGI-S 1-7 [NIDA-CGI].
 SCALE_RANGES: dict[str, tuple[int, int]] = {
     "asrs_v1_1_part_a": (0, 24),
     "vanderbilt_parent": (0, 54),
@@ -52,6 +71,7 @@ SCALE_RANGES: dict[str, tuple[int, int]] = {
     "snap_iv_26": (0, 78),
     "adhd_rs_5": (0, 54),
     "aisrs": (0, 54),
+    "snap_iv_18": (0, 54),
     "cgi_s": (1, 7),
 }
 
@@ -68,6 +88,9 @@ class Patient(_Record):
     weight_kg: Annotated[float, Field(ge=2, le=350, allow_inf_nan=False)] | None = None
     sex_at_birth: Literal["female", "male", "intersex", "not_stated"] = "not_stated"
     handout_language: Literal["en", "es"] = "en"
+    # The clinician confirmed a weight outside the plausible range for the age (a pound value typed
+    # as kg would double a child's weight-based dose).
+    weight_confirmed: Annotated[bool, Field(strict=True)] = False
 
 
 class Baseline(_Record):
@@ -90,17 +113,40 @@ class Diagnosis(_Record):
 
 
 class History(_Record):
+    """Earlier treatment, one guideline class at a time, with whether each trial was adequate.
+
+    `<class>_adequate_trial` is asked when a class gave no benefit: a class counts as tried only
+    after an adequate trial (NICE NG87: 6 weeks at an adequate dose). None means not asked.
+    """
+
     methylphenidate: TrialOutcome = "not_tried"
+    methylphenidate_adequate_trial: Answer = None
     amphetamine: TrialOutcome = "not_tried"
-    non_stimulant: TrialOutcome = "not_tried"
+    amphetamine_adequate_trial: Answer = None
+    atomoxetine: TrialOutcome = "not_tried"
+    atomoxetine_adequate_trial: Answer = None
+    alpha2_agonist: TrialOutcome = "not_tried"
+    alpha2_agonist_adequate_trial: Answer = None
+    viloxazine: TrialOutcome = "not_tried"
+    viloxazine_adequate_trial: Answer = None
+    # Format 1 recorded all non-stimulants as one answer; a migrated file keeps it here until the
+    # clinician says which medicine it was. It never counts as any class tried.
+    non_stimulant_unspecified: TrialOutcome | None = None
     behavioural_support: Literal["not_tried", "tried", "ongoing"] = "not_tried"
 
 
 class LdnScreen(_Record):
     current_opioid_use: Answer = None
     opioid_agonist_treatment: Answer = None
+    # Methadone or buprenorphine stopped within the last 14 days (label: up to two weeks' risk).
+    opioid_agonist_last_14_days: Answer = None
     opioid_use_last_10_days: Answer = None
+    opioid_withdrawal_now: Answer = None
     past_opioid_use_disorder: Answer = None
+    # Any doubt that the patient has been opioid-free; with past opioid use disorder it makes a
+    # negative urine opioid screen a requirement before the first dose.
+    doubt_about_recent_opioids: Answer = None
+    urine_opioid_screen: UrineOpioidScreen | None = None
     planned_surgery: Answer = None
     acute_hepatitis_or_liver_failure: Answer = None
     chronic_liver_disease: Answer = None
@@ -109,7 +155,11 @@ class LdnScreen(_Record):
     thioridazine: Answer = None
     disulfiram: Answer = None
     sleep_problems: Answer = None
+    depression_or_low_mood: Answer = None
+    suicidal_thoughts: Answer = None
     pregnancy: Pregnancy | None = None
+    # Asked when sex at birth is not male: "not_applicable" for pregnancy needs a recorded "no" here.
+    childbearing_potential: Answer = None
 
 
 class StimulantScreen(_Record):
@@ -124,6 +174,9 @@ class StimulantScreen(_Record):
     severe_anxiety: Answer = None
     eating_disorder_or_underweight: Answer = None
     seizures: Answer = None
+    # Only a current contraindication the clinician confirms rules stimulants out; the items above
+    # defer a stimulant or call for a check (clinical audit B-1).
+    stimulant_contraindication_confirmed: Answer = None
 
 
 class Preferences(_Record):
@@ -151,6 +204,9 @@ class Plan(_Record):
     # The clinician's tick that guideline medicines were discussed (needed to print a plan when the
     # outcome is guideline_first); kept so the chart note can show it.
     guideline_options_discussed: bool = False
+    # A paediatric specialist agreed to this trial: needed under `min_age_years`, and for a trial in
+    # an under-18 that runs past `paediatric_max_trial_weeks`.
+    specialist_signoff: Annotated[bool, Field(strict=True)] = False
 
     @field_validator("target_mg", mode="before")
     @classmethod
@@ -181,7 +237,7 @@ class Plan(_Record):
 class Visit(_Record):
     """One appointment: who, what was answered, and the clinician's plan choices."""
 
-    format: Literal["ldn-aid.visit/1"] = VISIT_FORMAT
+    format: Literal["ldn-aid.visit/2"] = VISIT_FORMAT
     visit_date: dt.date
     patient: Patient = Patient()
     diagnosis: Diagnosis = Diagnosis()
@@ -192,6 +248,11 @@ class Visit(_Record):
     plan: Plan | None = None
     # Reviews after the start, oldest first. Added within ldn-aid.visit/1: files without it load unchanged.
     follow_ups: tuple[FollowUp, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _migrate(cls, data: object) -> object:
+        return migrate_visit_data(data)
 
     @model_validator(mode="after")
     def _follow_ups_in_order(self) -> Visit:
@@ -232,6 +293,37 @@ class Visit(_Record):
         return plan.start_date if plan.start_date is not None else self.visit_date
 
 
+def migrate_visit_data(data: object) -> object:
+    """A format-1 visit as format 2; anything else unchanged (the model then validates it).
+
+    Format 2 only adds questions (each None, so unanswered) and splits `history.non_stimulant` into
+    three classes. The old answer is kept as `history.non_stimulant_unspecified` and counts as no
+    class tried, so a migrated visit never looks further along than it was.
+    """
+    if not isinstance(data, dict) or data.get("format") not in OLDER_FORMATS:
+        return data
+    migrated = {**data, "format": VISIT_FORMAT}
+    history = data.get("history")
+    if isinstance(history, dict) and "non_stimulant" in history:
+        history = dict(history)
+        old = history.pop("non_stimulant")
+        if old != "not_tried":
+            history["non_stimulant_unspecified"] = old
+        migrated["history"] = history
+    return migrated
+
+
+def visit_format_of(data: object) -> str | None:
+    """The format a raw visit document declares (None when it declares none)."""
+    if isinstance(data, dict):
+        value = data.get("format")
+        return value if isinstance(value, str) else None
+    return None
+
+
+# The screening questions that must be answered for every patient. `urine_opioid_screen` and
+# `childbearing_potential` are asked only where they apply (see rules.engine.missing_answers).
+CONDITIONAL_LDN_SCREEN_FIELDS: tuple[str, ...] = ("urine_opioid_screen", "childbearing_potential")
 LDN_SCREEN_FIELDS: tuple[str, ...] = tuple(LdnScreen.model_fields)
 STIMULANT_SCREEN_FIELDS: tuple[str, ...] = tuple(StimulantScreen.model_fields)
 PRIORITIES: tuple[str, ...] = get_args(Priority)

@@ -1,4 +1,5 @@
-"""Follow-up visits in the visit file (issue 5): what loads, what is refused, and old files unchanged."""
+"""Follow-up visits in the visit file (issues 5 and 9): what loads, what is refused, the safety items
+asked at every review, and format-1 files migrating on load."""
 
 from __future__ import annotations
 
@@ -12,7 +13,16 @@ import pytest
 from pydantic import ValidationError
 
 from ldn_aid.domain.errors import VisitFileError
-from ldn_aid.domain.followup import DECISIONS, SIDE_EFFECTS, FollowUp, SafetyChanges, SideEffects
+from ldn_aid.domain.followup import (
+    DECISIONS,
+    SAFETY_ITEMS,
+    SIDE_EFFECTS,
+    DecisionReason,
+    FollowUp,
+    FollowUpDecision,
+    SafetyChanges,
+    SideEffects,
+)
 from ldn_aid.domain.visit import VISIT_FORMAT, Visit
 from ldn_aid.paths import resource_path
 from ldn_aid.rules import review
@@ -20,8 +30,11 @@ from ldn_aid.visit_file import parse_visit, visit_json
 
 MakeVisitData = Callable[..., dict[str, Any]]
 EXAMPLES = resource_path("examples")
-# The example visits written before follow-ups existed (the follow-up examples are newer).
+# The example visits without follow-ups (the follow-up examples extend ldn_option).
 OLD_EXAMPLES = sorted(p for p in EXAMPLES.glob("*.json") if not p.name.startswith("followup_"))
+FOLLOW_UP_EXAMPLES = sorted(EXAMPLES.glob("followup_*.json"))
+# Format-1 files kept as migration fixtures (copies of the shipped examples before issue 9).
+FIXTURES = Path(__file__).parent / "fixtures"
 BASELINE = {"scale": "asrs_v1_1_part_a", "score": 18, "date": "2026-01-05"}
 
 
@@ -52,6 +65,8 @@ def test_a_minimal_follow_up_has_safe_defaults() -> None:
         None,
         None,
     )
+    assert all(getattr(record.safety, name) is None for name in SAFETY_ITEMS)
+    assert record.days_without_ldn is None
     assert (record.tolerable, record.score, record.cgi_i) == (None, None, None)
     assert (record.clinician_decision, record.override_reason, record.extend_once) == (None, None, False)
 
@@ -107,6 +122,22 @@ def test_bad_doses_are_refused_naming_dose_mg(raw: Any, message: str) -> None:
         ({"safety": {"pregnancy": "yes"}}, "safety.pregnancy"),
         ({"safety": {"opioid_needed_or_taken": "sometimes"}}, "safety.opioid_needed_or_taken"),
         ({"safety": {"alcohol": "yes"}}, "safety.alcohol"),
+        ({"safety": {"methadone_or_buprenorphine": True}}, "safety.methadone_or_buprenorphine"),
+        ({"safety": {"allergic_reaction": "rash"}}, "safety.allergic_reaction"),
+        ({"safety": {"liver_injury_signs": 1}}, "safety.liver_injury_signs"),
+        ({"safety": {"suicidal_thoughts": "maybe"}}, "safety.suicidal_thoughts"),
+        ({"safety": {"low_mood_worse": False}}, "safety.low_mood_worse"),
+        ({"safety": {"new_thioridazine": "started"}}, "safety.new_thioridazine"),
+        ({"safety": {"new_disulfiram": "y"}}, "safety.new_disulfiram"),
+        ({"safety": {"new_liver_disease": "hepatitis"}}, "safety.new_liver_disease"),
+        ({"safety": {"last_opioid_dose": "last week"}}, "safety.last_opioid_dose"),
+        ({"safety": {"last_opioid_dose": "2026-02-30"}}, "safety.last_opioid_dose"),
+        ({"safety": {"pregnancy": "not_sure"}}, "safety.pregnancy"),
+        ({"days_without_ldn": -1}, "days_without_ldn"),
+        ({"days_without_ldn": 3651}, "days_without_ldn"),
+        ({"days_without_ldn": True}, "days_without_ldn"),
+        ({"days_without_ldn": 3.0}, "days_without_ldn"),
+        ({"days_without_ldn": "3"}, "days_without_ldn"),
         ({"colour": "blue"}, "colour"),
         ({"date": "2026-02-30"}, "date"),
     ],
@@ -126,6 +157,67 @@ def test_required_fields(missing: str) -> None:
 def test_every_decision_can_be_the_clinicians(decision: str) -> None:
     record = FollowUp.model_validate(follow_up(clinician_decision=decision, override_reason="why"))
     assert record.clinician_decision == decision
+
+
+def test_decisions_match_the_contract() -> None:
+    assert DECISIONS == (
+        "advance",
+        "continue",
+        "hold",
+        "step_down",
+        "switch_to_morning",
+        "restart",
+        "stop",
+        "no_plan",
+    )
+
+
+def test_safety_items_match_the_contract() -> None:
+    assert SAFETY_ITEMS == (
+        "opioid_needed_or_taken",
+        "last_opioid_dose",
+        "methadone_or_buprenorphine",
+        "new_thioridazine",
+        "new_disulfiram",
+        "new_liver_disease",
+        "liver_injury_signs",
+        "allergic_reaction",
+        "pregnancy",
+        "surgery_planned",
+        "low_mood_worse",
+        "suicidal_thoughts",
+    )
+
+
+def test_every_safety_item_and_the_break_load() -> None:
+    safety = {name: "yes" for name in SAFETY_ITEMS if name not in ("pregnancy", "last_opioid_dose")} | {
+        "pregnancy": "breastfeeding",
+        "last_opioid_dose": "2026-01-10",
+    }
+    record = FollowUp.model_validate(follow_up(safety=safety, days_without_ldn=15))
+    assert record.days_without_ldn == 15
+    assert record.safety.last_opioid_dose is not None
+    assert record.safety.last_opioid_dose.isoformat() == "2026-01-10"
+    assert all(
+        getattr(record.safety, name) == "yes"
+        for name in safety
+        if name not in ("pregnancy", "last_opioid_dose")
+    )
+    for days in (0, 3650):
+        assert FollowUp.model_validate(follow_up(days_without_ldn=days)).days_without_ldn == days
+
+
+def test_decision_reasons_are_words_free() -> None:
+    """Reasons carry ids, paths, sources and plain-text params; the words live in content."""
+    assert set(DecisionReason.model_fields) == {"rule_id", "severity", "inputs", "references", "params"}
+    reason = DecisionReason(
+        rule_id="followup_safety_unanswered",
+        severity="caution",
+        inputs=("follow_ups.safety.pregnancy",),
+        references=("LBL-dc",),
+    )
+    assert reason.params == {}
+    assert {"recheck_due", "ceiling_mg"} <= set(FollowUpDecision.model_fields)
 
 
 def test_boundaries_load() -> None:
@@ -166,7 +258,7 @@ def test_follow_ups_in_date_order_load(make_visit_data: MakeVisitData) -> None:
     )
     visit = Visit.model_validate(data)
     assert [f.date.isoformat() for f in visit.follow_ups] == ["2026-01-05", "2026-01-18", "2026-02-01"]
-    assert visit.format == VISIT_FORMAT == "ldn-aid.visit/1"
+    assert visit.format == VISIT_FORMAT == "ldn-aid.visit/2"
 
 
 @pytest.mark.parametrize(
@@ -229,7 +321,7 @@ def test_the_schema_documents_follow_ups() -> None:
     assert "FollowUp" in schema["$defs"]
 
 
-# ---- files written before follow-ups existed ---------------------------------------------------------
+# ---- the shipped examples and the format-1 fixtures -------------------------------------------------
 
 
 def _matches(raw: Any, dumped: Any) -> bool:
@@ -244,11 +336,11 @@ def _matches(raw: Any, dumped: Any) -> bool:
 
 
 @pytest.mark.parametrize("path", OLD_EXAMPLES, ids=[p.stem for p in OLD_EXAMPLES])
-def test_old_visit_files_load_unchanged(path: Path) -> None:
+def test_examples_without_follow_ups_load_unchanged(path: Path) -> None:
     raw = json.loads(path.read_text("utf-8"))
+    assert raw["format"] == VISIT_FORMAT
     assert "follow_ups" not in raw
     visit = parse_visit(path.read_bytes(), source=path.name)
-    assert visit.format == "ldn-aid.visit/1"
     assert visit.follow_ups == ()
     assert _matches(raw, visit.model_dump(mode="json"))
     assert review(visit) is None
@@ -256,6 +348,54 @@ def test_old_visit_files_load_unchanged(path: Path) -> None:
 
 def test_the_old_examples_are_all_there() -> None:
     assert [p.stem for p in OLD_EXAMPLES] == ["guideline_first", "incomplete", "ldn_option", "stop"]
+
+
+@pytest.mark.parametrize("path", FOLLOW_UP_EXAMPLES, ids=[p.stem for p in FOLLOW_UP_EXAMPLES])
+def test_follow_up_examples_answer_every_safety_item(path: Path) -> None:
+    raw = json.loads(path.read_text("utf-8"))
+    assert raw["format"] == VISIT_FORMAT
+    visit = parse_visit(path.read_bytes(), source=path.name)
+    assert _matches(raw, visit.model_dump(mode="json"))
+    for record in visit.follow_ups:
+        assert record.days_without_ldn == 0
+        # The last opioid dose is asked only after an opioid; every other item is answered.
+        assert record.safety.opioid_needed_or_taken == "no"
+        assert record.safety.last_opioid_dose is None
+        asked = [name for name in SAFETY_ITEMS if name != "last_opioid_dose"]
+        assert all(getattr(record.safety, name) is not None for name in asked), record.date
+
+
+@pytest.mark.parametrize("name", ["format1_ldn_option", "format1_followup_advance"])
+def test_format_1_files_migrate_on_load(name: str) -> None:
+    path = FIXTURES / f"{name}.json"
+    raw = json.loads(path.read_text("utf-8"))
+    assert raw["format"] == "ldn-aid.visit/1"
+    visit = parse_visit(path.read_bytes(), source=path.name)
+    assert visit.format == VISIT_FORMAT
+    assert visit.history.non_stimulant_unspecified == raw["history"]["non_stimulant"]
+    assert (
+        visit.history.atomoxetine == visit.history.alpha2_agonist == visit.history.viloxazine == "not_tried"
+    )
+    for record, old in zip(visit.follow_ups, raw.get("follow_ups", []), strict=True):
+        # The three format-1 safety answers are kept; the items added since are unknown, never "no".
+        assert record.safety.opioid_needed_or_taken == old["safety"]["opioid_needed_or_taken"]
+        assert record.safety.pregnancy == old["safety"]["pregnancy"]
+        assert record.safety.surgery_planned == old["safety"]["surgery_planned"]
+        added = set(SAFETY_ITEMS) - set(old["safety"])
+        assert added
+        assert all(getattr(record.safety, item) is None for item in added)
+        assert record.days_without_ldn is None
+    again = parse_visit(visit_json(visit).encode())
+    assert again == visit
+    assert again.format == VISIT_FORMAT
+
+
+def test_a_migrated_follow_up_is_never_further_along() -> None:
+    """A format-1 review with safety items now unasked never advances the dose."""
+    visit = parse_visit((FIXTURES / "format1_followup_advance.json").read_bytes())
+    decision = review(visit)
+    assert decision is not None
+    assert decision.decision not in ("advance", "continue", "restart")
 
 
 def test_a_saved_old_visit_gains_an_empty_follow_up_list_and_loads_back(

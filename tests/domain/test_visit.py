@@ -1,4 +1,5 @@
-"""The visit file contract (`ldn-aid.visit/1`): what loads, what is refused, errors name the field."""
+"""The visit file contract (`ldn-aid.visit/2`): what loads, what is refused, errors name the field,
+and how a format-1 file migrates on load."""
 
 from __future__ import annotations
 
@@ -6,21 +7,33 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
 from ldn_aid.domain.visit import (
+    CONDITIONAL_LDN_SCREEN_FIELDS,
     LDN_SCREEN_FIELDS,
     MAX_DOSE_MG,
+    MEDICINE_CLASSES,
+    NON_STIMULANT_CLASSES,
+    OLDER_FORMATS,
+    RESPONSE_SCALES,
+    SCALE_RANGES,
+    STIMULANT_CLASSES,
     STIMULANT_SCREEN_FIELDS,
     VISIT_FORMAT,
     Visit,
+    migrate_visit_data,
+    visit_format_of,
 )
 
 MakeVisitData = Callable[..., dict[str, Any]]
-MINIMAL = {"format": "ldn-aid.visit/1", "visit_date": "2026-01-05"}
+MINIMAL = {"format": "ldn-aid.visit/2", "visit_date": "2026-01-05"}
+MINIMAL_V1 = {"format": "ldn-aid.visit/1", "visit_date": "2026-01-05"}
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def rejected(data: dict[str, Any]) -> ValidationError:
@@ -38,7 +51,7 @@ def locations(error: ValidationError) -> list[tuple[str | int, ...]]:
 
 def test_minimal_visit_loads_with_every_answer_unanswered() -> None:
     visit = Visit.model_validate(MINIMAL)
-    assert visit.format == VISIT_FORMAT == "ldn-aid.visit/1"
+    assert visit.format == VISIT_FORMAT == "ldn-aid.visit/2"
     assert visit.visit_date == dt.date(2026, 1, 5)
     assert visit.patient.age_years is None
     assert visit.patient.weight_kg is None
@@ -51,11 +64,11 @@ def test_minimal_visit_loads_with_every_answer_unanswered() -> None:
     assert visit.preferences.declines_stimulants is None
     assert visit.preferences.declines_non_stimulants is None
     assert visit.preferences.priorities == ()
-    assert (visit.history.methylphenidate, visit.history.amphetamine, visit.history.non_stimulant) == (
-        "not_tried",
-        "not_tried",
-        "not_tried",
-    )
+    assert all(getattr(visit.history, name) == "not_tried" for name in MEDICINE_CLASSES)
+    assert all(getattr(visit.history, f"{name}_adequate_trial") is None for name in MEDICINE_CLASSES)
+    assert visit.history.non_stimulant_unspecified is None
+    assert visit.patient.weight_confirmed is False
+    assert visit.stimulant_screen.stimulant_contraindication_confirmed is None
     assert visit.plan is None
 
 
@@ -68,8 +81,12 @@ def test_screen_field_lists_match_the_contract() -> None:
     assert LDN_SCREEN_FIELDS == (
         "current_opioid_use",
         "opioid_agonist_treatment",
+        "opioid_agonist_last_14_days",
         "opioid_use_last_10_days",
+        "opioid_withdrawal_now",
         "past_opioid_use_disorder",
+        "doubt_about_recent_opioids",
+        "urine_opioid_screen",
         "planned_surgery",
         "acute_hepatitis_or_liver_failure",
         "chronic_liver_disease",
@@ -78,8 +95,13 @@ def test_screen_field_lists_match_the_contract() -> None:
         "thioridazine",
         "disulfiram",
         "sleep_problems",
+        "depression_or_low_mood",
+        "suicidal_thoughts",
         "pregnancy",
+        "childbearing_potential",
     )
+    assert set(CONDITIONAL_LDN_SCREEN_FIELDS) == {"urine_opioid_screen", "childbearing_potential"}
+    assert set(CONDITIONAL_LDN_SCREEN_FIELDS) <= set(LDN_SCREEN_FIELDS)
     assert set(STIMULANT_SCREEN_FIELDS) == {
         "maoi_last_14_days",
         "heart_disease_or_family_sudden_death",
@@ -92,7 +114,24 @@ def test_screen_field_lists_match_the_contract() -> None:
         "severe_anxiety",
         "eating_disorder_or_underweight",
         "seizures",
+        "stimulant_contraindication_confirmed",
     }
+
+
+def test_medicine_classes_and_scales_match_the_contract() -> None:
+    assert STIMULANT_CLASSES == ("methylphenidate", "amphetamine")
+    assert NON_STIMULANT_CLASSES == ("atomoxetine", "alpha2_agonist", "viloxazine")
+    assert (*STIMULANT_CLASSES, *NON_STIMULANT_CLASSES) == MEDICINE_CLASSES
+    # Only 18-item ADHD symptom totals can carry a 30 % fall (clinical audit C-2).
+    assert set(RESPONSE_SCALES) == {
+        "adhd_rs_5",
+        "aisrs",
+        "vanderbilt_parent",
+        "vanderbilt_teacher",
+        "snap_iv_18",
+    }
+    assert all(SCALE_RANGES[scale] == (0, 54) for scale in RESPONSE_SCALES)
+    assert {"cgi_s", "asrs_v1_1_part_a", "snap_iv_26"} <= set(SCALE_RANGES) - set(RESPONSE_SCALES)
 
 
 def test_plan_defaults() -> None:
@@ -213,12 +252,59 @@ REJECTED_ROWS: list[tuple[str, dict[str, Any], tuple[str | int, ...]]] = [
     ("unknown patient key", {"patient.height_cm": 170}, ("patient", "height_cm")),
     ("unknown screen key", {"ldn_screen.smoking": "yes"}, ("ldn_screen", "smoking")),
     ("unknown plan key", {"plan.dose": 4.5}, ("plan", "dose")),
-    ("wrong format string", {"format": "ldn-aid.visit/2"}, ("format",)),
+    ("wrong format string", {"format": "ldn-aid.visit/3"}, ("format",)),
+    ("format 0", {"format": "ldn-aid.visit/0"}, ("format",)),
     ("bad visit date", {"visit_date": "2026-13-01"}, ("visit_date",)),
     ("bad start date", {"plan.start_date": "next week"}, ("plan", "start_date")),
     ("screen answer not yes/no", {"ldn_screen.planned_surgery": "maybe"}, ("ldn_screen", "planned_surgery")),
     ("screen answer boolean", {"ldn_screen.planned_surgery": True}, ("ldn_screen", "planned_surgery")),
     ("pregnancy yes", {"ldn_screen.pregnancy": "yes"}, ("ldn_screen", "pregnancy")),
+    # New in format 2: every answer is a closed choice, and booleans are not yes/no answers.
+    ("urine screen yes", {"ldn_screen.urine_opioid_screen": "yes"}, ("ldn_screen", "urine_opioid_screen")),
+    ("urine screen bool", {"ldn_screen.urine_opioid_screen": True}, ("ldn_screen", "urine_opioid_screen")),
+    (
+        "agonist window",
+        {"ldn_screen.opioid_agonist_last_14_days": "maybe"},
+        ("ldn_screen", "opioid_agonist_last_14_days"),
+    ),
+    ("withdrawal bool", {"ldn_screen.opioid_withdrawal_now": False}, ("ldn_screen", "opioid_withdrawal_now")),
+    (
+        "doubt",
+        {"ldn_screen.doubt_about_recent_opioids": "unsure"},
+        ("ldn_screen", "doubt_about_recent_opioids"),
+    ),
+    ("low mood", {"ldn_screen.depression_or_low_mood": 1}, ("ldn_screen", "depression_or_low_mood")),
+    ("suicidal", {"ldn_screen.suicidal_thoughts": "sometimes"}, ("ldn_screen", "suicidal_thoughts")),
+    ("childbearing", {"ldn_screen.childbearing_potential": "n/a"}, ("ldn_screen", "childbearing_potential")),
+    (
+        "contraindication confirmed",
+        {"stimulant_screen.stimulant_contraindication_confirmed": "probably"},
+        ("stimulant_screen", "stimulant_contraindication_confirmed"),
+    ),
+    ("atomoxetine outcome", {"history.atomoxetine": "great"}, ("history", "atomoxetine")),
+    ("alpha-2 outcome", {"history.alpha2_agonist": "yes"}, ("history", "alpha2_agonist")),
+    ("viloxazine outcome", {"history.viloxazine": 1}, ("history", "viloxazine")),
+    (
+        "adequate trial",
+        {"history.amphetamine_adequate_trial": "6 weeks"},
+        ("history", "amphetamine_adequate_trial"),
+    ),
+    (
+        "adequate trial bool",
+        {"history.viloxazine_adequate_trial": True},
+        ("history", "viloxazine_adequate_trial"),
+    ),
+    (
+        "unspecified outcome",
+        {"history.non_stimulant_unspecified": "some"},
+        ("history", "non_stimulant_unspecified"),
+    ),
+    ("format-1 key in format 2", {"history.non_stimulant": "no_benefit"}, ("history", "non_stimulant")),
+    (
+        "baseline scale snap 18 range",
+        {"diagnosis.baseline": {"scale": "snap_iv_18", "score": 55, "date": "2026-01-01"}},
+        ("diagnosis", "baseline"),
+    ),
     ("stimulant answer", {"stimulant_screen.glaucoma": "no idea"}, ("stimulant_screen", "glaucoma")),
     ("diagnosis answer", {"diagnosis.adhd_confirmed": "probably"}, ("diagnosis", "adhd_confirmed")),
     ("trial outcome", {"history.methylphenidate": "great"}, ("history", "methylphenidate")),
@@ -276,7 +362,7 @@ def test_target_above_the_cap_says_so(make_visit_data: MakeVisitData) -> None:
 
 
 def test_missing_visit_date_is_named() -> None:
-    error = rejected({"format": "ldn-aid.visit/1"})
+    error = rejected({"format": "ldn-aid.visit/2"})
     assert ("visit_date",) in locations(error)
     assert error.errors()[0]["type"] == "missing"
 
@@ -299,3 +385,145 @@ def test_json_schema_describes_the_contract() -> None:
         schema["properties"]
     )
     assert schema.get("additionalProperties") is False
+
+
+# ---- new format-2 answers -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        ("ldn_screen.urine_opioid_screen", "negative"),
+        ("ldn_screen.urine_opioid_screen", "positive"),
+        ("ldn_screen.urine_opioid_screen", "not_done"),
+        ("ldn_screen.urine_opioid_screen", None),
+        ("ldn_screen.childbearing_potential", "no"),
+        ("ldn_screen.opioid_agonist_last_14_days", "yes"),
+        ("history.atomoxetine", "partial"),
+        ("history.alpha2_agonist_adequate_trial", "no"),
+        ("history.non_stimulant_unspecified", "no_benefit"),
+        ("stimulant_screen.stimulant_contraindication_confirmed", "yes"),
+        ("patient.weight_confirmed", True),
+        ("plan.specialist_signoff", True),
+    ],
+)
+def test_new_answers_load(make_visit_data: MakeVisitData, path: str, value: Any) -> None:
+    visit = Visit.model_validate_json(json.dumps(make_visit_data(**{path: value})))
+    section, name = path.split(".")
+    assert getattr(getattr(visit, section), name) == value
+
+
+def test_snap_iv_18_is_a_recordable_baseline(make_visit_data: MakeVisitData) -> None:
+    baseline = {"scale": "snap_iv_18", "score": 54, "date": "2026-01-01"}
+    visit = Visit.model_validate(make_visit_data(**{"diagnosis.baseline": baseline}))
+    assert visit.diagnosis.baseline is not None
+    assert visit.diagnosis.baseline.scale == "snap_iv_18"
+
+
+# pydantic's lax bool would read "yes", 1 or "true" as True; a confirmation or a sign-off must be an
+# explicit JSON true/false.
+@pytest.mark.parametrize("path", ["patient.weight_confirmed", "plan.specialist_signoff"])
+@pytest.mark.parametrize("value", ["yes", 1, "true"])
+def test_new_booleans_are_strict(make_visit_data: MakeVisitData, path: str, value: Any) -> None:
+    rejected(make_visit_data(**{path: value}))
+
+
+# ---- format 1 migrates on load ------------------------------------------------------------------------
+
+
+def test_older_formats_are_listed() -> None:
+    assert OLDER_FORMATS == ("ldn-aid.visit/1",)
+    assert VISIT_FORMAT not in OLDER_FORMATS
+
+
+def test_a_minimal_format_1_visit_migrates() -> None:
+    visit = Visit.model_validate(MINIMAL_V1)
+    assert visit.format == VISIT_FORMAT
+    assert visit == Visit.model_validate(MINIMAL)
+    assert visit_format_of(MINIMAL_V1) == "ldn-aid.visit/1"
+    assert visit_format_of(["not", "a", "visit"]) is None
+
+
+@pytest.mark.parametrize("outcome", ["helped", "partial", "no_benefit", "side_effects"])
+def test_format_1_non_stimulant_moves_to_unspecified(outcome: str) -> None:
+    data = {**MINIMAL_V1, "history": {"methylphenidate": "no_benefit", "non_stimulant": outcome}}
+    visit = Visit.model_validate(data)
+    assert visit.history.non_stimulant_unspecified == outcome
+    # The old answer never counts as any non-stimulant class tried.
+    assert all(getattr(visit.history, name) == "not_tried" for name in NON_STIMULANT_CLASSES)
+    assert visit.history.methylphenidate == "no_benefit"
+    # Nothing was asked about trial adequacy in format 1.
+    assert visit.history.methylphenidate_adequate_trial is None
+
+
+def test_format_1_not_tried_non_stimulant_leaves_nothing_behind() -> None:
+    visit = Visit.model_validate({**MINIMAL_V1, "history": {"non_stimulant": "not_tried"}})
+    assert visit.history.non_stimulant_unspecified is None
+
+
+def test_migration_does_not_change_its_input() -> None:
+    data = {**MINIMAL_V1, "history": {"non_stimulant": "partial"}}
+    before = json.loads(json.dumps(data))
+    migrated = migrate_visit_data(data)
+    assert data == before
+    assert isinstance(migrated, dict)
+    assert migrated["format"] == VISIT_FORMAT
+    assert migrated["history"] == {"non_stimulant_unspecified": "partial"}
+    # Anything that is not a format-1 visit passes through untouched, to be validated as it is.
+    assert migrate_visit_data(MINIMAL) is MINIMAL
+    assert migrate_visit_data("text") == "text"
+
+
+def test_migrated_format_1_leaves_every_new_question_unanswered() -> None:
+    raw = json.loads((FIXTURES / "format1_ldn_option.json").read_text("utf-8"))
+    assert raw["format"] == "ldn-aid.visit/1"
+    visit = Visit.model_validate(raw)
+    assert visit.format == VISIT_FORMAT
+    new_screen = (
+        "opioid_agonist_last_14_days",
+        "opioid_withdrawal_now",
+        "doubt_about_recent_opioids",
+        "urine_opioid_screen",
+        "depression_or_low_mood",
+        "suicidal_thoughts",
+        "childbearing_potential",
+    )
+    assert all(getattr(visit.ldn_screen, name) is None for name in new_screen)
+    assert visit.stimulant_screen.stimulant_contraindication_confirmed is None
+    assert visit.patient.weight_confirmed is False
+    assert visit.plan is not None
+    assert visit.plan.specialist_signoff is False
+    assert visit.history.non_stimulant_unspecified == "side_effects"
+    # Every old answer is kept as it was.
+    for section in ("patient", "diagnosis", "ldn_screen", "stimulant_screen", "preferences"):
+        for key, value in raw[section].items():
+            dumped = visit.model_dump(mode="json")[section][key]
+            assert dumped == value or (isinstance(value, float | int) and float(dumped) == value), key
+
+
+def test_a_migrated_visit_saves_as_format_2_and_reloads_equal() -> None:
+    raw = json.loads((FIXTURES / "format1_ldn_option.json").read_text("utf-8"))
+    visit = Visit.model_validate(raw)
+    saved = json.loads(visit.model_dump_json())
+    assert saved["format"] == VISIT_FORMAT
+    assert "non_stimulant" not in saved["history"]
+    assert Visit.model_validate(saved) == visit
+
+
+def test_a_migrated_ldn_option_never_looks_further_along() -> None:
+    """The format-1 ldn_option example now lacks answers (an allowed baseline, which non-stimulant,
+    the new screening questions): it opens as incomplete, with those questions listed, never as an
+    LDN plan."""
+    from ldn_aid.rules import evaluate
+
+    visit = Visit.model_validate(json.loads((FIXTURES / "format1_ldn_option.json").read_text("utf-8")))
+    assessment = evaluate(visit)
+    assert assessment.outcome.value != "ldn_option"
+    assert assessment.outcome.value == "incomplete"
+    missing = set(assessment.missing)
+    assert {
+        "diagnosis.baseline",
+        "ldn_screen.suicidal_thoughts",
+        "ldn_screen.opioid_agonist_last_14_days",
+    } <= missing
+    assert "non_stimulant_unspecified" in {finding.rule_id for finding in assessment.findings}
