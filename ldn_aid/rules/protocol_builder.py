@@ -29,6 +29,11 @@ def build_protocol(visit: Visit, assessment: Assessment, rules: RuleBook | None 
     """The starting protocol, or None when the outcome is `stop` or `incomplete`.
 
     For `guideline_first` the protocol is still built and marked `guideline_options_first`.
+    `ceiling_mg` is this patient's own ceiling (the adult target, or 0.1 mg/kg, within the cap). A
+    clinician target above it is refused, never silently replaced: the protocol is built at the
+    ceiling and keeps the refused value in `refused_target_mg`, so the handout gate blocks printing
+    and names the ceiling. Under 18 without a specialist sign-off, `trial_ends` is the last day the
+    trial may run (start + `paediatric_max_trial_weeks`).
     """
     if assessment.outcome in (Outcome.STOP, Outcome.INCOMPLETE):
         return None
@@ -40,9 +45,13 @@ def build_protocol(visit: Visit, assessment: Assessment, rules: RuleBook | None 
     plan = visit.effective_plan
     n = book.number
 
-    target, basis = _target(age, Decimal(repr(weight)), book)
-    if plan.target_mg is not None and plan.target_mg < target:
+    ceiling, basis = _target(age, Decimal(repr(weight)), book)
+    target = ceiling
+    refused: Decimal | None = None
+    if plan.target_mg is not None and plan.target_mg < ceiling:
         target, basis = plan.target_mg, "clinician_lower"
+    elif plan.target_mg is not None and plan.target_mg > ceiling:
+        refused = plan.target_mg
     # The dose cap binds everything above, including any future change to the targets.
     target = min(target, n("max_dose_mg"))
 
@@ -70,6 +79,9 @@ def build_protocol(visit: Visit, assessment: Assessment, rules: RuleBook | None 
         for k, dose in enumerate(doses)
     )
     timing, timing_reason = _timing(visit)
+    trial_ends = None
+    if age < n("adult_age_years") and not plan.specialist_signoff:
+        trial_ends = start + dt.timedelta(weeks=int(n("paediatric_max_trial_weeks")))
     return Protocol(
         formulation="capsule" if capsule else "liquid_1mg_per_ml",
         timing=timing,
@@ -94,7 +106,19 @@ def build_protocol(visit: Visit, assessment: Assessment, rules: RuleBook | None 
         ),
         guideline_options_first=assessment.outcome == Outcome.GUIDELINE_FIRST,
         references=book.protocol_references,
+        ceiling_mg=ceiling,
+        refused_target_mg=refused,
+        trial_ends=trial_ends,
     )
+
+
+def patient_ceiling(visit: Visit, rules: RuleBook | None = None) -> Decimal | None:
+    """The highest dose this patient may ever take, from age and weight alone (None while either is
+    unknown). It holds with or without a plan, so a dose above it is always an error to correct."""
+    age, weight = visit.patient.age_years, visit.patient.weight_kg
+    if age is None or weight is None:
+        return None
+    return _target(age, Decimal(repr(weight)), rules if rules is not None else load_rules())[0]
 
 
 def _target(age: int, weight: Decimal, book: RuleBook) -> tuple[Decimal, TargetBasis]:

@@ -1,4 +1,5 @@
-"""Table-driven tests of `build_protocol`: target, formulation, steps, dates, timing (issue 2, section 5)."""
+"""Table-driven tests of `build_protocol`: target, formulation, steps, dates, timing (issue 2, section 5),
+and the patient's own ceiling, a refused clinician target and the paediatric trial limit (issue 9)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from ldn_aid.rules import build_protocol, evaluate
 MakeVisit = Callable[..., Visit]
 
 D = Decimal
+CAP = D("4.5")
 
 
 def protocol_for(visit: Visit) -> Protocol:
@@ -47,12 +49,19 @@ def decimals(*values: str) -> list[Decimal]:
     [
         {"diagnosis.adhd_confirmed": "no"},
         {"patient.age_years": 5},
+        {"patient.age_years": 5, "plan.specialist_signoff": True},
+        {"patient.age_years": 7, "patient.weight_kg": 24},
         {"ldn_screen.current_opioid_use": "yes"},
         {"ldn_screen.opioid_agonist_treatment": "yes"},
+        {"ldn_screen.opioid_agonist_last_14_days": "yes"},
         {"ldn_screen.opioid_use_last_10_days": "yes"},
+        {"ldn_screen.opioid_withdrawal_now": "yes"},
+        {"ldn_screen.urine_opioid_screen": "positive"},
         {"ldn_screen.acute_hepatitis_or_liver_failure": "yes"},
         {"ldn_screen.naltrexone_allergy": "yes"},
+        {"ldn_screen.suicidal_thoughts": "yes"},
         {"ldn_screen.pregnancy": "pregnant"},
+        {"patient.sex_at_birth": "female", "ldn_screen.pregnancy": "breastfeeding"},
         {"ldn_screen.pregnancy": "pregnant", "history.methylphenidate": "not_tried"},
         {"ldn_screen.naltrexone_allergy": "yes", "ldn_screen.planned_surgery": None},
     ],
@@ -68,12 +77,22 @@ def test_no_protocol_after_a_stop(make_visit: MakeVisit, overrides: dict[str, An
     "overrides",
     [
         {"ldn_screen.planned_surgery": None},
-        {"ldn_screen.pregnancy": None},
+        {"patient.sex_at_birth": "female", "ldn_screen.pregnancy": None},
+        {"patient.sex_at_birth": "female", "ldn_screen.pregnancy": "not_applicable"},
         {"patient.age_years": None},
         {"patient.weight_kg": None},
         {"patient.weight_kg": None, "patient.age_years": 12},
         {"diagnosis.adhd_confirmed": None},
-        {"diagnosis.adhd_confirmed": None, "history.non_stimulant": "not_tried"},
+        {"diagnosis.adhd_confirmed": None, "history.atomoxetine": "not_tried"},
+        # A-16, C-2: no baseline, or one on a scale that cannot judge a response.
+        {"diagnosis.baseline": None},
+        {"diagnosis.baseline": {"scale": "cgi_s", "score": 4, "date": "2026-01-05"}},
+        # A-13: a weight implausible for the age, not confirmed.
+        {"patient.age_years": 9, "patient.weight_kg": 50},
+        # A-6: the required urine opioid screen not done.
+        {"ldn_screen.past_opioid_use_disorder": "yes", "ldn_screen.urine_opioid_screen": "not_done"},
+        # B-1: a failed trial not yet known to be adequate.
+        {"history.amphetamine_adequate_trial": None},
     ],
 )
 def test_no_protocol_while_incomplete(make_visit: MakeVisit, overrides: dict[str, Any]) -> None:
@@ -84,7 +103,7 @@ def test_no_protocol_while_incomplete(make_visit: MakeVisit, overrides: dict[str
 
 
 def test_guideline_first_still_gets_a_marked_protocol(make_visit: MakeVisit) -> None:
-    visit = make_visit(**{"history.methylphenidate": "not_tried"})
+    visit = make_visit(**{"history.methylphenidate": "not_tried", "history.viloxazine": "partial"})
     assessment = evaluate(visit)
     assert assessment.outcome is Outcome.GUIDELINE_FIRST
     protocol = build_protocol(visit, assessment)
@@ -122,6 +141,9 @@ def test_standard_adult_protocol(make_visit: MakeVisit) -> None:
     assert protocol.response_review == dt.date(2026, 3, 30)
     assert protocol.response_rule.min_fall_percent == 30
     assert protocol.response_rule.max_cgi_i == 2
+    assert protocol.ceiling_mg == D("4.5")
+    assert protocol.refused_target_mg is None
+    assert protocol.trial_ends is None
 
 
 def test_protocol_and_response_rule_cite_resolving_references(make_visit: MakeVisit) -> None:
@@ -328,7 +350,8 @@ PROTOCOL_ROWS: list[tuple[str, int, float, dict[str, Any], str, str, str, list[s
         "clinician_lower",
         ["0.7", "1.3", "2.0"],
     ),
-    # ... which may lower the target, never raise it.
+    # ... which may lower the target, never raise it: a higher one is refused (see REFUSED_ROWS) and
+    # the protocol is built at the ceiling so the gate can name it.
     (
         "age 12, 23 kg, target 4.0",
         12,
@@ -352,13 +375,28 @@ PROTOCOL_ROWS: list[tuple[str, int, float, dict[str, Any], str, str, str, list[s
 ]
 
 
+# The patient's own ceiling where a clinician lowered the target below it (else it is the target).
+CLINICIAN_ROW_CEILINGS = {
+    name: ceiling
+    for name, ceiling in (
+        *((row[0], "4.5") for row in PROTOCOL_ROWS if row[0].startswith("adult target")),
+        ("age 12, 50 kg, target 3.0", "4.5"),
+        ("age 9, 50 kg, target 3.0", "4.5"),
+        ("age 12, 23 kg, target 2.0", "2.3"),
+    )
+}
+# A clinician target above the patient's ceiling: refused, kept for the gate's message.
+REFUSED_ROWS = {"age 12, 23 kg, target 4.0": "4.0", "adult 44.9 kg, target 4.5": "4.5"}
+
+
 @pytest.mark.parametrize(
-    ("age", "weight", "plan", "formulation", "target", "basis", "expected"),
-    [row[1:] for row in PROTOCOL_ROWS],
+    ("name", "age", "weight", "plan", "formulation", "target", "basis", "expected"),
+    PROTOCOL_ROWS,
     ids=[row[0] for row in PROTOCOL_ROWS],
 )
 def test_target_formulation_and_steps(
     make_visit: MakeVisit,
+    name: str,
     age: int,
     weight: float,
     plan: dict[str, Any],
@@ -367,7 +405,14 @@ def test_target_formulation_and_steps(
     basis: str,
     expected: list[str],
 ) -> None:
-    overrides: dict[str, Any] = {"patient.age_years": age, "patient.weight_kg": weight}
+    # The arithmetic only: the weight is confirmed and a specialist signed off (ages 6-7, and trials
+    # past the paediatric limit); those rules have their own tests.
+    overrides: dict[str, Any] = {
+        "patient.age_years": age,
+        "patient.weight_kg": weight,
+        "patient.weight_confirmed": True,
+        "plan.specialist_signoff": True,
+    }
     overrides |= {f"plan.{key}": value for key, value in plan.items()}
     protocol = protocol_for(make_visit(**overrides))
     assert protocol.formulation == formulation
@@ -376,6 +421,10 @@ def test_target_formulation_and_steps(
     assert protocol.schedule == plan.get("schedule", "standard")
     assert doses(protocol) == decimals(*expected)
     assert protocol.steps[-1].dose_mg == protocol.target_mg
+    assert protocol.ceiling_mg == D(CLINICIAN_ROW_CEILINGS.get(name, target))
+    refused = REFUSED_ROWS.get(name)
+    assert protocol.refused_target_mg == (None if refused is None else D(refused))
+    assert protocol.target_mg <= protocol.ceiling_mg <= CAP
     if formulation == "capsule":
         assert volumes(protocol) == [None] * len(expected)
     else:
@@ -387,6 +436,146 @@ def test_clinician_target_equal_to_the_default_keeps_the_doses(make_visit: MakeV
     assert protocol.target_mg == D("4.5")
     assert protocol.formulation == "capsule"
     assert doses(protocol) == decimals("1.5", "3.0", "4.5")
+
+
+# ---- the patient's own ceiling and a refused clinician target (issue 9, screening) -----------------
+# (name, age, weight, clinician target, ceiling, refused, protocol target, basis, doses)
+
+CEILING_ROWS: list[tuple[str, int, float, str | None, str, str | None, str, str, list[str]]] = [
+    ("adult, no target", 30, 70, None, "4.5", None, "4.5", "adult_fixed", ["1.5", "3.0", "4.5"]),
+    # Equal to the ceiling: nothing to refuse and nothing lowered.
+    ("adult, target at the ceiling", 30, 70, "4.5", "4.5", None, "4.5", "adult_fixed", ["1.5", "3.0", "4.5"]),
+    ("adult, lower target", 30, 70, "3.0", "4.5", None, "3.0", "clinician_lower", ["1.0", "2.0", "3.0"]),
+    # Under 45 kg the ceiling is 0.1 mg/kg: 4.4 mg; 4.5 is refused, the plan is built at 4.4.
+    (
+        "adult 44.9 kg, target 4.5",
+        30,
+        44.9,
+        "4.5",
+        "4.4",
+        "4.5",
+        "4.4",
+        "weight_based",
+        ["1.5", "2.9", "4.4"],
+    ),
+    ("age 12, 23 kg, target 4.0", 12, 23, "4.0", "2.3", "4.0", "2.3", "weight_based", ["0.8", "1.5", "2.3"]),
+    ("age 12, 23 kg, target 2.4", 12, 23, "2.4", "2.3", "2.4", "2.3", "weight_based", ["0.8", "1.5", "2.3"]),
+    ("age 12, 23 kg, target 2.3", 12, 23, "2.3", "2.3", None, "2.3", "weight_based", ["0.8", "1.5", "2.3"]),
+    (
+        "age 12, 23 kg, target 2.2",
+        12,
+        23,
+        "2.2",
+        "2.3",
+        None,
+        "2.2",
+        "clinician_lower",
+        ["0.7", "1.5", "2.2"],
+    ),
+    ("age 8, 30 kg, target 3.1", 8, 30, "3.1", "3.0", "3.1", "3.0", "weight_based", ["1.0", "2.0", "3.0"]),
+    # 0.1 mg/kg of 50 kg is 5 mg: the cap makes the ceiling 4.5.
+    ("age 9, 50 kg, target 4.5", 9, 50, "4.5", "4.5", None, "4.5", "weight_based", ["1.5", "3.0", "4.5"]),
+    ("age 6, 2 kg, target 0.3", 6, 2, "0.3", "0.2", "0.3", "0.2", "weight_based", ["0.1", "0.2"]),
+]
+
+
+@pytest.mark.parametrize(
+    ("age", "weight", "chosen", "ceiling", "refused", "target", "basis", "expected"),
+    [row[1:] for row in CEILING_ROWS],
+    ids=[row[0] for row in CEILING_ROWS],
+)
+def test_ceiling_and_refused_target(
+    make_visit: MakeVisit,
+    age: int,
+    weight: float,
+    chosen: str | None,
+    ceiling: str,
+    refused: str | None,
+    target: str,
+    basis: str,
+    expected: list[str],
+) -> None:
+    visit = make_visit(
+        **{
+            "patient.age_years": age,
+            "patient.weight_kg": weight,
+            "patient.weight_confirmed": True,
+            "plan.specialist_signoff": True,
+            "plan.target_mg": chosen,
+        }
+    )
+    protocol = protocol_for(visit)
+    assert protocol.ceiling_mg == D(ceiling)
+    assert protocol.refused_target_mg == (None if refused is None else D(refused))
+    assert protocol.target_mg == D(target)
+    assert protocol.target_basis == basis
+    assert doses(protocol) == decimals(*expected)
+    # Never a dose above the ceiling, whatever the clinician asked for.
+    assert max(doses(protocol)) <= protocol.ceiling_mg
+
+
+# ---- the paediatric trial limit (A-8) -------------------------------------------------------------
+# Under 18 without a specialist sign-off the trial ends by start + paediatric_max_trial_weeks (16).
+# (name, age, weight, sign-off, plan, trial ends, response review); the start is 2026-01-05.
+
+TRIAL_ROWS: list[tuple[str, int, float, bool, dict[str, Any], str | None, str]] = [
+    ("adult", 30, 70, False, {}, None, "2026-03-30"),
+    ("age 18", 18, 50, False, {}, None, "2026-03-30"),
+    ("age 17", 17, 60, False, {}, "2026-04-27", "2026-03-30"),
+    ("age 12", 12, 23, False, {}, "2026-04-27", "2026-03-30"),
+    ("age 8", 8, 30, False, {}, "2026-04-27", "2026-03-30"),
+    ("age 12, sign-off", 12, 23, True, {}, None, "2026-03-30"),
+    ("age 6, sign-off", 6, 20, True, {}, None, "2026-03-30"),
+    # 3 steps of 4 weeks: the response review falls on the last day of the trial (allowed).
+    (
+        "age 12, gentle 4-week steps",
+        12,
+        23,
+        False,
+        {"schedule": "gentle", "step_weeks": 4},
+        "2026-04-27",
+        "2026-04-27",
+    ),
+    # 5 steps of 4 weeks: the review would fall after it (the gate refuses this plan).
+    (
+        "age 12, 45 kg, gentle 4-week steps",
+        12,
+        45,
+        False,
+        {"schedule": "gentle", "step_weeks": 4},
+        "2026-04-27",
+        "2026-06-22",
+    ),
+    ("age 12, start later", 12, 23, False, {"start_date": "2026-02-02"}, "2026-05-25", "2026-04-27"),
+]
+
+
+@pytest.mark.parametrize(
+    ("age", "weight", "signoff", "plan", "trial_ends", "response_review"),
+    [row[1:] for row in TRIAL_ROWS],
+    ids=[row[0] for row in TRIAL_ROWS],
+)
+def test_paediatric_trial_ends(
+    make_visit: MakeVisit,
+    age: int,
+    weight: float,
+    signoff: bool,
+    plan: dict[str, Any],
+    trial_ends: str | None,
+    response_review: str,
+) -> None:
+    overrides: dict[str, Any] = {
+        "patient.age_years": age,
+        "patient.weight_kg": weight,
+        "patient.weight_confirmed": True,
+        "plan.specialist_signoff": signoff,
+    }
+    overrides |= {f"plan.{key}": value for key, value in plan.items()}
+    protocol = protocol_for(make_visit(**overrides))
+    assert protocol.trial_ends == (None if trial_ends is None else dt.date.fromisoformat(trial_ends))
+    assert protocol.response_review == dt.date.fromisoformat(response_review)
+    if protocol.trial_ends is not None:
+        assert protocol.trial_ends == protocol.start_date + dt.timedelta(weeks=16)
 
 
 @pytest.mark.parametrize("target", ["5.0", "4.6", 6, 4.51])
