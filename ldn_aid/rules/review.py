@@ -1,26 +1,58 @@
-"""`review(visit) -> FollowUpDecision | None`: the next step after the latest follow-up visit.
+"""`review_all(visit)`: one decision per follow-up, in one linear pass; `review(visit)`: the latest.
 
-The decision, in this order of precedence (issue 5, "Follow-up visits"):
+Language-free: each decision carries rule ids, the answers behind them (paths), sources, numbers
+and dates; the words are looked up where they are shown (`ldn_aid.content.words`).
 
-1. `stop` when a stop finding holds (an opioid needed or taken, pregnancy, or a stop from the first
-   visit's screening such as a naltrexone allergy), when a severe side effect has no remedy left on the
-   lowest step, or at or after the response review when the response rule is not met, or cannot be
-   judged (no score) and the clinician did not extend once (an extension continues the dose for
-   `extend_once_weeks`).
-2. `step_down` for a severe side effect, or a moderate one the patient cannot tolerate, that a move to
-   the morning would not relieve (with a move to the morning as well when sleep is also affected).
-3. `switch_to_morning` for moderate or severe sleep trouble or vivid dreams on bedtime dosing.
-4. `hold` for a moderate side effect the patient can tolerate (or whose tolerability is not recorded).
-5. `continue` on the target (next review: the response review, or `maintenance_review_weeks` after a
-   met response rule); `advance` one step when the step has run its length; otherwise `hold`.
+No plan, no dosing advice. When the visit has no protocol, or the first-visit gate refused to give
+the plan, every review is `no_plan`: no dose, no schedule, no review date; the reasons say why
+(`followup_no_protocol` with the missing answers, the first visit's stop findings,
+`followup_plan_not_given`).
 
-More than `adherence_missed_doses_max` missed doses and planned surgery add reasons, never a change.
-A clinician's different choice is applied unless it has no reason, a stop finding holds, or it would
-raise the dose above the cap or beyond the next step; then the computed decision stands.
+With a plan, the decision, in this order of precedence:
 
-Follow-ups are reviewed oldest first: each decision's revised schedule is the schedule in force at
-the next follow-up, so a step that was held, stepped down or advanced is timed from its real start.
-Pure: the same visit and content always give the same decision.
+1. `stop` when a stop holds:
+   - the safety block (`review_safety`): opioids, methadone or buprenorphine, the opioid-free wait
+     after either, an allergic reaction, signs of liver injury or new liver disease, suicidal
+     thoughts, pregnancy, breastfeeding. The clinician's different choice is refused;
+   - an earlier stop that ended the trial (allergy, liver, suicidal thoughts, a severe reaction, no
+     response, lost response, cannot judge) still holds until the clinician, with a reason, chooses
+     otherwise (never after an allergic reaction: no rechallenge), and never to a higher dose;
+   - under 18 without a specialist sign-off, at or past `protocol.trial_ends` (refused override);
+   - a severe "other" reaction (the clinician may choose `hold` with a reason, never a titration);
+     a severe side effect with no remedy left on the lowest step; at or after the response review
+     the response rule not met, lost at a maintenance review, or not judged (no score) without the
+     one extension.
+2. `restart` at step 1 after a stop that has cleared, or after more than `restart_after_days_off`
+   days without LDN. With a safety item unknown or cautioned, the patient stays off LDN (`stop`)
+   instead: starting again is a rise in dose.
+3. `step_down` to the ceiling when the dose taken is above this patient's highest dose (an error to
+   correct: never continued or held; `followup_dose_above_ceiling` is on every decision then).
+4. `step_down` for a severe side effect, or a moderate one the patient cannot tolerate, that a move
+   to the morning would not relieve (with a move to the morning as well when sleep is hit too);
+   `switch_to_morning` for moderate or severe sleep trouble or vivid dreams on bedtime dosing;
+   `hold` for a moderate side effect the patient can tolerate (or whose tolerability is unknown).
+5. `continue` on the target, or inside the extension; `hold` at a maintenance review with no score
+   (re-score within `extend_once_weeks`); `advance` one step when the step has run its length;
+   otherwise `hold`.
+
+Never a rise while anything bears on safety is unknown or cautioned: an unanswered safety item,
+trying to conceive, worse low mood, a new interacting medicine, planned surgery, or more than
+`adherence_missed_doses_max` missed doses turn an `advance` into a `hold` (and the clinician may
+not choose a rise either).
+
+The next review is never later than the response review (before it), the extension's end, the
+paediatric limit, or the planned re-check after a met response (`recheck_after_met_weeks`).
+
+A clinician's different choice is applied when it has a reason and none of the above refuses it,
+and it never gives more than the cap, the next step, or this patient's ceiling; "keep the dose"
+(`continue`, `hold`, `switch_to_morning`) must keep the dose taken; after a stop, on a restart,
+or while a rise is barred, nothing above the dose taken may be chosen (a `restart` at step 1 may,
+unless a safety item is unknown or cautioned). Without a plan only `stop` may be chosen.
+
+Carried forward, review to review: the schedule in force (so a step is timed from its real start),
+the opioid-free wait and the pregnancy status, the one extension, the date the response rule was
+first met, and the stops that ended the trial. Pure: the same visit and rules give the same
+decisions, and each decision depends only on the follow-ups up to it.
 """
 
 from __future__ import annotations
@@ -30,7 +62,10 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Literal
 
-from ldn_aid.content import ContentBundle, RuleBook, load_content
+from ldn_aid.content import RuleBook, load_rules
+from ldn_aid.content.schema import plain_number
+from ldn_aid.domain.assessment import Assessment
+from ldn_aid.domain.decision import Gate
 from ldn_aid.domain.followup import (
     SLEEP_EFFECTS,
     Decision,
@@ -40,70 +75,49 @@ from ldn_aid.domain.followup import (
     Grade,
 )
 from ldn_aid.domain.protocol import Protocol, Step, Timing
-from ldn_aid.domain.values import TENTH_MG, Pregnancy
 from ldn_aid.domain.visit import Visit
 from ldn_aid.rules.engine import evaluate
-from ldn_aid.rules.protocol_builder import build_protocol
+from ldn_aid.rules.gate import handout_gate
+from ldn_aid.rules.protocol_builder import build_protocol, patient_ceiling
+from ldn_aid.rules.review_ladder import Ladder, step_start
+from ldn_aid.rules.review_response import UNJUDGED, Stage, judge_by, response_stage
+from ldn_aid.rules.review_safety import Fired, SafetyFindings, SafetyState, assess_safety, first_state
 
-# Where the review stands against the predefined response rule.
-Stage = Literal["before", "met", "not_met", "cannot_judge", "extended"]
 _BAD = ("moderate", "severe")
-
-
-@dataclass(frozen=True)
-class _Ladder:
-    """The protocol's doses, lowest to target, and how long each step is held."""
-
-    doses: tuple[Decimal, ...]
-    weeks: int
-    mg_per_ml: Decimal | None  # None for capsules
-
-    @property
-    def lowest(self) -> Decimal:
-        return self.doses[0]
-
-    @property
-    def target(self) -> Decimal:
-        return self.doses[-1]
-
-    def above(self, dose: Decimal) -> Decimal | None:
-        """The next step up from `dose`, or None at or above the target."""
-        return next((step for step in self.doses if step > dose), None)
-
-    def below(self, dose: Decimal) -> Decimal:
-        """The previous step down from `dose`, or the lowest step (never above `dose`)."""
-        lower = [step for step in self.doses if step < dose]
-        return lower[-1] if lower else min(self.lowest, dose)
-
-    def ceiling(self, dose: Decimal) -> Decimal:
-        """The highest dose any decision may give someone taking `dose`: the next step, or the target."""
-        up = self.above(dose)
-        return up if up is not None else self.target
-
-    def step(self, dose: Decimal, start: dt.date) -> Step:
-        volume = None if self.mg_per_ml is None else (dose / self.mg_per_ml).quantize(TENTH_MG)
-        return Step(start=start, dose_mg=dose, volume_ml=volume)
-
-    def schedule(self, first: Decimal, start: dt.date, rest_from: dt.date) -> tuple[Step, ...]:
-        """`first` from `start`, then each higher step from `rest_from`, each held `weeks`, to the target."""
-        length = dt.timedelta(weeks=self.weeks)
-        later = [dose for dose in self.doses if dose > first]
-        return (
-            self.step(first, start),
-            *(self.step(dose, rest_from + k * length) for k, dose in enumerate(later)),
-        )
+# Stops that end the trial: a later review stays `stop` (with `since`, the review that stopped it)
+# until the clinician, with a reason, chooses otherwise. An allergic reaction is never overridden
+# (the label: do not rechallenge); liver injury and suicidal thoughts are refused at the review that
+# finds them (same-day review first), and a later review may restart them by the clinician's choice.
+_ENDS_TRIAL_REFUSED = ("followup_stop_allergy",)
+_ENDS_TRIAL = (
+    *_ENDS_TRIAL_REFUSED,
+    "followup_stop_liver",
+    "followup_stop_suicidal",
+    "followup_stop_severe_other",
+    "followup_stop_severe_lowest",
+    "followup_stop_no_response",
+    "followup_response_lost",
+    "followup_cannot_judge",
+)
+# Which clinician choices a computed decision allows: any within bounds, only `hold` (a severe
+# "other" reaction), only `stop` (a dose above the ceiling; staying off LDN), or none (a safety stop).
+Policy = Literal["bounded", "hold_only", "stop_only", "refused"]
+# Decisions that keep the dose taken.
+_SAME_DOSE: tuple[Decision, ...] = ("continue", "hold", "switch_to_morning")
 
 
 @dataclass(frozen=True)
 class _Setting:
-    """What stays the same for every follow-up of one visit."""
+    """What stays the same for every follow-up of one visit (with a plan)."""
 
     visit: Visit
     book: RuleBook
-    words: ContentBundle
-    screen_stops: tuple[DecisionReason, ...]
-    protocol: Protocol | None
-    ladder: _Ladder | None
+    protocol: Protocol
+    ladder: Ladder
+    # The highest dose this patient may take: the protocol's target, within its ceiling.
+    limit: Decimal
+    # Under 18 without a specialist sign-off: the last day the trial may run.
+    trial_ends: dt.date | None
 
 
 @dataclass(frozen=True)
@@ -111,23 +125,36 @@ class _Past:
     """What earlier follow-ups carry forward to the next one."""
 
     schedule: tuple[Step, ...]
-    pregnancy: Pregnancy | None
+    safety: SafetyState
+    # The decision that happened at the review before (None at the first review).
+    previous: Decision | None = None
+    # Stops that ended the trial, each with `since`.
+    ended: tuple[Fired, ...] = ()
     # The end of the one extension, once the clinician has used it.
     extended_until: dt.date | None = None
-    # The response rule was met at an earlier follow-up (carried while no new score is recorded).
-    response_met: bool = False
+    # The date the response rule was first met (maintenance from then on).
+    met_on: dt.date | None = None
 
 
 @dataclass(frozen=True)
 class _Computed:
     decision: Decision
-    reasons: tuple[str, ...]
+    reasons: tuple[Fired, ...]
+    cautions: tuple[Fired, ...]
     stage: Stage
-    safety_stop: bool
+    policy: Policy
     timing: Timing
+    # Nothing above the dose taken may be chosen (something bears on safety, or the patient is off
+    # LDN); and no start again at step 1 either (a safety item is unknown or cautioned).
+    no_rise: bool = False
+    no_restart: bool = False
+    adherence: bool = False
     hold_until: dt.date | None = None
-    # The date by which the response rule must be judged: the response review, or the extension's end.
+    # The latest date for the next review by the response rule (response review, extension's end).
     judge_by: dt.date | None = None
+    recheck_due: dt.date | None = None
+    # The trial-ending stops among `reasons`, carried forward when the stop stands.
+    ends_trial: tuple[Fired, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -138,105 +165,176 @@ class _Plan:
     next_review: dt.date | None
 
 
-def review(
-    visit: Visit, rules: RuleBook | None = None, content: ContentBundle | None = None
-) -> FollowUpDecision | None:
-    """The decision for the latest follow-up, or None when no follow-up is recorded.
+_STOP_PLAN = _Plan(None, None, (), None)
+
+
+def review(visit: Visit, rules: RuleBook | None = None) -> FollowUpDecision | None:
+    """The decision for the latest follow-up, or None when no follow-up is recorded."""
+    decisions = review_all(visit, rules)
+    return decisions[-1] if decisions else None
+
+
+def review_all(
+    visit: Visit,
+    rules: RuleBook | None = None,
+    assessment: Assessment | None = None,
+    protocol: Protocol | None = None,
+    gate: Gate | None = None,
+) -> tuple[FollowUpDecision, ...]:
+    """One decision per follow-up, oldest first, in one pass that carries state forward.
 
     Args:
         visit: the visit with its follow-ups, oldest first.
-        rules: the cited numbers to use; those of `content` when not given.
-        content: the words and sources for the reasons; English when not given.
+        rules: the rule book; the installed one when not given.
+        assessment, protocol, gate: the first visit's, when the caller has them (`decide`);
+            computed here when not given.
     """
     if not visit.follow_ups:
-        return None
-    words = content if content is not None else load_content("en")
-    setting = _setting(visit, rules if rules is not None else words.rules, words)
-    past = _Past(
-        schedule=setting.protocol.steps if setting.protocol is not None else (),
-        pregnancy=visit.ldn_screen.pregnancy,
-    )
-    decision: FollowUpDecision | None = None
+        return ()
+    book = rules if rules is not None else load_rules()
+    if assessment is None:
+        assessment = evaluate(visit, book)
+    if protocol is None:
+        protocol = build_protocol(visit, assessment, book)
+    if gate is None:
+        gate = handout_gate(visit, assessment, protocol)
+    if protocol is None or not gate.allowed:
+        return _no_plan_all(visit, book, assessment, protocol)
+
+    setting = _setting(visit, book, protocol)
+    past = _Past(schedule=protocol.steps, safety=first_state(visit))
+    decisions: list[FollowUpDecision] = []
     for follow_up in visit.follow_ups:
-        if follow_up.safety.pregnancy is not None:
-            past = replace(past, pregnancy=follow_up.safety.pregnancy)
-        decision, computed = _decide(setting, past, follow_up)
-        past = _carry(past, decision, computed)
-    return decision
+        decision, past = _review_one(setting, past, follow_up)
+        decisions.append(decision)
+    return tuple(decisions)
 
 
-def _carry(past: _Past, decision: FollowUpDecision, computed: _Computed) -> _Past:
-    """What the next follow-up inherits: the schedule now in force, the extension and the response."""
-    extended_until = past.extended_until
-    if extended_until is None and computed.stage == "extended" and computed.decision != "stop":
-        extended_until = computed.judge_by
-    response_met = {"met": True, "not_met": False}.get(computed.stage, past.response_met)
-    return replace(
-        past, schedule=decision.revised_steps, extended_until=extended_until, response_met=response_met
+def _setting(visit: Visit, book: RuleBook, protocol: Protocol) -> _Setting:
+    ladder = Ladder(
+        doses=tuple(step.dose_mg for step in protocol.steps),
+        weeks=protocol.step_weeks,
+        mg_per_ml=None if protocol.formulation == "capsule" else book.number("liquid_mg_per_ml"),
+    )
+    return _Setting(
+        visit=visit,
+        book=book,
+        protocol=protocol,
+        ladder=ladder,
+        limit=min(protocol.target_mg, protocol.ceiling_mg),
+        trial_ends=_trial_ends(visit, book, protocol),
     )
 
 
-def _setting(visit: Visit, book: RuleBook, words: ContentBundle) -> _Setting:
-    assessment = evaluate(visit, words)
-    protocol = build_protocol(visit, assessment, book)
-    # The first visit's stop findings still hold; pregnancy is re-read from the latest follow-up instead.
-    screen_stops = tuple(
+def _trial_ends(visit: Visit, book: RuleBook, protocol: Protocol) -> dt.date | None:
+    """The protocol's paediatric limit; worked out here too should the protocol not carry one."""
+    if protocol.trial_ends is not None:
+        return protocol.trial_ends
+    age = visit.patient.age_years
+    signed_off = visit.plan is not None and visit.plan.specialist_signoff
+    if age is None or age >= book.number("adult_age_years") or signed_off:
+        return None
+    return protocol.start_date + dt.timedelta(weeks=int(book.number("paediatric_max_trial_weeks")))
+
+
+def _reason(book: RuleBook, fired: Fired) -> DecisionReason:
+    meta = book.rules[fired.rule_id]
+    return DecisionReason(
+        rule_id=fired.rule_id,
+        severity=meta.severity,
+        inputs=fired.inputs,
+        references=meta.references,
+        params=dict(fired.params),
+    )
+
+
+# ---- no plan -------------------------------------------------------------------------------------
+
+
+def _no_plan_all(
+    visit: Visit, book: RuleBook, assessment: Assessment, protocol: Protocol | None
+) -> tuple[FollowUpDecision, ...]:
+    """Every review of a visit without a plan that may be given: no dosing advice, and why not."""
+    first_visit: list[DecisionReason] = []
+    if protocol is None:
+        first_visit.append(_reason(book, Fired("followup_no_protocol", assessment.missing)))
+    first_visit += [
         DecisionReason(
             rule_id=f.rule_id,
             severity=f.severity,
-            text=f.clinician_text,
-            patient_text=f.patient_text,
+            inputs=f.inputs,
             references=f.references,
+            params=dict(f.params),
         )
         for f in assessment.with_severity("stop")
-        if f.rule_id != "pregnancy"
-    )
-    ladder = None
+    ]
     if protocol is not None:
-        ladder = _Ladder(
-            doses=tuple(step.dose_mg for step in protocol.steps),
-            weeks=protocol.step_weeks,
-            mg_per_ml=None if protocol.formulation == "capsule" else book.number("liquid_mg_per_ml"),
+        first_visit.append(_reason(book, Fired("followup_plan_not_given")))
+    state = first_state(visit)
+    # Without a plan there is still a ceiling from age and weight: a dose above it is flagged.
+    ceiling = patient_ceiling(visit, book)
+    decisions = []
+    for follow_up in visit.follow_ups:
+        # The review's own safety findings are shown too (the patient is taking LDN without a plan),
+        # unanswered items included, so a review cannot be recorded with them left blank.
+        safety = assess_safety(book, visit, state, follow_up)
+        state = safety.state
+        reasons = [*first_visit, *(_reason(book, fired) for fired in (*safety.stops, *safety.cautions))]
+        if ceiling is not None and follow_up.dose_mg > ceiling:
+            params = {"dose_mg": plain_number(follow_up.dose_mg), "ceiling_mg": plain_number(ceiling)}
+            fired = Fired("followup_no_plan_dose_above_ceiling", ("follow_ups.dose_mg",), params)
+            reasons.append(_reason(book, fired))
+        chosen = follow_up.clinician_decision
+        overridden = chosen is not None and chosen != "no_plan"
+        # Only "stop" may be chosen (with a reason): it is advice that needs no plan.
+        accepted = overridden and chosen == "stop" and _has_reason(follow_up)
+        if overridden and not accepted:
+            reasons.append(_reason(book, Fired("followup_override_refused")))
+        decisions.append(
+            FollowUpDecision(
+                review_date=follow_up.date,
+                dose_taken_mg=follow_up.dose_mg,
+                decision="stop" if accepted else "no_plan",
+                computed="no_plan",
+                chosen=chosen,
+                override_reason=follow_up.override_reason if overridden else None,
+                override_refused=overridden and not accepted,
+                reasons=tuple(reasons),
+                adherence_point=False,
+                cannot_judge=False,
+                next_dose_mg=None,
+                next_timing=None,
+                revised_steps=(),
+                next_review=None,
+                response_review=None,
+                ceiling_mg=ceiling,
+            )
         )
-    return _Setting(visit, book, words, screen_stops, protocol, ladder)
+    return tuple(decisions)
 
 
-def _reason(words: ContentBundle, rule_id: str) -> DecisionReason:
-    meta = words.rules.rules[rule_id]
-    text = words.language.findings[rule_id]
-    return DecisionReason(
-        rule_id=rule_id,
-        severity=meta.severity,
-        text=text.clinician,
-        patient_text=text.patient,
-        references=meta.references,
-    )
+def _has_reason(follow_up: FollowUp) -> bool:
+    return bool(follow_up.override_reason and follow_up.override_reason.strip())
 
 
-# ---- one follow-up ---------------------------------------------------------------------------------
+# ---- one follow-up with a plan -------------------------------------------------------------------
 
 
-def _decide(setting: _Setting, past: _Past, follow_up: FollowUp) -> tuple[FollowUpDecision, _Computed]:
-    """The decision for one follow-up, and the computed one behind it."""
-    computed = _compute(setting, past, follow_up)
+def _review_one(setting: _Setting, past: _Past, follow_up: FollowUp) -> tuple[FollowUpDecision, _Past]:
+    """The decision for one follow-up, and what it carries to the next."""
+    safety = assess_safety(setting.book, setting.visit, past.safety, follow_up)
+    computed = _compute(setting, past, follow_up, safety)
     computed_plan = _plan(setting, follow_up, computed, computed.decision)
     if computed_plan is None:  # pragma: no cover - a computed advance always has a step above
         raise RuntimeError(f"no plan for the computed decision {computed.decision}")
     decision, plan, refused = _choose(setting, follow_up, computed, computed_plan)
 
-    reasons = list(_safety_reasons(setting, past, follow_up)) if computed.safety_stop else []
-    reasons += [_reason(setting.words, rule_id) for rule_id in computed.reasons]
-    adherence = follow_up.missed_doses_last_week > setting.book.number("adherence_missed_doses_max")
-    if adherence:
-        reasons.append(_reason(setting.words, "followup_adherence"))
-    if follow_up.safety.surgery_planned == "yes":
-        reasons.append(_reason(setting.words, "followup_surgery"))
+    book = setting.book
+    fired = [*computed.reasons, *computed.cautions]
     if refused is not None:
-        reasons.append(_reason(setting.words, refused))
-
+        fired.append(Fired(refused))
     chosen = follow_up.clinician_decision
     overridden = chosen is not None and chosen != computed.decision
-    protocol = setting.protocol
     result = FollowUpDecision(
         review_date=follow_up.date,
         dose_taken_mg=follow_up.dose_mg,
@@ -245,129 +343,227 @@ def _decide(setting: _Setting, past: _Past, follow_up: FollowUp) -> tuple[Follow
         chosen=chosen,
         override_reason=follow_up.override_reason if overridden else None,
         override_refused=refused is not None,
-        reasons=tuple(reasons),
-        adherence_point=adherence,
-        cannot_judge=computed.stage in ("cannot_judge", "extended"),
+        reasons=tuple(_reason(book, item) for item in fired),
+        adherence_point=computed.adherence,
+        cannot_judge=computed.stage in UNJUDGED,
         next_dose_mg=plan.next_dose,
         next_timing=plan.timing,
         revised_steps=plan.steps,
         next_review=plan.next_review,
-        response_review=protocol.response_review if protocol is not None else None,
+        response_review=setting.protocol.response_review,
+        recheck_due=computed.recheck_due,
+        ceiling_mg=setting.limit,
     )
-    return result, computed
+    return result, _carry(past, follow_up, safety, computed, decision, plan)
 
 
-def _safety_reasons(setting: _Setting, past: _Past, follow_up: FollowUp) -> tuple[DecisionReason, ...]:
-    """Every stop finding that holds now, whatever the side effects or the dose."""
-    found: list[DecisionReason] = []
-    if follow_up.safety.opioid_needed_or_taken == "yes":
-        found.append(_reason(setting.words, "followup_stop_opioids"))
-    if past.pregnancy == "pregnant":
-        found.append(_reason(setting.words, "followup_stop_pregnancy"))
-    return (*found, *setting.screen_stops)
+def _carry(
+    past: _Past,
+    follow_up: FollowUp,
+    safety: SafetyFindings,
+    computed: _Computed,
+    decision: Decision,
+    plan: _Plan,
+) -> _Past:
+    """What the next follow-up inherits: the schedule, the safety state, the response, any end."""
+    extended_until = past.extended_until
+    if extended_until is None and computed.stage == "extended" and computed.decision != "stop":
+        extended_until = computed.judge_by
+    met_on = past.met_on
+    if met_on is None and computed.stage == "met":
+        met_on = follow_up.date
+    # A stop that ended the trial holds until the clinician, with a reason, chooses otherwise (only
+    # the stops whose override is allowed: the others always stand).
+    ended = past.ended if decision == "stop" else ()
+    if decision == "stop" and computed.decision == "stop":
+        carried = {item.rule_id for item in ended}
+        since = follow_up.date.isoformat()
+        ended += tuple(
+            replace(item, params={**item.params, "since": since})
+            for item in computed.ends_trial
+            if item.rule_id not in carried
+        )
+    return replace(
+        past,
+        schedule=plan.steps,
+        safety=safety.state,
+        previous=decision,
+        ended=ended,
+        extended_until=extended_until,
+        met_on=met_on,
+    )
 
 
-def _compute(setting: _Setting, past: _Past, follow_up: FollowUp) -> _Computed:
+def _compute(setting: _Setting, past: _Past, follow_up: FollowUp, safety: SafetyFindings) -> _Computed:
     """The decision the rules give, in order of precedence (see the module docstring)."""
-    safety_stop = bool(_safety_reasons(setting, past, follow_up))
-    ladder, protocol = setting.ladder, setting.protocol
-    if ladder is None or protocol is None:
-        if safety_stop:
-            return _Computed("stop", (), "before", True, follow_up.timing)
-        return _Computed("hold", ("followup_no_protocol",), "before", False, follow_up.timing)
+    book, protocol = setting.book, setting.protocol
+    today = follow_up.date
+    after_stop = past.previous == "stop"
+    # After a stop the patient was told not to take LDN: missed doses are no adherence point.
+    adherence = not after_stop and follow_up.missed_doses_last_week > book.number(
+        "adherence_missed_doses_max"
+    )
+    cautions = safety.cautions
+    if adherence:
+        cautions += (Fired("followup_adherence", ("follow_ups.missed_doses_last_week",)),)
+    safety_capped = bool(safety.cautions)
 
     effects = follow_up.side_effects.graded()
+    severe_other = effects["other"] == "severe"
     # Sleep effects on bedtime dosing have a remedy left: taking the dose in the morning.
     switch = follow_up.timing == "bedtime" and any(effects[name] in _BAD for name in SLEEP_EFFECTS)
-    unrelieved = [grade for name, grade in effects.items() if not (switch and name in SLEEP_EFFECTS)]
-    stage = _stage(setting, past, follow_up, protocol)
-    judge_by = _judge_by(setting, past, follow_up, protocol, stage)
-    stops = tuple(
-        rule_id
-        for rule_id, holds in (
-            ("followup_stop_severe_lowest", "severe" in unrelieved and follow_up.dose_mg <= ladder.lowest),
-            ("followup_stop_no_response", stage == "not_met"),
-            ("followup_cannot_judge", stage == "cannot_judge"),
-        )
-        if holds
+    unrelieved = [
+        grade
+        for name, grade in effects.items()
+        if not (switch and name in SLEEP_EFFECTS) and not (severe_other and name == "other")
+    ]
+    met_before = past.met_on is not None
+    stage = response_stage(book, setting.visit, protocol, follow_up, met_before, past.extended_until)
+    met_on = past.met_on if met_before else (today if stage == "met" else None)
+    recheck_weeks = dt.timedelta(weeks=int(book.number("recheck_after_met_weeks")))
+    # Every decision starts from this one: the facts of the review, with no decision yet.
+    base = _Computed(
+        decision="continue",
+        reasons=(),
+        cautions=cautions,
+        stage=stage,
+        policy="bounded",
+        timing="morning" if switch else follow_up.timing,
+        no_rise=safety_capped or adherence,
+        no_restart=safety_capped,
+        adherence=adherence,
+        judge_by=judge_by(book, protocol, follow_up, stage, past.extended_until),
+        recheck_due=None if met_on is None else met_on + recheck_weeks,
     )
-    if safety_stop or stops:
-        return _Computed("stop", stops, stage, safety_stop, follow_up.timing, judge_by=judge_by)
 
-    lead = {"met": ("followup_response_met",), "extended": ("followup_cannot_judge", "followup_extend_once")}
-    decision, reasons, hold_until = _next_step(past, follow_up, ladder, stage, switch, unrelieved)
-    timing: Timing = "morning" if switch else follow_up.timing
-    return _Computed(decision, (*lead.get(stage, ()), *reasons), stage, False, timing, hold_until, judge_by)
+    above = follow_up.dose_mg > setting.limit
+    above_ceiling: tuple[Fired, ...] = ()
+    if above:
+        params = {"dose_mg": plain_number(follow_up.dose_mg), "ceiling_mg": plain_number(setting.limit)}
+        above_ceiling = (Fired("followup_dose_above_ceiling", ("follow_ups.dose_mg",), params),)
+
+    # 1. stops
+    stops = _stops(setting, past, follow_up, safety, stage, severe_other, unrelieved)
+    if stops is not None:
+        hard, soft = stops
+        reasons = (*hard, *soft)
+        return replace(
+            base,
+            decision="stop",
+            reasons=(*reasons, *above_ceiling),
+            policy="refused" if hard else ("hold_only" if severe_other else "bounded"),
+            # The patient is off LDN after a stop: nothing may be chosen above the dose last taken.
+            no_rise=base.no_rise or after_stop or bool(past.ended),
+            ends_trial=tuple(item for item in reasons if item.rule_id in _ENDS_TRIAL),
+        )
+
+    lead = _lead_reasons(stage, base.recheck_due, today)
+
+    # 2. restart at step 1 (or stay off LDN while anything bearing on safety is unknown or cautioned)
+    days_off = follow_up.days_without_ldn
+    long_break = days_off is not None and days_off > book.number("restart_after_days_off")
+    if after_stop or long_break:
+        if safety_capped:
+            return replace(base, decision="stop", reasons=(*lead, *above_ceiling), policy="stop_only")
+        restart = (*lead, Fired("followup_restart"), *above_ceiling)
+        return replace(base, decision="restart", reasons=restart, no_rise=True)
+
+    # 3. a dose above this patient's ceiling is cut to it
+    if above:
+        morning = (Fired("followup_switch_morning"),) if switch else ()
+        return replace(
+            base, decision="step_down", reasons=(*lead, *above_ceiling, *morning), policy="stop_only"
+        )
+
+    # 4-5. side effects, then the schedule
+    decision, own, hold_until = _next_step(setting, past, follow_up, stage, switch, unrelieved, base.judge_by)
+    if decision == "advance" and base.no_rise:
+        decision, own, hold_until = "hold", (), None
+    return replace(base, decision=decision, reasons=(*lead, *own), hold_until=hold_until)
+
+
+def _stops(
+    setting: _Setting,
+    past: _Past,
+    follow_up: FollowUp,
+    safety: SafetyFindings,
+    stage: Stage,
+    severe_other: bool,
+    unrelieved: list[Grade],
+) -> tuple[tuple[Fired, ...], tuple[Fired, ...]] | None:
+    """The stops that hold (those whose override is refused, then the others), or None."""
+    hard = list(safety.stops)
+    if setting.trial_ends is not None and follow_up.date >= setting.trial_ends:
+        until = {"until": setting.trial_ends.isoformat()}
+        hard.append(
+            Fired("followup_paediatric_limit", ("patient.age_years", "plan.specialist_signoff"), until)
+        )
+    soft: list[Fired] = []
+    if severe_other:
+        soft.append(Fired("followup_stop_severe_other", ("follow_ups.side_effects.other",)))
+    if "severe" in unrelieved and follow_up.dose_mg <= setting.ladder.lowest:
+        soft.append(Fired("followup_stop_severe_lowest", ("follow_ups.side_effects",)))
+    response_stop = {
+        "not_met": "followup_stop_no_response",
+        "cannot_judge": "followup_cannot_judge",
+        "lost": "followup_response_lost",
+    }.get(stage)
+    if response_stop is not None:
+        soft.append(Fired(response_stop, ("follow_ups.score", "follow_ups.cgi_i")))
+    # An earlier stop that ended the trial still holds (unless found again now).
+    found = {item.rule_id for item in (*hard, *soft)}
+    for item in past.ended:
+        if item.rule_id not in found:
+            (hard if item.rule_id in _ENDS_TRIAL_REFUSED else soft).append(item)
+    if not hard and not soft:
+        return None
+    return tuple(hard), tuple(soft)
+
+
+def _lead_reasons(stage: Stage, recheck_due: dt.date | None, today: dt.date) -> tuple[Fired, ...]:
+    """Where the review stands against the response rule, and whether the re-check is due."""
+    lead = {
+        "met": (Fired("followup_response_met"),),
+        "extended": (Fired("followup_cannot_judge"), Fired("followup_extend_once")),
+        "maintenance_unscored": (
+            Fired("followup_maintenance_no_score", ("follow_ups.score", "follow_ups.cgi_i")),
+        ),
+    }.get(stage, ())
+    if recheck_due is not None and today >= recheck_due:
+        lead = (*lead, Fired("followup_recheck_due", (), {"until": recheck_due.isoformat()}))
+    return lead
 
 
 def _next_step(
-    past: _Past, follow_up: FollowUp, ladder: _Ladder, stage: Stage, switch: bool, unrelieved: list[Grade]
-) -> tuple[Decision, tuple[str, ...], dt.date | None]:
+    setting: _Setting,
+    past: _Past,
+    follow_up: FollowUp,
+    stage: Stage,
+    switch: bool,
+    unrelieved: list[Grade],
+    deadline: dt.date | None,
+) -> tuple[Decision, tuple[Fired, ...], dt.date | None]:
     """With no stop: step down, move to the morning, hold, continue or advance (and until when to hold)."""
+    ladder = setting.ladder
     taken = follow_up.dose_mg
     if "severe" in unrelieved or ("moderate" in unrelieved and follow_up.tolerable == "no"):
-        return "step_down", ("followup_step_down", *(("followup_switch_morning",) if switch else ())), None
+        morning = (Fired("followup_switch_morning"),) if switch else ()
+        return "step_down", (Fired("followup_step_down"), *morning), None
     if switch:
-        return "switch_to_morning", ("followup_switch_morning",), None
+        return "switch_to_morning", (Fired("followup_switch_morning"),), None
     if "moderate" in unrelieved:
-        return "hold", ("followup_hold_tolerable",), None
+        return "hold", (Fired("followup_hold_tolerable"),), None
+    if stage == "maintenance_unscored":  # cannot judge: keep the dose until it is re-scored
+        return "hold", (), deadline
     if taken >= ladder.target or stage == "extended":  # an extension keeps the dose; it never titrates
-        own = {"before": ("followup_continue",), "met": ("followup_continue_maintenance",)}.get(stage, ())
-        return "continue", own, None
-    step_end = _step_start(past.schedule, taken, follow_up.date) + dt.timedelta(weeks=ladder.weeks)
+        own = {"before": "followup_continue", "met": "followup_continue_maintenance"}.get(stage)
+        return "continue", () if own is None else (Fired(own),), None
+    step_end = step_start(past.schedule, taken, follow_up.date) + ladder.length
     # A step has run its length on its last day: the protocol puts its tolerability review there,
     # "so the review comes before the first dose increase".
     if follow_up.date >= step_end - dt.timedelta(days=1):
-        return "advance", ("followup_advance",), None
-    return "hold", ("followup_hold",), step_end
-
-
-def _stage(setting: _Setting, past: _Past, follow_up: FollowUp, protocol: Protocol) -> Stage:
-    """Where this follow-up stands against the response rule.
-
-    A score with CGI-I at or after the response review is always judged. Without one, an earlier met
-    rule still holds; a follow-up inside the one extension waits for its end; otherwise the response
-    cannot be judged, and the clinician may extend once.
-    """
-    if follow_up.date < protocol.response_review:
-        return "before"
-    met = _response_met(setting, follow_up)
-    if met is not None:
-        return "met" if met else "not_met"
-    if past.response_met:
-        return "met"
-    if past.extended_until is not None:
-        return "extended" if follow_up.date < past.extended_until else "cannot_judge"
-    return "extended" if follow_up.extend_once else "cannot_judge"
-
-
-def _judge_by(
-    setting: _Setting, past: _Past, follow_up: FollowUp, protocol: Protocol, stage: Stage
-) -> dt.date | None:
-    if stage == "before":
-        return protocol.response_review
-    if stage == "extended":
-        weeks = dt.timedelta(weeks=int(setting.book.number("extend_once_weeks")))
-        return past.extended_until if past.extended_until is not None else follow_up.date + weeks
-    return None
-
-
-def _response_met(setting: _Setting, follow_up: FollowUp) -> bool | None:
-    """The predefined response rule on the baseline's scale; None when it cannot be judged."""
-    baseline = setting.visit.diagnosis.baseline
-    if baseline is None or follow_up.score is None or follow_up.cgi_i is None or baseline.score <= 0:
-        return None
-    number = setting.book.number
-    before, now = Decimal(repr(baseline.score)), Decimal(repr(follow_up.score))
-    fell_enough = (before - now) * 100 >= number("response_min_fall_percent") * before
-    return fell_enough and follow_up.cgi_i <= number("response_max_cgi_i")
-
-
-def _step_start(schedule: tuple[Step, ...], taken: Decimal, today: dt.date) -> dt.date:
-    """When the dose now taken began, by the schedule in force; today when it is not on that schedule
-    (or was started before its planned date), so an unplanned dose is always held one full step."""
-    begun = [step.start for step in schedule if step.dose_mg == taken and step.start <= today]
-    return begun[-1] if begun else today
+        return "advance", (Fired("followup_advance"),), None
+    return "hold", (Fired("followup_hold"),), step_end
 
 
 # ---- the plan for a decision, and the clinician's choice ----------------------------------------
@@ -375,36 +571,43 @@ def _step_start(schedule: tuple[Step, ...], taken: Decimal, today: dt.date) -> d
 
 def _plan(setting: _Setting, follow_up: FollowUp, computed: _Computed, decision: Decision) -> _Plan | None:
     """Dose, timing, schedule and next review for `decision`; None when it cannot be planned."""
-    today = follow_up.date
     if decision == "stop":
-        return _Plan(None, None, (), None)
-    ladder, protocol = setting.ladder, setting.protocol
-    if ladder is None or protocol is None:
-        return _Plan(follow_up.dose_mg, follow_up.timing, (), None) if decision == "hold" else None
-
-    one_step = today + dt.timedelta(weeks=ladder.weeks)
-    same = min(follow_up.dose_mg, ladder.target)
+        return _STOP_PLAN
+    if decision == "no_plan":
+        return None
+    ladder = setting.ladder
+    today = follow_up.date
+    one_step = today + ladder.length
+    same = min(follow_up.dose_mg, setting.limit)
     timing = computed.timing if decision == computed.decision else follow_up.timing
     if decision == "switch_to_morning":
         timing = "morning"
     if decision == "advance":
-        dose = ladder.above(follow_up.dose_mg)
-        if dose is None:
+        up = ladder.above(follow_up.dose_mg)
+        if up is None:
             return None
+        dose, steps, review_on = up, ladder.schedule(up, today, one_step), one_step
+    elif decision == "restart":
+        dose = ladder.lowest
         steps, review_on = ladder.schedule(dose, today, one_step), one_step
     elif decision == "step_down":
-        dose = ladder.below(follow_up.dose_mg)
+        dose = setting.limit if follow_up.dose_mg > setting.limit else ladder.below(follow_up.dose_mg)
         steps, review_on = ladder.schedule(dose, today, one_step), one_step
     elif decision == "continue":
         dose, steps = same, (ladder.step(same, today),)
         review_on = _continue_review(setting, computed, today)
     else:  # hold, switch_to_morning
         dose = same
-        until = computed.hold_until if decision == computed.decision and computed.hold_until else one_step
+        held = computed.hold_until if decision == computed.decision else None
+        until = held if held is not None else one_step
         steps, review_on = ladder.schedule(dose, today, until), until
-    if computed.judge_by is not None:
-        review_on = min(review_on, computed.judge_by)  # never skip the response review or the extension's end
-    return _Plan(dose, timing, steps, review_on)
+    return _Plan(dose, timing, steps, _no_later_than(setting, computed, today, review_on))
+
+
+def _no_later_than(setting: _Setting, computed: _Computed, today: dt.date, review_on: dt.date) -> dt.date:
+    """Never skip the response review, the extension's end, the paediatric limit or the re-check."""
+    limits = [computed.judge_by, setting.trial_ends, computed.recheck_due]
+    return min([review_on, *(day for day in limits if day is not None and day > today)])
 
 
 def _continue_review(setting: _Setting, computed: _Computed, today: dt.date) -> dt.date:
@@ -421,19 +624,35 @@ def _choose(
     choice = follow_up.clinician_decision
     if choice is None or choice == computed.decision:
         return computed.decision, computed_plan, None
-    if computed.safety_stop:
+    if computed.policy == "refused":
         return computed.decision, computed_plan, "followup_override_refused_stop"
-    has_reason = bool(follow_up.override_reason and follow_up.override_reason.strip())
-    plan = _plan(setting, follow_up, computed, choice) if has_reason else None
+    refused = (computed.decision, computed_plan, "followup_override_refused")
+    allowed = {"bounded": True, "hold_only": choice == "hold", "stop_only": choice == "stop"}
+    if not _has_reason(follow_up) or not allowed[computed.policy]:
+        return refused
+    plan = _plan(setting, follow_up, computed, choice)
     if plan is None or not _within_bounds(setting, follow_up.dose_mg, plan.next_dose):
-        return computed.decision, computed_plan, "followup_override_refused"
+        return refused
+    if choice == "restart":
+        barred = computed.no_restart
+    else:
+        above = plan.next_dose is not None and plan.next_dose > follow_up.dose_mg
+        barred = computed.no_rise and (choice == "advance" or above)
+    if barred:
+        return refused
+    # "Keep the dose" must keep it: a dose above the ceiling is never held or continued (D14).
+    if choice in _SAME_DOSE and plan.next_dose != follow_up.dose_mg:
+        return refused
     return choice, plan, None
 
 
 def _within_bounds(setting: _Setting, taken: Decimal, dose: Decimal | None) -> bool:
-    """Never above the cap, never beyond the next step of the protocol."""
+    """Never above the cap or this patient's ceiling, never beyond the next step of the protocol."""
     if dose is None:
         return True
-    if dose > setting.book.number("max_dose_mg"):
+    if dose > setting.book.number("max_dose_mg") or dose > setting.limit:
         return False
-    return setting.ladder is None or dose <= setting.ladder.ceiling(taken)
+    return dose <= setting.ladder.next_step_or_target(taken)
+
+
+__all__ = ["review", "review_all"]

@@ -1,49 +1,45 @@
-"""Table-driven and property tests of `review` (issue 5, "Follow-up visits"): every branch with exact
-doses and dates, the clinician's choice, the reasons' words and sources, and generated follow-ups.
+"""Table-driven tests of `review` / `review_all` (issue 5, "Follow-up visits", as changed by issue 9):
+every branch with exact doses and dates, the clinician's choice, and the reasons as data (rule ids,
+inputs, sources, severities from the rule book; no words).
 
 The base visit (tests/conftest.py) starts on Monday 2026-01-05 with the standard capsule schedule in
 2-week steps: 1.5 mg from 01-05, 3.0 mg from 01-19, 4.5 mg from 02-02; tolerability review 01-18
-(the last day of the first step); response review 2026-03-30 (8 weeks after the target).
+(the last day of the first step); response review 2026-03-30 (8 weeks after the target). Every
+follow-up answers the safety block "no" unless a row says otherwise (followup_cases/helpers.py).
+The issue 9 safety rules have their own tables in test_review_safety.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from followup_cases.helpers import FEMALE, chose, fu, plan, steps_of
 
-from ldn_aid.content import load_content, load_rules
+from ldn_aid.content import load_rules
 from ldn_aid.content.schema import CitedNumber
-from ldn_aid.domain.followup import DECISIONS, SIDE_EFFECTS, FollowUpDecision
+from ldn_aid.domain.followup import DecisionReason, FollowUpDecision
 from ldn_aid.domain.visit import Visit
-from ldn_aid.rules import build_protocol, evaluate, review
+from ldn_aid.rules import build_protocol, evaluate, review, review_all
 
 MakeVisit = Callable[..., Visit]
-CAP = Decimal("4.5")
 RESPONSE_REVIEW = "2026-03-30"
-BASELINE = {"scale": "asrs_v1_1_part_a", "score": 20, "date": "2026-01-05"}
+# AISRS 20: a met response needs a score of 14 or less (a 30 % fall) with CGI-I 2 or better.
+BASELINE = {"scale": "aisrs", "score": 20, "date": "2026-01-05"}
 WITH_BASELINE = {"diagnosis.baseline": BASELINE}
 INCOMPLETE = {"ldn_screen.planned_surgery": None}
-OPIOID = {"opioid_needed_or_taken": "yes"}
-
-
-def fu(date: str, dose: float = 1.5, **fields: Any) -> dict[str, Any]:
-    """A follow-up with nothing to report unless `fields` say so."""
-    return {"date": date, "dose_mg": dose, "timing": "bedtime", "missed_doses_last_week": 0, **fields}
+# An opioid the day before the review: the opioid-free wait runs to 10 days after it.
+OPIOID = {"opioid_needed_or_taken": "yes", "last_opioid_dose": "2026-01-17"}
+OPIOID_0215 = {"opioid_needed_or_taken": "yes", "last_opioid_dose": "2026-02-15"}
 
 
 def effects(**grades: str) -> dict[str, str]:
     return grades
-
-
-def steps_of(decision: FollowUpDecision) -> list[tuple[str, str]]:
-    return [(step.start.isoformat(), str(step.dose_mg)) for step in decision.revised_steps]
 
 
 @dataclass(frozen=True)
@@ -63,94 +59,83 @@ class Case:
 
 STEPS_FROM_0118 = [("2026-01-18", "1.5"), ("2026-02-01", "3.0"), ("2026-02-15", "4.5")]
 STEP_DOWN_0201 = [("2026-02-01", "1.5"), ("2026-02-15", "3.0"), ("2026-03-01", "4.5")]
+STOPPED: dict[str, Any] = {"next_dose": None, "steps": [], "next_review": None, "timing": None}
 
 # fmt: off
 CASES = [
     # ---- stop: a stop finding holds ----
     Case(
-        "stop_opioid_taken", [fu("2026-01-18", safety={"opioid_needed_or_taken": "yes"})], "stop",
-        ("followup_stop_opioids",), None, [], None, timing=None,
+        "stop_opioid_taken", [fu("2026-01-18", safety=OPIOID)], "stop",
+        ("followup_stop_opioids", "followup_opioid_free_wait"), **STOPPED,
     ),
     Case(
         "stop_pregnant", [fu("2026-02-16", 4.5, safety={"pregnancy": "pregnant"})], "stop",
-        ("followup_stop_pregnancy",), None, [], None, timing=None,
+        ("followup_stop_pregnancy",), **STOPPED, overrides=FEMALE,
     ),
     Case(
-        "stop_pregnancy_carried_forward",
+        "stop_pregnancy_carried_forward_while_not_asked_again",
         [fu("2026-01-18", safety={"pregnancy": "pregnant"}), fu("2026-02-01")], "stop",
-        ("followup_stop_pregnancy",), None, [], None, timing=None,
-    ),
-    Case(
-        "stop_screen_allergy_re_evaluated", [fu("2026-01-18")], "stop", ("naltrexone_allergy",), None, [],
-        None, timing=None, overrides={"ldn_screen.naltrexone_allergy": "yes"},
-    ),
-    Case(
-        "stop_screen_methadone_re_evaluated", [fu("2026-01-18")], "stop", ("opioid_agonist_treatment",), None,
-        [], None, timing=None, overrides={"ldn_screen.opioid_agonist_treatment": "yes"},
+        ("followup_stop_pregnancy", "followup_safety_unanswered"), **STOPPED, overrides=FEMALE,
     ),
     Case(
         "stop_every_finding_listed",
-        [fu("2026-01-18", safety={"opioid_needed_or_taken": "yes", "pregnancy": "pregnant"})], "stop",
-        ("followup_stop_opioids", "followup_stop_pregnancy", "naltrexone_allergy"), None, [], None,
-        timing=None, overrides={"ldn_screen.naltrexone_allergy": "yes"},
+        [fu("2026-01-18", safety={**OPIOID, "allergic_reaction": "yes", "pregnancy": "pregnant"})], "stop",
+        ("followup_stop_opioids", "followup_opioid_free_wait", "followup_stop_allergy",
+         "followup_stop_pregnancy"), **STOPPED, overrides=FEMALE,
     ),
     Case(
         "stop_opioid_whatever_else",
-        [fu("2026-02-16", 4.5, safety=OPIOID, side_effects=effects(nausea="severe"))], "stop",
-        ("followup_stop_opioids",), None, [], None, timing=None,
+        [fu("2026-02-16", 4.5, safety=OPIOID_0215, side_effects=effects(nausea="severe"))], "stop",
+        ("followup_stop_opioids", "followup_opioid_free_wait"), **STOPPED,
     ),
     # ---- stop: a severe side effect with no remedy left on the lowest step ----
     Case(
         "stop_severe_nausea_on_lowest_step", [fu("2026-01-18", side_effects=effects(nausea="severe"))],
-        "stop", ("followup_stop_severe_lowest",), None, [], None, timing=None,
+        "stop", ("followup_stop_severe_lowest",), **STOPPED,
     ),
     Case(
         "stop_severe_dreams_on_lowest_step_already_morning",
         [fu("2026-01-18", timing="morning", side_effects=effects(vivid_dreams="severe"))], "stop",
-        ("followup_stop_severe_lowest",), None, [], None, timing=None,
+        ("followup_stop_severe_lowest",), **STOPPED,
     ),
     Case(
         "stop_severe_below_lowest_step", [fu("2026-01-18", 1.0, side_effects=effects(headache="severe"))],
-        "stop", ("followup_stop_severe_lowest",), None, [], None, timing=None,
+        "stop", ("followup_stop_severe_lowest",), **STOPPED,
     ),
     # ---- stop: the response rule at or after the response review ----
     Case(
         "stop_response_fall_too_small", [fu(RESPONSE_REVIEW, 4.5, score=16, cgi_i=2)], "stop",
-        ("followup_stop_no_response",), None, [], None, timing=None, overrides=WITH_BASELINE,
+        ("followup_stop_no_response",), **STOPPED, overrides=WITH_BASELINE,
     ),
     Case(
         "stop_response_fall_just_under_30_percent", [fu(RESPONSE_REVIEW, 4.5, score=14.1, cgi_i=1)], "stop",
-        ("followup_stop_no_response",), None, [], None, timing=None, overrides=WITH_BASELINE,
+        ("followup_stop_no_response",), **STOPPED, overrides=WITH_BASELINE,
     ),
     Case(
         "stop_response_cgi_i_3", [fu(RESPONSE_REVIEW, 4.5, score=5, cgi_i=3)], "stop",
-        ("followup_stop_no_response",), None, [], None, timing=None, overrides=WITH_BASELINE,
+        ("followup_stop_no_response",), **STOPPED, overrides=WITH_BASELINE,
     ),
     Case(
         "stop_response_worse", [fu("2026-04-20", 4.5, score=22, cgi_i=5)], "stop",
-        ("followup_stop_no_response",), None, [], None, timing=None, overrides=WITH_BASELINE,
+        ("followup_stop_no_response",), **STOPPED, overrides=WITH_BASELINE,
     ),
     Case(
-        "stop_cannot_judge_no_score", [fu(RESPONSE_REVIEW, 4.5)], "stop", ("followup_cannot_judge",), None,
-        [], None, timing=None, overrides=WITH_BASELINE, cannot_judge=True,
+        "stop_cannot_judge_no_score", [fu(RESPONSE_REVIEW, 4.5)], "stop", ("followup_cannot_judge",),
+        **STOPPED, overrides=WITH_BASELINE, cannot_judge=True,
     ),
     Case(
         "stop_cannot_judge_no_cgi_i", [fu(RESPONSE_REVIEW, 4.5, score=10)], "stop",
-        ("followup_cannot_judge",), None, [], None, timing=None, overrides=WITH_BASELINE, cannot_judge=True,
-    ),
-    Case(
-        "stop_cannot_judge_no_baseline", [fu(RESPONSE_REVIEW, 4.5, score=10, cgi_i=1)], "stop",
-        ("followup_cannot_judge",), None, [], None, timing=None, cannot_judge=True,
+        ("followup_cannot_judge",), **STOPPED, overrides=WITH_BASELINE, cannot_judge=True,
     ),
     Case(
         "stop_extend_only_once",
         [fu(RESPONSE_REVIEW, 4.5, extend_once=True), fu("2026-04-27", 4.5, extend_once=True)], "stop",
-        ("followup_cannot_judge",), None, [], None, timing=None, overrides=WITH_BASELINE, cannot_judge=True,
+        ("followup_cannot_judge",), **STOPPED, overrides=WITH_BASELINE, cannot_judge=True,
     ),
     Case(
         "stop_extended_then_not_met",
         [fu(RESPONSE_REVIEW, 4.5, extend_once=True), fu("2026-04-27", 4.5, score=18, cgi_i=4)], "stop",
-        ("followup_stop_no_response",), None, [], None, timing=None, overrides=WITH_BASELINE,
+        ("followup_stop_no_response",), **STOPPED, overrides=WITH_BASELINE,
     ),
     # ---- extend once (cannot judge, the clinician's choice) ----
     Case(
@@ -225,7 +210,7 @@ CASES = [
     ),
     Case(
         "step_down_from_target",
-        [fu("2026-02-16", 4.5, side_effects=effects(other="severe", other_text="rash"))], "step_down",
+        [fu("2026-02-16", 4.5, side_effects=effects(headache="severe"))], "step_down",
         ("followup_step_down",), "3.0", [("2026-02-16", "3.0"), ("2026-03-02", "4.5")], "2026-03-02",
     ),
     Case(
@@ -310,42 +295,53 @@ CASES = [
         "2026-07-27", overrides=WITH_BASELINE,
     ),
     Case(
-        "continue_maintenance_without_a_new_score_after_a_met_rule",
-        [fu(RESPONSE_REVIEW, 4.5, score=12, cgi_i=2), fu("2026-06-29", 4.5)], "continue",
-        ("followup_response_met", "followup_continue_maintenance"), "4.5", [("2026-06-29", "4.5")],
-        "2026-09-28", overrides=WITH_BASELINE,
+        "continue_maintenance_when_re_scored_and_still_met",
+        [fu(RESPONSE_REVIEW, 4.5, score=12, cgi_i=2), fu("2026-05-25", 4.5, score=11, cgi_i=2)], "continue",
+        ("followup_response_met", "followup_continue_maintenance"), "4.5", [("2026-05-25", "4.5")],
+        # The planned re-check (13 weeks after the first met rule) comes before 13 more weeks.
+        "2026-06-29", overrides=WITH_BASELINE,
+    ),
+    Case(
+        "hold_at_a_maintenance_review_without_a_new_score",
+        [fu(RESPONSE_REVIEW, 4.5, score=12, cgi_i=2), fu("2026-06-29", 4.5)], "hold",
+        ("followup_maintenance_no_score", "followup_recheck_due"), "4.5", [("2026-06-29", "4.5")],
+        "2026-07-27", overrides=WITH_BASELINE, cannot_judge=True,
     ),
     Case(
         "stop_when_a_later_score_no_longer_meets_the_rule",
         [fu(RESPONSE_REVIEW, 4.5, score=12, cgi_i=2), fu("2026-06-29", 4.5, score=19, cgi_i=4)], "stop",
-        ("followup_stop_no_response",), None, [], None, timing=None, overrides=WITH_BASELINE,
+        ("followup_response_lost",), **STOPPED, overrides=WITH_BASELINE,
+    ),
+    # ---- adherence and surgery hold any increase ----
+    Case(
+        "adherence_above_two_missed_holds", [fu("2026-01-18", missed_doses_last_week=3)], "hold",
+        ("followup_adherence",), "1.5", STEPS_FROM_0118, "2026-02-01", adherence=True,
     ),
     Case(
-        "continue_at_a_lowered_target_when_taking_more", [fu("2026-02-16", 4.5)], "continue",
-        ("followup_continue",), "3.0", [("2026-02-16", "3.0")], RESPONSE_REVIEW,
-        overrides={"plan": {"target_mg": 3.0}},
-    ),
-    # ---- adherence and surgery add a point; they never change the decision ----
-    Case(
-        "adherence_point_above_two_missed", [fu("2026-01-18", missed_doses_last_week=3)], "advance",
-        ("followup_advance", "followup_adherence"), "3.0", [("2026-01-18", "3.0"), ("2026-02-01", "4.5")],
-        "2026-02-01", adherence=True,
+        "no_restart_at_fourteen_days_off",
+        [fu("2026-02-16", 4.5, days_without_ldn=14, missed_doses_last_week=7)], "continue",
+        ("followup_continue", "followup_adherence"), "4.5", [("2026-02-16", "4.5")], RESPONSE_REVIEW,
+        adherence=True,
     ),
     Case(
         "no_adherence_point_at_two_missed", [fu("2026-01-18", missed_doses_last_week=2)], "advance",
         ("followup_advance",), "3.0", [("2026-01-18", "3.0"), ("2026-02-01", "4.5")], "2026-02-01",
     ),
     Case(
-        "surgery_planned_adds_a_reason",
-        [fu("2026-01-18", safety={"surgery_planned": "yes", "opioid_needed_or_taken": "no"})], "advance",
-        ("followup_advance", "followup_surgery"), "3.0", [("2026-01-18", "3.0"), ("2026-02-01", "4.5")],
-        "2026-02-01",
+        "adherence_on_target_keeps_the_dose", [fu("2026-02-16", 4.5, missed_doses_last_week=4)], "continue",
+        ("followup_continue", "followup_adherence"), "4.5", [("2026-02-16", "4.5")], RESPONSE_REVIEW,
+        adherence=True,
+    ),
+    Case(
+        "surgery_planned_holds", [fu("2026-01-18", safety={"surgery_planned": "yes"})], "hold",
+        ("followup_surgery",), "1.5", STEPS_FROM_0118, "2026-02-01",
     ),
     Case(
         "stop_with_adherence_and_surgery",
         [fu("2026-01-18", missed_doses_last_week=7, safety={**OPIOID, "surgery_planned": "yes"})],
-        "stop", ("followup_stop_opioids", "followup_adherence", "followup_surgery"), None, [], None,
-        timing=None, adherence=True,
+        "stop",
+        ("followup_stop_opioids", "followup_opioid_free_wait", "followup_surgery", "followup_adherence"),
+        **STOPPED, adherence=True,
     ),
     # ---- history: each step is timed from its real start ----
     Case(
@@ -370,10 +366,12 @@ CASES = [
         timing="morning",
     ),
     Case(
-        "after_a_stop_a_restart_is_held_a_step",
-        [fu("2026-01-18", safety={"pregnancy": "pregnant"}), fu("2026-02-01", safety={"pregnancy": "no"})],
-        "hold", ("followup_hold",), "1.5",
+        "after_a_cleared_stop_restart_at_step_one",
+        [fu("2026-01-18", safety={"pregnancy": "pregnant"}),
+         fu("2026-02-01", 3.0, safety={"pregnancy": "no"})],
+        "restart", ("followup_restart",), "1.5",
         [("2026-02-01", "1.5"), ("2026-02-15", "3.0"), ("2026-03-01", "4.5")], "2026-02-15",
+        overrides=FEMALE,
     ),
     # ---- doses off the schedule ----
     Case(
@@ -398,35 +396,26 @@ CASES = [
     Case(
         "gentle_advance", [fu("2026-01-18", 0.5)], "advance", ("followup_advance",), "1.5",
         [("2026-01-18", "1.5"), ("2026-02-01", "2.5"), ("2026-02-15", "3.5"), ("2026-03-01", "4.5")],
-        "2026-02-01", overrides={"plan": {"schedule": "gentle"}},
+        "2026-02-01", overrides={"plan": plan(schedule="gentle")},
     ),
     Case(
         "gentle_step_down", [fu("2026-02-15", 2.5, side_effects=effects(nausea="severe"))], "step_down",
         ("followup_step_down",), "1.5",
         [("2026-02-15", "1.5"), ("2026-03-01", "2.5"), ("2026-03-15", "3.5"), ("2026-03-29", "4.5")],
-        "2026-03-01", overrides={"plan": {"schedule": "gentle"}},
+        "2026-03-01", overrides={"plan": plan(schedule="gentle")},
     ),
     Case(
         "four_week_steps", [fu("2026-02-01")], "advance", ("followup_advance",), "3.0",
-        [("2026-02-01", "3.0"), ("2026-03-01", "4.5")], "2026-03-01", overrides={"plan": {"step_weeks": 4}},
+        [("2026-02-01", "3.0"), ("2026-03-01", "4.5")], "2026-03-01", overrides={"plan": plan(step_weeks=4)},
     ),
     Case(
         "one_week_steps", [fu("2026-01-11")], "advance", ("followup_advance",), "3.0",
-        [("2026-01-11", "3.0"), ("2026-01-18", "4.5")], "2026-01-18", overrides={"plan": {"step_weeks": 1}},
+        [("2026-01-11", "3.0"), ("2026-01-18", "4.5")], "2026-01-18", overrides={"plan": plan(step_weeks=1)},
     ),
     Case(
         "child_liquid_advance", [fu("2026-01-18", 0.8)], "advance", ("followup_advance",), "1.5",
         [("2026-01-18", "1.5"), ("2026-02-01", "2.3")], "2026-02-01",
         overrides={"patient.age_years": 8, "patient.weight_kg": 23},
-    ),
-    # ---- no starting protocol (screening incomplete) ----
-    Case(
-        "no_protocol_holds_the_dose", [fu("2026-01-18", 3.0)], "hold", ("followup_no_protocol",), "3.0", [],
-        None, overrides=INCOMPLETE,
-    ),
-    Case(
-        "no_protocol_still_stops_for_opioids", [fu("2026-01-18", safety={"opioid_needed_or_taken": "yes"})],
-        "stop", ("followup_stop_opioids",), None, [], None, timing=None, overrides=INCOMPLETE,
     ),
 ]
 # fmt: on
@@ -460,18 +449,23 @@ def test_decision_table(make_visit: MakeVisit, case: Case) -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
-def test_reasons_come_from_content_with_sources(make_visit: MakeVisit, case: Case) -> None:
+def test_reasons_are_data_from_the_rule_book(make_visit: MakeVisit, case: Case) -> None:
     book = load_rules()
-    words = load_content("en").language.findings
     _, decision = decide(make_visit, case)
-    for reason in decision.reasons:
-        assert reason.text == words[reason.rule_id].clinician
-        assert reason.patient_text == words[reason.rule_id].patient
-        assert reason.references == book.rules[reason.rule_id].references
-        assert reason.severity == book.rules[reason.rule_id].severity
-        assert reason.references
-        assert set(reason.references) <= set(book.references)
-        assert "{" not in reason.text
+    for item in decision.reasons:
+        assert item.references == book.rules[item.rule_id].references
+        assert item.severity == book.rules[item.rule_id].severity
+        assert item.references
+        assert set(item.references) <= set(book.references)
+        assert all(isinstance(value, str) for value in item.params.values())
+
+
+def test_decisions_carry_no_words() -> None:
+    """Decisions are data: no text fields, no content bundle; words are looked up where shown."""
+    assert set(DecisionReason.model_fields) == {"rule_id", "severity", "inputs", "references", "params"}
+    assert not [name for name in FollowUpDecision.model_fields if "text" in name]
+    assert "content" not in inspect.signature(review).parameters
+    assert "content" not in inspect.signature(review_all).parameters
 
 
 def test_the_base_schedule_is_as_the_tables_assume(make_visit: MakeVisit) -> None:
@@ -485,14 +479,18 @@ def test_the_base_schedule_is_as_the_tables_assume(make_visit: MakeVisit) -> Non
     ]
     assert protocol.tolerability_review == dt.date(2026, 1, 18)
     assert protocol.response_review == dt.date.fromisoformat(RESPONSE_REVIEW)
+    assert protocol.ceiling_mg == Decimal("4.5")
+    assert protocol.trial_ends is None
 
 
-def test_response_review_is_the_protocols(make_visit: MakeVisit) -> None:
+def test_response_review_and_ceiling_are_the_protocols(make_visit: MakeVisit) -> None:
     _, decision = decide(make_visit, CASES[0])
     assert decision.response_review == dt.date.fromisoformat(RESPONSE_REVIEW)
+    assert decision.ceiling_mg == Decimal("4.5")
     no_protocol = review(make_visit(**INCOMPLETE, follow_ups=[fu("2026-01-18")]))
     assert no_protocol is not None
-    assert no_protocol.response_review is None
+    # Without a plan the ceiling still comes from age and weight (an adult of 70 kg: 4.5 mg).
+    assert (no_protocol.response_review, no_protocol.ceiling_mg) == (None, Decimal("4.5"))
 
 
 def test_liquid_steps_carry_their_volume(make_visit: MakeVisit) -> None:
@@ -512,16 +510,56 @@ def test_liquid_steps_carry_their_volume(make_visit: MakeVisit) -> None:
 
 def test_no_follow_ups_no_decision(make_visit: MakeVisit) -> None:
     assert review(make_visit()) is None
+    assert review_all(make_visit()) == ()
 
 
-def test_only_the_latest_follow_up_is_decided(make_visit: MakeVisit) -> None:
-    earlier = fu("2026-01-18", safety={"opioid_needed_or_taken": "yes"})
-    decision = review(
-        make_visit(follow_ups=[earlier, fu("2026-02-01", safety={"opioid_needed_or_taken": "no"})])
+def test_review_is_the_last_of_review_all(make_visit: MakeVisit) -> None:
+    visit = make_visit(
+        follow_ups=[
+            fu("2026-01-18", safety=OPIOID),
+            fu("2026-02-01", safety={"last_opioid_dose": "2026-01-17"}),
+        ]
     )
+    decisions = review_all(visit)
+    assert [d.review_date for d in decisions] == [dt.date(2026, 1, 18), dt.date(2026, 2, 1)]
+    assert review(visit) == decisions[-1]
+    # 2026-02-01 is past the opioid-free wait (2026-01-27): LDN starts again at step 1.
+    assert [d.decision for d in decisions] == ["stop", "restart"]
+
+
+# ---- where the issue 9 rules do not apply (boundaries; test_review_safety.py has the rules) ----------
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {},
+        {
+            "patient.sex_at_birth": "female",
+            "ldn_screen.pregnancy": "not_applicable",
+            "ldn_screen.childbearing_potential": "no",
+        },
+    ],
+    ids=["male", "no_child_bearing_potential"],
+)
+def test_pregnancy_is_not_asked_where_it_cannot_apply(
+    make_visit: MakeVisit, overrides: dict[str, Any]
+) -> None:
+    decision = review(make_visit(**overrides, follow_ups=[fu("2026-01-18")]))
     assert decision is not None
-    assert decision.review_date == dt.date(2026, 2, 1)
-    assert decision.decision == "hold"
+    assert (decision.decision, decision.rule_ids) == ("advance", ("followup_advance",))
+
+
+def test_a_specialist_signoff_lifts_the_paediatric_limit(make_visit: MakeVisit) -> None:
+    child = {"patient.age_years": 12, "patient.weight_kg": 40, **WITH_BASELINE}
+    late = [fu("2026-04-27", 4.0, score=10, cgi_i=1)]
+    signed = review(make_visit(**child, plan=plan(specialist_signoff=True), follow_ups=late))
+    assert signed is not None
+    assert signed.decision == "continue"
+    assert signed.rule_ids == ("followup_response_met", "followup_continue_maintenance")
+    unsigned = review(make_visit(**child, follow_ups=late))
+    assert unsigned is not None
+    assert unsigned.decision == "stop"
 
 
 # ---- the clinician's choice ------------------------------------------------------------------------
@@ -542,9 +580,7 @@ class Choice:
     overrides: dict[str, Any] = field(default_factory=dict)
 
 
-def chose(decision: str, reason: str | None = "the patient asked to wait", **fields: Any) -> dict[str, Any]:
-    return {"clinician_decision": decision, "override_reason": reason, **fields}
-
+NO_PLAN: dict[str, Any] = {"next_dose": None, "steps": [], "next_review": None, "timing": None}
 
 # fmt: off
 CHOICES = [
@@ -570,6 +606,10 @@ CHOICES = [
         ("followup_advance",), None, [], None, timing=None,
     ),
     Choice(
+        "restart_instead_of_advance", [fu("2026-02-01", 3.0, **chose("restart"))], "advance", "restart",
+        False, ("followup_advance",), "1.5", STEP_DOWN_0201, "2026-02-15",
+    ),
+    Choice(
         "continue_a_non_responder", [fu(RESPONSE_REVIEW, 4.5, score=18, cgi_i=4, **chose("continue"))],
         "stop", "continue", False, ("followup_stop_no_response",), "4.5", [(RESPONSE_REVIEW, "4.5")],
         "2026-04-27", overrides=WITH_BASELINE,
@@ -592,31 +632,42 @@ CHOICES = [
     Choice(
         "refused_beyond_a_lowered_target", [fu("2026-02-16", 3.0, **chose("advance"))], "continue",
         "continue", True, ("followup_continue", "followup_override_refused"), "3.0", [("2026-02-16", "3.0")],
-        RESPONSE_REVIEW, overrides={"plan": {"target_mg": 3.0}},
+        RESPONSE_REVIEW, overrides={"plan": plan(target_mg=3.0)},
     ),
     Choice(
-        "refused_over_opioids",
-        [fu("2026-01-18", safety={"opioid_needed_or_taken": "yes"}, **chose("continue"))], "stop", "stop",
-        True, ("followup_stop_opioids", "followup_override_refused_stop"), None, [], None, timing=None,
+        "refused_no_plan_when_there_is_a_plan", [fu("2026-01-18", **chose("no_plan"))], "advance", "advance",
+        True, ("followup_advance", "followup_override_refused"), "3.0",
+        [("2026-01-18", "3.0"), ("2026-02-01", "4.5")], "2026-02-01",
+    ),
+    Choice(
+        "refused_over_opioids", [fu("2026-01-18", safety=OPIOID, **chose("continue"))], "stop", "stop",
+        True, ("followup_stop_opioids", "followup_opioid_free_wait", "followup_override_refused_stop"),
+        None, [], None, timing=None,
     ),
     Choice(
         "refused_over_pregnancy",
         [fu("2026-01-18", safety={"pregnancy": "pregnant"}), fu("2026-02-01", **chose("hold"))], "stop",
-        "stop", True, ("followup_stop_pregnancy", "followup_override_refused_stop"), None, [], None,
-        timing=None,
+        "stop", True,
+        ("followup_stop_pregnancy", "followup_safety_unanswered", "followup_override_refused_stop"),
+        None, [], None, timing=None, overrides=FEMALE,
     ),
     Choice(
-        "refused_over_a_screening_stop", [fu("2026-01-18", **chose("advance"))], "stop", "stop", True,
-        ("naltrexone_allergy", "followup_override_refused_stop"), None, [], None, timing=None,
+        "refused_over_a_screening_stop", [fu("2026-01-18", **chose("advance"))], "no_plan", "no_plan", True,
+        ("followup_no_protocol", "naltrexone_allergy", "followup_override_refused"), **NO_PLAN,
         overrides={"ldn_screen.naltrexone_allergy": "yes"},
     ),
     Choice(
-        "no_protocol_stop_accepted", [fu("2026-01-18", **chose("stop"))], "hold", "stop", False,
-        ("followup_no_protocol",), None, [], None, timing=None, overrides=INCOMPLETE,
+        "no_plan_stop_accepted", [fu("2026-01-18", **chose("stop"))], "no_plan", "stop", False,
+        ("followup_no_protocol",), **NO_PLAN, overrides=INCOMPLETE,
     ),
     Choice(
-        "no_protocol_advance_refused", [fu("2026-01-18", **chose("advance"))], "hold", "hold", True,
-        ("followup_no_protocol", "followup_override_refused"), "1.5", [], None, overrides=INCOMPLETE,
+        "no_plan_stop_without_a_reason_refused", [fu("2026-01-18", **chose("stop", reason=None))], "no_plan",
+        "no_plan", True, ("followup_no_protocol", "followup_override_refused"), **NO_PLAN,
+        overrides=INCOMPLETE,
+    ),
+    Choice(
+        "no_plan_advance_refused", [fu("2026-01-18", **chose("advance"))], "no_plan", "no_plan", True,
+        ("followup_no_protocol", "followup_override_refused"), **NO_PLAN, overrides=INCOMPLETE,
     ),
     Choice(
         "a_held_step_is_timed_from_the_choice", [fu("2026-01-18", **chose("hold")), fu("2026-01-25")], "hold",
@@ -657,36 +708,13 @@ def test_choosing_the_computed_decision_is_no_override(make_visit: MakeVisit) ->
     assert decision.rule_ids == ("followup_advance",)
 
 
-# ---- content and numbers ----------------------------------------------------------------------------
-
-
-def test_every_follow_up_rule_is_exercised_by_a_table_row(make_visit: MakeVisit) -> None:
-    seen: set[str] = set()
-    for case in [*CASES, *CHOICES]:
-        decision = review(make_visit(**case.overrides, follow_ups=case.follow_ups))
-        assert decision is not None
-        seen |= set(decision.rule_ids)
-    followup_rules = {rule_id for rule_id in load_rules().rules if rule_id.startswith("followup_")}
-    assert followup_rules <= seen
+# ---- numbers -------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("case", CASES[:12] + CASES[-8:], ids=[c.name for c in CASES[:12] + CASES[-8:]])
 def test_the_screening_never_reports_a_follow_up_reason(make_visit: MakeVisit, case: Case) -> None:
     visit = make_visit(**case.overrides, follow_ups=case.follow_ups)
     assert not [f for f in evaluate(visit).findings if f.rule_id.startswith("followup_")]
-
-
-def test_spanish_reasons(make_visit: MakeVisit) -> None:
-    spanish = load_content("es")
-    visit = make_visit(follow_ups=[fu("2026-01-18", missed_doses_last_week=4)])
-    decision = review(visit, content=spanish)
-    assert decision is not None
-    english = review(visit)
-    assert english is not None
-    assert decision.rule_ids == english.rule_ids
-    for reason in decision.reasons:
-        assert reason.text == spanish.language.findings[reason.rule_id].clinician
-    assert "dosis" in decision.reasons[-1].text
 
 
 def test_follow_up_numbers_are_cited() -> None:
@@ -698,187 +726,52 @@ def test_follow_up_numbers_are_cited() -> None:
     assert numbers.adherence_missed_doses_max.note is not None
     assert "not an evidence-derived" in numbers.adherence_missed_doses_max.note
     assert book.number("extend_once_weeks") == 4
-    for name in ("maintenance_review_weeks", "adherence_missed_doses_max", "extend_once_weeks"):
+    # Issue 9: the numbers the review uses, each with sources that resolve.
+    assert book.number("opioid_free_days") == 10
+    assert book.number("agonist_free_days") == 14
+    assert book.number("restart_after_days_off") == 14
+    assert book.number("paediatric_max_trial_weeks") == 16
+    assert book.number("recheck_after_met_weeks") == 13
+    for name in (
+        "maintenance_review_weeks",
+        "adherence_missed_doses_max",
+        "extend_once_weeks",
+        "opioid_free_days",
+        "agonist_free_days",
+        "restart_after_days_off",
+        "paediatric_max_trial_weeks",
+        "recheck_after_met_weeks",
+    ):
         assert set(getattr(numbers, name).references) <= set(book.references)
+    for name in ("restart_after_days_off", "recheck_after_met_weeks"):
+        note = getattr(numbers, name).note
+        assert note is not None
+        assert "JUDGEMENT" in note
+
+
+def _with_number(name: str, value: int, unit: str) -> Any:
+    book = load_rules()
+    cited = getattr(book.numbers, name)
+    numbers = book.numbers.model_copy(
+        update={name: CitedNumber(value=Decimal(value), unit=unit, references=cited.references)}
+    )
+    return book.model_copy(update={"numbers": numbers})
 
 
 def test_thresholds_come_from_the_rule_book(make_visit: MakeVisit) -> None:
-    book = load_rules()
-    stricter = book.model_copy(
-        update={
-            "numbers": book.numbers.model_copy(
-                update={
-                    "adherence_missed_doses_max": CitedNumber(
-                        value=Decimal(0), unit="doses", references=("ETG-mon",)
-                    )
-                }
-            )
-        }
-    )
     visit = make_visit(follow_ups=[fu("2026-01-18", missed_doses_last_week=1)])
     default = review(visit)
     assert default is not None
     assert default.adherence_point is False
-    decision = review(visit, rules=stricter)
+    decision = review(visit, rules=_with_number("adherence_missed_doses_max", 0, "doses"))
     assert decision is not None
     assert decision.adherence_point is True
+    assert decision.decision == "hold"
 
 
-# ---- properties over generated follow-ups -------------------------------------------------------------
-
-# Weighted so that every decision is common: most follow-ups report little, a few report a stop.
-GRADES = ("none", "none", "none", "none", "mild", "mild", "moderate", "severe")
-LADDER_DOSES = ("0.5", "0.8", "1.0", "1.5", "2.0", "2.3", "2.5", "3.0", "3.5", "4.5")
-# make_visit is a stateless builder, so sharing it across generated examples is safe.
-HEALTH = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
-START = dt.date(2026, 1, 5)
-tenths = st.integers(1, 45).map(lambda n: str(Decimal(n) / 10))
-rarely_yes = st.sampled_from(["no", "no", "no", "no", "no", "no", None, "yes"])
-
-
-@st.composite
-def follow_up(draw: st.DrawFn, date: dt.date, calm: bool) -> dict[str, Any]:
-    """A generated follow-up; a `calm` one reports no stop finding and side effects at most mild."""
-    grades = st.sampled_from(("none", "mild")) if calm else st.sampled_from(GRADES)
-    yes_rarely = st.just("no") if calm else rarely_yes
-    return {
-        "date": date.isoformat(),
-        "dose_mg": draw(st.one_of(st.sampled_from(LADDER_DOSES), st.sampled_from(LADDER_DOSES), tenths)),
-        "timing": draw(st.sampled_from(["bedtime", "morning"])),
-        "missed_doses_last_week": draw(st.integers(0, 7)),
-        "side_effects": {name: draw(grades) for name in SIDE_EFFECTS},
-        "tolerable": draw(st.sampled_from(["yes", "no", None])),
-        "score": draw(st.one_of(st.none(), st.integers(0, 24))),
-        "cgi_i": draw(st.one_of(st.none(), st.integers(1, 7))),
-        "safety": {
-            "opioid_needed_or_taken": draw(yes_rarely),
-            "pregnancy": None if calm else draw(st.sampled_from([None] * 6 + ["no", "trying", "pregnant"])),
-            "surgery_planned": draw(rarely_yes),
-        },
-        "clinician_decision": draw(st.one_of(st.none(), st.none(), st.sampled_from(DECISIONS))),
-        "override_reason": draw(st.sampled_from([None, "", "clinical judgement", "clinical judgement"])),
-        "extend_once": draw(st.booleans()),
-    }
-
-
-@st.composite
-def follow_up_lists(draw: st.DrawFn) -> list[dict[str, Any]]:
-    count = draw(st.integers(1, 4))
-    offsets = sorted(draw(st.sets(st.integers(0, 100), min_size=count, max_size=count)))
-    calm = draw(st.booleans())
-    return [draw(follow_up(START + dt.timedelta(days=offset), calm)) for offset in offsets]
-
-
-@st.composite
-def visit_overrides(draw: st.DrawFn) -> dict[str, Any]:
-    """Dotted-path changes to the base visit: its schedule, a screening stop, a baseline, follow-ups."""
-    overrides: dict[str, Any] = {
-        "patient.age_years": draw(st.sampled_from([6, 9, 12, 17, 18, 30, 70])),
-        "patient.weight_kg": draw(st.sampled_from([20.0, 23.0, 30.0, 44.9, 45.0, 70.0])),
-        "plan": {
-            "schedule": draw(st.sampled_from(["standard", "gentle"])),
-            "timing": draw(st.sampled_from(["auto", "bedtime", "morning"])),
-            "step_weeks": draw(st.integers(1, 4)),
-            "target_mg": draw(st.one_of(st.none(), st.none(), tenths)),
-        },
-        "ldn_screen.naltrexone_allergy": draw(rarely_yes.filter(lambda answer: answer is not None)),
-        "ldn_screen.planned_surgery": draw(rarely_yes),
-        "ldn_screen.pregnancy": draw(
-            st.sampled_from(["no"] * 4 + ["not_applicable"] * 4 + ["trying", "pregnant"])
-        ),
-        "follow_ups": draw(follow_up_lists()),
-    }
-    if draw(st.booleans()):
-        overrides["diagnosis.baseline"] = {
-            "scale": "asrs_v1_1_part_a",
-            "score": draw(st.integers(0, 24)),
-            "date": "2026-01-05",
-        }
-    return overrides
-
-
-def _ceiling(visit: Visit, taken: Decimal) -> Decimal:
-    """Independently: the highest dose allowed after `taken` — the protocol's next step, or its target."""
-    protocol = build_protocol(visit, evaluate(visit))
-    if protocol is None:
-        return taken
-    doses = [step.dose_mg for step in protocol.steps]
-    return next((dose for dose in doses if dose > taken), doses[-1])
-
-
-def _current_pregnancy(visit: Visit) -> str | None:
-    status = visit.ldn_screen.pregnancy
-    for follow_up in visit.follow_ups:
-        if follow_up.safety.pregnancy is not None:
-            status = follow_up.safety.pregnancy
-    return status
-
-
-@settings(max_examples=1000, deadline=None, suppress_health_check=HEALTH)
-@given(visit_overrides())
-def test_no_decision_raises_a_dose_above_the_cap_or_beyond_the_next_step(
-    make_visit: MakeVisit, overrides: dict[str, Any]
-) -> None:
-    visit = make_visit(**overrides)
-    decision = review(visit)
-    assert decision is not None
-    latest = visit.follow_ups[-1]
-    ceiling = _ceiling(visit, latest.dose_mg)
-    assert decision.decision in DECISIONS
-    if decision.next_dose_mg is not None:
-        assert decision.next_dose_mg <= CAP
-        assert decision.next_dose_mg <= ceiling
-    for step in decision.revised_steps:
-        assert step.dose_mg <= CAP
-    if decision.revised_steps:
-        first = decision.revised_steps[0]
-        assert first.start == latest.date
-        assert first.dose_mg == decision.next_dose_mg
-        starts = [step.start for step in decision.revised_steps]
-        doses = [step.dose_mg for step in decision.revised_steps]
-        assert starts == sorted(set(starts))
-        assert doses == sorted(set(doses))
-    if decision.decision == "stop":
-        assert (decision.next_dose_mg, decision.next_timing, decision.revised_steps) == (None, None, ())
-    else:
-        assert decision.next_dose_mg is not None
-    if decision.next_review is not None:
-        assert decision.next_review > latest.date
-        if decision.response_review is not None and latest.date < decision.response_review:
-            assert decision.next_review <= decision.response_review
-    if decision.cannot_judge:
-        assert decision.response_review is not None
-        assert latest.date >= decision.response_review
-
-
-@settings(max_examples=500, deadline=None, suppress_health_check=HEALTH)
-@given(visit_overrides())
-def test_a_stop_finding_always_gives_stop(make_visit: MakeVisit, overrides: dict[str, Any]) -> None:
-    visit = make_visit(**overrides)
-    decision = review(visit)
-    assert decision is not None
-    latest = visit.follow_ups[-1]
-    opioids = latest.safety.opioid_needed_or_taken == "yes"
-    pregnant = _current_pregnancy(visit) == "pregnant"
-    allergy = visit.ldn_screen.naltrexone_allergy == "yes"
-    if opioids or pregnant or allergy:
-        assert decision.decision == "stop"
-        assert decision.computed == "stop"
-        assert decision.next_dose_mg is None
-        assert decision.revised_steps == ()
-        if latest.clinician_decision not in (None, "stop"):
-            assert decision.override_refused
-            assert "followup_override_refused_stop" in decision.rule_ids
-    if opioids:
-        assert "followup_stop_opioids" in decision.rule_ids
-    if pregnant:
-        assert "followup_stop_pregnancy" in decision.rule_ids
-
-
-@settings(max_examples=300, deadline=None, suppress_health_check=HEALTH)
-@given(visit_overrides())
-def test_review_is_deterministic(make_visit: MakeVisit, overrides: dict[str, Any]) -> None:
-    visit = make_visit(**overrides)
-    first = review(visit)
-    assert first == review(visit)
-    assert first == review(Visit.model_validate_json(visit.model_dump_json()))
+def test_the_opioid_free_days_come_from_the_rule_book(make_visit: MakeVisit) -> None:
+    visit = make_visit(follow_ups=[fu("2026-01-18", safety=OPIOID), fu("2026-01-27")])
+    assert [d.decision for d in review_all(visit)] == ["stop", "restart"]
+    longer = review_all(visit, rules=_with_number("opioid_free_days", 12, "days"))
+    assert [d.decision for d in longer] == ["stop", "stop"]
+    assert longer[-1].reasons[0].params == {"until": "2026-01-29"}

@@ -1,0 +1,189 @@
+"""The follow-up safety block: what one review's safety answers stop, caution or leave unknown.
+
+Every screening stop that can arise between visits is asked again at each review (issue 9,
+"Follow-up safety"). An unanswered item is unknown, never "no": it is listed so the review never
+raises the dose. Two answers carry forward from review to review:
+
+- the opioid-free wait: after any opioid (or methadone or buprenorphine) the review stops LDN until
+  the last opioid dose is at least `opioid_free_days` old (`agonist_free_days` once methadone or
+  buprenorphine has been reported); with no date for the last dose the wait cannot end;
+- the pregnancy status: the latest answer given (the screening's until a review answers).
+
+Pure: ids, paths, dates only; the words live in content.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+
+from ldn_aid.content import RuleBook
+from ldn_aid.domain.followup import SAFETY_ITEMS, FollowUp
+from ldn_aid.domain.values import Pregnancy
+from ldn_aid.domain.visit import Visit
+
+SAFETY_PATH = "follow_ups.safety."
+DAYS_WITHOUT_LDN_PATH = "follow_ups.days_without_ldn"
+# Asked only where they apply: the date of the last opioid dose (after any opioid), and pregnancy
+# (not for male sex at birth or a recorded "no" child-bearing potential).
+_CONDITIONAL = ("last_opioid_dose", "pregnancy")
+_ALWAYS_ASKED = tuple(name for name in SAFETY_ITEMS if name not in _CONDITIONAL)
+# A "yes" that stops LDN at any step, whatever else the review finds (rule id -> items).
+_STOP_ITEMS: dict[str, tuple[str, ...]] = {
+    "followup_stop_allergy": ("allergic_reaction",),
+    "followup_stop_liver": ("liver_injury_signs", "new_liver_disease"),
+    "followup_stop_suicidal": ("suicidal_thoughts",),
+}
+# A "yes" that holds any increase until it is discussed.
+_CAUTION_ITEMS: dict[str, tuple[str, ...]] = {
+    "followup_low_mood": ("low_mood_worse",),
+    "followup_new_interaction": ("new_thioridazine", "new_disulfiram"),
+    "followup_surgery": ("surgery_planned",),
+}
+
+
+@dataclass(frozen=True)
+class Fired:
+    """One rule that applies at a review: its id, the answers behind it, its show-time params."""
+
+    rule_id: str
+    inputs: tuple[str, ...] = ()
+    params: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SafetyState:
+    """What the safety answers carry from one review to the next."""
+
+    pregnancy: Pregnancy | None
+    # An opioid stop is waiting for the opioid-free interval to pass.
+    opioid_wait: bool = False
+    # Methadone or buprenorphine was reported at a review of this visit: the longer wait applies.
+    agonist: bool = False
+    # The latest date of a last opioid dose reported at any review.
+    last_opioid_dose: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class SafetyFindings:
+    """One review's safety block: stops (override refused), cautions (no increase), unknown items."""
+
+    stops: tuple[Fired, ...]
+    cautions: tuple[Fired, ...]
+    unanswered: tuple[str, ...]
+    state: SafetyState
+
+
+def first_state(visit: Visit) -> SafetyState:
+    return SafetyState(pregnancy=visit.ldn_screen.pregnancy)
+
+
+def pregnancy_asked(visit: Visit) -> bool:
+    """Whether pregnancy must be answered at each review (not for male sex at birth, or a recorded
+    "no" child-bearing potential at screening)."""
+    return not (visit.patient.sex_at_birth == "male" or visit.ldn_screen.childbearing_potential == "no")
+
+
+def assess_safety(book: RuleBook, visit: Visit, state: SafetyState, follow_up: FollowUp) -> SafetyFindings:
+    """The safety block of one review, given what earlier reviews carried forward."""
+    safety = follow_up.safety
+    stops: list[Fired] = []
+    cautions: list[Fired] = []
+    unknown = [name for name in _ALWAYS_ASKED if getattr(safety, name) is None]
+
+    wait, state = _opioids(book, state, follow_up)
+    stops += wait.stops
+    if wait.date_needed and safety.last_opioid_dose is None:
+        unknown.append("last_opioid_dose")
+    for rule_id, items in _STOP_ITEMS.items():
+        if said := _said_yes(follow_up, items):
+            stops.append(Fired(rule_id, said))
+
+    status, answered = _pregnancy(visit, state, follow_up)
+    state = replace(state, pregnancy=status)
+    if not answered:
+        unknown.append("pregnancy")
+    pregnancy_input = (SAFETY_PATH + "pregnancy",)
+    if status == "pregnant":
+        stops.append(Fired("followup_stop_pregnancy", pregnancy_input))
+    elif status == "breastfeeding":
+        stops.append(Fired("followup_stop_breastfeeding", pregnancy_input))
+    elif status == "trying":
+        cautions.append(Fired("followup_trying_to_conceive", pregnancy_input))
+    for rule_id, items in _CAUTION_ITEMS.items():
+        if said := _said_yes(follow_up, items):
+            cautions.append(Fired(rule_id, said))
+
+    paths = [SAFETY_PATH + name for name in SAFETY_ITEMS if name in unknown]
+    if follow_up.days_without_ldn is None:
+        paths.append(DAYS_WITHOUT_LDN_PATH)
+    if paths:
+        cautions.insert(0, Fired("followup_safety_unanswered", tuple(paths)))
+    return SafetyFindings(tuple(stops), tuple(cautions), tuple(paths), state)
+
+
+def _said_yes(follow_up: FollowUp, items: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(SAFETY_PATH + name for name in items if getattr(follow_up.safety, name) == "yes")
+
+
+@dataclass(frozen=True)
+class _Wait:
+    stops: tuple[Fired, ...]
+    # The date of the last opioid dose is needed at this review.
+    date_needed: bool
+
+
+def _opioids(book: RuleBook, state: SafetyState, follow_up: FollowUp) -> tuple[_Wait, SafetyState]:
+    """Opioid and methadone/buprenorphine stops, and the opioid-free wait carried across reviews."""
+    safety = follow_up.safety
+    opioid = safety.opioid_needed_or_taken == "yes"
+    agonist_now = safety.methadone_or_buprenorphine == "yes"
+    agonist = state.agonist or agonist_now
+    reported = [day for day in (state.last_opioid_dose, safety.last_opioid_dose) if day is not None]
+    last = max(reported) if reported else None
+    days = book.number("agonist_free_days" if agonist else "opioid_free_days")
+    until = None if last is None else last + dt.timedelta(days=int(days))
+    # A last dose still inside the window is a wait even without a stop being recorded before.
+    waiting = state.opioid_wait or opioid or agonist_now or (until is not None and follow_up.date < until)
+    cleared = until is not None and follow_up.date >= until
+
+    stops: list[Fired] = []
+    if opioid:
+        stops.append(Fired("followup_stop_opioids", (SAFETY_PATH + "opioid_needed_or_taken",)))
+    if agonist_now:
+        stops.append(Fired("followup_stop_agonist", (SAFETY_PATH + "methadone_or_buprenorphine",)))
+    if waiting and not cleared:
+        # Without the date of the last dose the wait cannot end; that is its own reason, so the words
+        # never promise a date they do not have.
+        if until is None:
+            stops.append(Fired("followup_opioid_date_needed", (SAFETY_PATH + "last_opioid_dose",)))
+        else:
+            stops.append(
+                Fired(
+                    "followup_opioid_free_wait",
+                    (SAFETY_PATH + "last_opioid_dose",),
+                    {"until": until.isoformat()},
+                )
+            )
+    new_state = replace(
+        state,
+        # A "yes" now keeps the wait for the next review even when the date is already old enough.
+        opioid_wait=opioid or agonist_now or (waiting and not cleared),
+        agonist=agonist,
+        last_opioid_dose=last,
+    )
+    return _Wait(tuple(stops), date_needed=opioid or agonist_now or (waiting and last is None)), new_state
+
+
+def _pregnancy(visit: Visit, state: SafetyState, follow_up: FollowUp) -> tuple[Pregnancy | None, bool]:
+    """The pregnancy status now (the latest answer given) and whether this review answered it.
+
+    Where pregnancy is asked, "not_applicable" is no answer (it needs a recorded "no" child-bearing
+    potential); an unanswered review keeps the last known status, so a pregnancy stop holds.
+    """
+    answer = follow_up.safety.pregnancy
+    asked = pregnancy_asked(visit)
+    if asked and answer == "not_applicable":
+        answer = None
+    status = answer if answer is not None else state.pregnancy
+    return status, answer is not None or not asked
