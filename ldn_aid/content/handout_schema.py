@@ -23,6 +23,11 @@ RowId = Literal[
     "checkups",
 ]
 ROW_IDS: tuple[RowId, ...] = get_args(RowId)
+# Every follow-up decision (ldn_aid.domain.followup.Decision) has a sentence on the follow-up sheet.
+SheetDecision = Literal[
+    "advance", "continue", "hold", "step_down", "switch_to_morning", "restart", "stop", "no_plan"
+]
+SHEET_DECISIONS: tuple[SheetDecision, ...] = get_args(SheetDecision)
 
 
 # Short labels the renderer needs (table headers, field names on the card, footer words).
@@ -105,7 +110,7 @@ class FollowUpSheetText(_Content):
 
     title: Text
     intro: Text
-    decisions: dict[Literal["advance", "continue", "hold", "step_down", "switch_to_morning", "stop"], Text]
+    decisions: dict[SheetDecision, Text]
     why_heading: Text
     new_plan_heading: Text
     no_more_doses: Text
@@ -113,6 +118,13 @@ class FollowUpSheetText(_Content):
     calendar_heading: Text
     calendar_intro: Text
     reminder: Text
+
+    @model_validator(mode="after")
+    def _every_decision(self) -> FollowUpSheetText:
+        missing = [decision for decision in SHEET_DECISIONS if decision not in self.decisions]
+        if missing:
+            raise ValueError(f"follow_up.decisions missing: {', '.join(missing)}")
+        return self
 
 
 class HandoutText(_Content):

@@ -9,6 +9,7 @@ checks every placeholder exists.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import string
 from decimal import Decimal
 from typing import Annotated, Literal
@@ -85,6 +86,40 @@ class Numbers(_Content):
     maintenance_review_weeks: CitedNumber
     adherence_missed_doses_max: CitedNumber
     extend_once_weeks: CitedNumber
+    # Issue 9 (clinical safety).
+    min_age_signoff_years: CitedNumber
+    agonist_free_days: CitedNumber
+    restart_after_days_off: CitedNumber
+    paediatric_max_trial_weeks: CitedNumber
+    recheck_after_met_weeks: CitedNumber
+    adequate_trial_weeks: CitedNumber
+    weight_check_low_ratio: CitedNumber
+    weight_check_high_ratio: CitedNumber
+    adult_weight_check_min_kg: CitedNumber
+    adult_weight_check_max_kg: CitedNumber
+
+
+# Whole years of age covered by the weight-for-age medians (CDC 2000 charts start at 2 years).
+WEIGHT_MEDIAN_AGES: tuple[int, ...] = tuple(range(2, 18))
+
+
+class WeightMedians(_Content):
+    """Median weight-for-age (kg) by whole year of age, for the weight plausibility check."""
+
+    by_age: dict[int, Annotated[Decimal, Field(gt=0)]]
+    references: Annotated[tuple[RefId, ...], Field(min_length=1)]
+    note: str
+
+    @model_validator(mode="after")
+    def _every_age(self) -> WeightMedians:
+        if tuple(sorted(self.by_age)) != WEIGHT_MEDIAN_AGES:
+            raise ValueError(
+                f"by_age must give exactly ages {WEIGHT_MEDIAN_AGES[0]} to {WEIGHT_MEDIAN_AGES[-1]}"
+            )
+        ordered = [self.by_age[age] for age in WEIGHT_MEDIAN_AGES]
+        if any(later <= earlier for earlier, later in itertools.pairwise(ordered)):
+            raise ValueError("median weights must rise with age")
+        return self
 
 
 class RuleMeta(_Content):
@@ -100,6 +135,7 @@ class RuleBook(_Content):
     evidence_reviewed: dt.date
     next_review: dt.date
     numbers: Numbers
+    weight_medians_kg: WeightMedians
     rules: dict[str, RuleMeta]
     protocol_references: Annotated[tuple[RefId, ...], Field(min_length=1)]
     references: dict[RefId, Reference]
@@ -110,6 +146,7 @@ class RuleBook(_Content):
         used: set[str] = set(self.protocol_references)
         for number in self.numbers.model_dump().values():
             used.update(number["references"])
+        used.update(self.weight_medians_kg.references)
         for rule in self.rules.values():
             used.update(rule.references)
         for array in self.options.icon_arrays.values():
@@ -124,6 +161,12 @@ class RuleBook(_Content):
     def number(self, name: str) -> Decimal:
         cited: CitedNumber = getattr(self.numbers, name)
         return cited.value
+
+    def weight_median_kg(self, age: int) -> Decimal | None:
+        """The median weight (kg) for a whole year of age, or None outside the table (2 to 17)."""
+        if isinstance(age, bool):
+            return None
+        return self.weight_medians_kg.by_age.get(age)
 
     def number_texts(self) -> dict[str, str]:
         """Each cited number as plain text ("4.5", "10"), for `{placeholders}` in content strings."""

