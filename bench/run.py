@@ -19,11 +19,12 @@ from xml.sax.saxutils import escape
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ldn_aid.content import load_content
-from ldn_aid.rules import build_protocol, evaluate
+from ldn_aid.content import load_rules
+from ldn_aid.rules import decide
 from ldn_aid.visit_file import parse_visit
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "resources" / "examples" / "ldn_option.json"
+FOLLOW_UP_EXAMPLE = EXAMPLE.with_name("followup_advance.json")
 
 
 def median_seconds(work: Callable[[], object], repeats: int, warmup: int = 50) -> float:
@@ -47,14 +48,46 @@ def report(name: str, ours: float, baseline_name: str, baseline: float, aim: str
 def bench_assessment() -> None:
     raw = EXAMPLE.read_bytes()
     visit = parse_visit(raw)
-    content = load_content("en")
+    rules = load_rules()
 
     def assess() -> None:
-        build_protocol(visit, evaluate(visit, content))
+        # The one language-free pass: assessment, protocol, every follow-up and both gates.
+        decide(visit, rules)
 
     ours = median_seconds(assess, repeats=2000)
     baseline = median_seconds(lambda: parse_visit(raw), repeats=2000)
-    report("evaluate + build_protocol", ours, "parse + validate the visit file", baseline, "well under 1 ms")
+    report(
+        "decide (assess, protocol, gates)",
+        ours,
+        "parse + validate the visit file",
+        baseline,
+        "well under 1 ms",
+    )
+
+
+def bench_follow_ups(count: int = 100) -> None:
+    """decide() reviews the follow-ups in one linear pass (red team D10: it used to grow with the
+    square of their number): a visit with `count` reviews against `count` visits with one each."""
+    import datetime as dt
+
+    base = parse_visit(FOLLOW_UP_EXAMPLE.read_bytes())
+    first = base.follow_ups[0]
+    reviews = tuple(
+        first.model_copy(update={"date": first.date + dt.timedelta(days=14 * index)})
+        for index in range(count)
+    )
+    many = base.model_copy(update={"follow_ups": reviews})
+    one = base.model_copy(update={"follow_ups": reviews[:1]})
+    rules = load_rules()
+    ours = median_seconds(lambda: decide(many, rules), repeats=20, warmup=2)
+    single = median_seconds(lambda: decide(one, rules), repeats=200, warmup=10)
+    report(
+        f"decide, {count} follow-ups",
+        ours,
+        f"{count} x decide with one follow-up",
+        single * count,
+        "about 1x or less (linear)",
+    )
 
 
 def _strings(value: object) -> list[str]:
@@ -81,6 +114,7 @@ def bench_handout() -> None:
     pages = render_pdf(compose_for_visit(visit, "en"), io.BytesIO())
 
     def ours() -> None:
+        # decide + compose + render: everything `ldn-aid handout` does after reading the file.
         render_pdf(compose_for_visit(visit, "en"), io.BytesIO())
 
     register_fonts()
@@ -215,6 +249,7 @@ def main() -> int:
         f"{platform.system()}; {json.dumps({'cpus': __import__('os').cpu_count()})}"
     )
     bench_assessment()
+    bench_follow_ups()
     bench_handout()
     bench_startup()
     bench_full_run_memory()

@@ -1,6 +1,13 @@
 """The `ldn-aid` command line: assess visits, review follow-ups, print the schema, make handouts. Qt-free.
 
-Exit codes: 0 for every valid visit whatever its outcome; 2 with one clear line for a bad file.
+Every command decides the visit once (`ldn_aid.rules.decide`, language-free) and looks up the words
+where it shows them. `handout` and `followup-sheet` obey the core gate: when it refuses, nothing is
+written or printed on standard output, each reason goes on its own line on stderr, and the exit code
+is 2.
+
+Exit codes: 0 for every valid visit whatever its outcome; 2 with one clear line for a bad file, and
+2 with one line per reason when the gate refuses a document. A visit file in an older format is
+migrated on load, with one notice on stderr (the exit code is unchanged).
 """
 
 from __future__ import annotations
@@ -16,15 +23,16 @@ from pathlib import Path
 from typing import Any
 
 from ldn_aid import __version__
-from ldn_aid.cli_record import add_record_commands
-from ldn_aid.content import load_content
-from ldn_aid.domain.assessment import Assessment
-from ldn_aid.domain.errors import LdnAidError, VisitFileError, one_line
+from ldn_aid.cli_record import add_record_commands, read_visit_noting_migration
+from ldn_aid.content import ContentBundle, load_content
+from ldn_aid.content.words import blocker_text, clinician_text
+from ldn_aid.domain.decision import Gate, VisitDecision
+from ldn_aid.domain.errors import LdnAidError, one_line
 from ldn_aid.domain.followup import FollowUpDecision
 from ldn_aid.domain.protocol import Protocol
 from ldn_aid.domain.visit import Visit
 from ldn_aid.paths import resource_path
-from ldn_aid.rules import build_protocol, evaluate, review
+from ldn_aid.rules import decide
 from ldn_aid.settings import load_settings
 from ldn_aid.visit_file import load_visit
 
@@ -37,6 +45,10 @@ EXIT_BAD_INPUT = 2
 def _number(value: Decimal) -> float | int:
     """A Decimal dose as a plain JSON number (1.5, 3)."""
     return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _optional_number(value: Decimal | None) -> float | int | None:
+    return None if value is None else _number(value)
 
 
 def protocol_json(protocol: Protocol | None) -> dict[str, Any] | None:
@@ -67,10 +79,30 @@ def protocol_json(protocol: Protocol | None) -> dict[str, Any] | None:
         },
         "guideline_options_first": protocol.guideline_options_first,
         "references": list(protocol.references),
+        "ceiling_mg": _number(protocol.ceiling_mg),
+        "refused_target_mg": None
+        if protocol.refused_target_mg is None
+        else _number(protocol.refused_target_mg),
+        "trial_ends": _date(protocol.trial_ends),
     }
 
 
-def assessment_json(assessment: Assessment, protocol: Protocol | None) -> dict[str, Any]:
+def gate_json(gate: Gate, content: ContentBundle) -> dict[str, Any]:
+    """A gate as JSON: whether the document may be given, and each blocker with its words."""
+    return {
+        "allowed": gate.allowed,
+        "blockers": [
+            {"id": blocker, "text": _one_sentence(blocker_text(content, blocker, gate.params))}
+            for blocker in gate.blockers
+        ],
+    }
+
+
+def assessment_json(decision: VisitDecision, content: ContentBundle | None = None) -> dict[str, Any]:
+    """`ldn-aid.assessment/1`: the outcome, the findings (with their words in the content's language),
+    the protocol, and whether the handout and its plan may be given to the patient."""
+    words = content if content is not None else load_content("en")
+    assessment = decision.assessment
     return {
         "format": ASSESSMENT_FORMAT,
         "outcome": assessment.outcome.value,
@@ -80,13 +112,16 @@ def assessment_json(assessment: Assessment, protocol: Protocol | None) -> dict[s
             {
                 "rule_id": f.rule_id,
                 "severity": f.severity,
-                "text": f.clinician_text,
+                "text": clinician_text(words, f.rule_id, f.params, f.inputs),
                 "inputs": list(f.inputs),
                 "references": list(f.references),
+                "params": dict(f.params),
             }
             for f in assessment.findings
         ],
-        "protocol": protocol_json(protocol),
+        "protocol": protocol_json(decision.protocol),
+        "handout_gate": gate_json(decision.handout_gate, words),
+        "plan_printable": decision.plan_printable,
     }
 
 
@@ -94,14 +129,20 @@ def _mg(value: Decimal) -> str:
     return f"{value:.1f} mg"
 
 
+def _one_sentence(text: str) -> str:
+    """Content words on one line (TOML multi-line strings may carry newlines)."""
+    return " ".join(text.split())
+
+
 def _wrapped(text: str, first: str, rest: str) -> list[str]:
     return textwrap.wrap(text, width=100, initial_indent=first, subsequent_indent=rest) or [first.rstrip()]
 
 
-def assessment_summary(visit: Visit, assessment: Assessment, protocol: Protocol | None) -> str:
-    """A plain-text summary a clinician can read at a glance."""
-    content = load_content("en")
+def assessment_summary(visit: Visit, decision: VisitDecision, content: ContentBundle | None = None) -> str:
+    """A plain-text summary a clinician can read at a glance (English unless `content` says otherwise)."""
+    content = content if content is not None else load_content("en")
     words = content.language
+    assessment, protocol = decision.assessment, decision.protocol
     lines = [f"Outcome: {assessment.outcome.value.upper()} - {words.outcomes[assessment.outcome.value]}"]
     if assessment.missing:
         lines.append("")
@@ -114,7 +155,8 @@ def assessment_summary(visit: Visit, assessment: Assessment, protocol: Protocol 
         lines.append("")
         lines.append(f"{severity.upper()} ({len(found)}):")
         for f in found:
-            lines.extend(_wrapped(f"[{f.rule_id}] {f.clinician_text}", first="  - ", rest="    "))
+            said = clinician_text(content, f.rule_id, f.params, f.inputs)
+            lines.extend(_wrapped(f"[{f.rule_id}] {said}", first="  - ", rest="    "))
             lines.append(f"    sources: {', '.join(f.references)}")
     lines.append("")
     if protocol is None:
@@ -141,6 +183,15 @@ def assessment_summary(visit: Visit, assessment: Assessment, protocol: Protocol 
         )
         lines.extend(_wrapped(text.evidence_note, first="  ", rest="  "))
         lines.append(f"  sources: {', '.join(protocol.references)}")
+        lines.append(f"  ceiling: {_mg(protocol.ceiling_mg)} (the highest dose for this patient)")
+        if protocol.trial_ends is not None:
+            lines.append(f"  trial ends by: {protocol.trial_ends.isoformat()}")
+        lines.append("")
+        if decision.plan_printable:
+            lines.append("Handout: may be printed, with this plan.")
+        else:
+            lines.append("Handout: NOT printed - the plan may not be given to the patient yet:")
+            lines.extend(_gate_lines(decision.handout_gate, content))
     lines.append("")
     lines.append(
         f"Rules {assessment.rules_version}; content {content.rules.content_version}; "
@@ -149,14 +200,26 @@ def assessment_summary(visit: Visit, assessment: Assessment, protocol: Protocol 
     return "\n".join(lines)
 
 
+def _gate_lines(gate: Gate, content: ContentBundle) -> list[str]:
+    lines: list[str] = []
+    for blocker in gate.blockers:
+        text = _one_sentence(blocker_text(content, blocker, gate.params))
+        lines.extend(_wrapped(f"[{blocker}] {text}", first="  - ", rest="    "))
+    return lines
+
+
+def _load(args: argparse.Namespace) -> Visit:
+    return read_visit_noting_migration(Path(args.visit))
+
+
 def _cmd_assess(args: argparse.Namespace) -> int:
-    visit = load_visit(Path(args.visit))
-    assessment = evaluate(visit)
-    protocol = build_protocol(visit, assessment)
+    visit = _load(args)
+    decision = decide(visit)
+    content = load_content(args.lang or "en")
     if args.json:
-        print(json.dumps(assessment_json(assessment, protocol), indent=2, ensure_ascii=False))
+        print(json.dumps(assessment_json(decision, content), indent=2, ensure_ascii=False))
     else:
-        print(assessment_summary(visit, assessment, protocol))
+        print(assessment_summary(visit, decision, content))
     return 0
 
 
@@ -164,7 +227,10 @@ def _date(value: dt.date | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def review_json(decision: FollowUpDecision) -> dict[str, Any]:
+def review_json(
+    decision: FollowUpDecision, visit_decision: VisitDecision, content: ContentBundle
+) -> dict[str, Any]:
+    """`ldn-aid.review/1`: the latest decision, its reasons in the content's language, and the gate."""
     return {
         "format": REVIEW_FORMAT,
         "review_date": decision.review_date.isoformat(),
@@ -175,7 +241,14 @@ def review_json(decision: FollowUpDecision) -> dict[str, Any]:
         "override_reason": decision.override_reason,
         "override_refused": decision.override_refused,
         "reasons": [
-            {"rule_id": r.rule_id, "severity": r.severity, "text": r.text, "references": list(r.references)}
+            {
+                "rule_id": r.rule_id,
+                "severity": r.severity,
+                "text": clinician_text(content, r.rule_id, r.params, r.inputs),
+                "inputs": list(r.inputs),
+                "references": list(r.references),
+                "params": dict(r.params),
+            }
             for r in decision.reasons
         ],
         "adherence_point": decision.adherence_point,
@@ -192,21 +265,33 @@ def review_json(decision: FollowUpDecision) -> dict[str, Any]:
         ],
         "next_review": _date(decision.next_review),
         "response_review": _date(decision.response_review),
+        "recheck_due": _date(decision.recheck_due),
+        "ceiling_mg": _optional_number(decision.ceiling_mg),
+        "followup_gate": gate_json(visit_decision.followup_gate, content),
     }
 
 
-def review_summary(decision: FollowUpDecision) -> str:
-    """The decision for the latest follow-up, in plain text."""
+def _decision_words(content: ContentBundle, decision: str) -> str:
+    words = content.language.choices.get("decision", {}).get(decision)
+    return f"{decision.upper()} - {_one_sentence(words)}" if words else decision.upper()
+
+
+def review_summary(visit_decision: VisitDecision, content: ContentBundle | None = None) -> str:
+    """The decision for the latest follow-up, in plain text (English unless `content` says otherwise)."""
+    content = content if content is not None else load_content("en")
+    decision = visit_decision.latest
+    if decision is None:
+        return NO_FOLLOW_UPS
     lines = [
         f"Follow-up {decision.review_date.isoformat()}: taking {_mg(decision.dose_taken_mg)}.",
-        f"Decision: {decision.decision.upper()}",
+        f"Decision: {_decision_words(content, decision.decision)}",
     ]
     if decision.chosen is not None and decision.chosen != decision.computed:
         verdict = "refused" if decision.override_refused else "applied"
         lines.extend(
             _wrapped(
                 f"clinician's choice {decision.chosen} ({verdict}; computed: {decision.computed}):"
-                f" {decision.override_reason or 'no reason given'}",
+                f" {one_line(decision.override_reason or 'no reason given')}",
                 first="  ",
                 rest="    ",
             )
@@ -215,13 +300,23 @@ def review_summary(decision: FollowUpDecision) -> str:
         lines.append("  cannot judge the response rule (no score recorded)")
     if decision.adherence_point:
         lines.append("  adherence: discuss before any change")
+    if decision.ceiling_mg is not None and decision.dose_taken_mg > decision.ceiling_mg:
+        lines.append(
+            f"  dose taken {_mg(decision.dose_taken_mg)} is above this patient's ceiling of"
+            f" {_mg(decision.ceiling_mg)}: an error to correct"
+        )
     lines.append("")
     lines.append(f"Reasons ({len(decision.reasons)}):")
     for r in decision.reasons:
-        lines.extend(_wrapped(f"[{r.rule_id}] {r.text}", first="  - ", rest="    "))
+        text = clinician_text(content, r.rule_id, r.params, r.inputs)
+        lines.extend(_wrapped(f"[{r.rule_id}] {text}", first="  - ", rest="    "))
+        if r.rule_id == "followup_plan_not_given":
+            lines.extend("  " + line for line in _gate_lines(visit_decision.handout_gate, content))
         lines.append(f"    sources: {', '.join(r.references)}")
     lines.append("")
-    if decision.next_dose_mg is None:
+    if decision.decision == "no_plan":
+        lines.append("Next dose: none - there is no plan, so no dosing advice (see the reasons).")
+    elif decision.decision == "stop" or decision.next_dose_mg is None:
         lines.append("Next dose: none (stop LDN).")
     else:
         lines.append(f"Next dose: {_mg(decision.next_dose_mg)} at {decision.next_timing}.")
@@ -230,12 +325,22 @@ def review_summary(decision: FollowUpDecision) -> str:
         lines.append(f"  from {step.start.isoformat()}  {_mg(step.dose_mg)}{volume}")
     lines.append(f"Next review:     {_date(decision.next_review) or 'none'}")
     lines.append(f"Response review: {_date(decision.response_review) or 'none'}")
+    if decision.recheck_due is not None:
+        lines.append(f"Re-check due:    {decision.recheck_due.isoformat()} (a planned pause or re-challenge)")
+    gate = visit_decision.followup_gate
+    if gate.allowed:
+        lines.append("Follow-up sheet: may be printed.")
+    else:
+        lines.append("Follow-up sheet: NOT printed:")
+        lines.extend(_gate_lines(gate, content))
     return "\n".join(lines)
 
 
 def _cmd_review(args: argparse.Namespace) -> int:
-    visit = load_visit(Path(args.visit))
-    decision = review(visit)
+    visit = _load(args)
+    decided = decide(visit)
+    content = load_content(args.lang or "en")
+    decision = decided.latest
     if decision is None:
         if args.json:
             print(json.dumps({"format": REVIEW_FORMAT, "decision": None, "message": NO_FOLLOW_UPS}, indent=2))
@@ -243,27 +348,40 @@ def _cmd_review(args: argparse.Namespace) -> int:
             print(NO_FOLLOW_UPS)
         return 0
     if args.json:
-        print(json.dumps(review_json(decision), indent=2, ensure_ascii=False))
+        print(json.dumps(review_json(decision, decided, content), indent=2, ensure_ascii=False))
     else:
-        print(review_summary(decision))
+        print(review_summary(decided, content))
     return 0
 
 
-def _write_document(visit: Visit, args: argparse.Namespace, *, follow_up: bool = False) -> Path:
-    """Compose the handout (or the latest follow-up sheet) and write it with the command's PDF options."""
+def _refused(document: str, gate: Gate, args: argparse.Namespace) -> int:
+    """Say on stderr, one line per blocker, why the gate refuses the document; nothing on stdout."""
+    content = load_content(args.lang or "en")
+    for blocker in gate.blockers:
+        text = one_line(_one_sentence(blocker_text(content, blocker, gate.params)))
+        print(f"ldn-aid: {document} not printed: {text}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def _write_document(
+    visit: Visit, decision: VisitDecision, args: argparse.Namespace, *, follow_up: bool = False
+) -> Path:
+    """Compose the handout (or the latest follow-up sheet) and write it with the command's PDF options.
+
+    The caller has checked the gate; composing checks it again, so no path prints a refused plan.
+    """
     # reportlab loads only for the commands that draw a PDF.
     from ldn_aid.handout.compose import compose_followup_for_visit, compose_for_visit
     from ldn_aid.handout.render_pdf import RenderOptions, write_pdf
 
     clinic = load_settings()
     if follow_up:
-        document = compose_followup_for_visit(visit, args.lang, clinic)
-        if document is None:
-            raise VisitFileError(
-                f"{args.visit} has no follow-up visits, so there is no follow-up sheet to print"
-            )
+        sheet = compose_followup_for_visit(visit, args.lang, clinic, decision)
+        if sheet is None:  # pragma: no cover - the gate refuses a visit without follow-ups first
+            raise LdnAidError(f"{args.visit} has no follow-up visits, so there is no follow-up sheet")
+        document = sheet
     else:
-        document = compose_for_visit(visit, args.lang, clinic)
+        document = compose_for_visit(visit, args.lang, clinic, decision)
     options = RenderOptions(paper=args.paper or clinic.default_paper, large_print=args.large_print)
     out = Path(args.output)
     write_pdf(document, out, options)
@@ -271,20 +389,31 @@ def _write_document(visit: Visit, args: argparse.Namespace, *, follow_up: bool =
 
 
 def _cmd_handout(args: argparse.Namespace) -> int:
-    out = _write_document(load_visit(Path(args.visit)), args)
+    visit = _load(args)
+    decision = decide(visit)
+    if not decision.handout_gate.allowed:
+        return _refused("handout", decision.handout_gate, args)
+    out = _write_document(visit, decision, args)
     print(f"wrote {out}")
     return 0
 
 
 def _cmd_followup_sheet(args: argparse.Namespace) -> int:
-    out = _write_document(load_visit(Path(args.visit)), args, follow_up=True)
+    visit = _load(args)
+    decision = decide(visit)
+    if not decision.followup_gate.allowed:
+        return _refused("follow-up sheet", decision.followup_gate, args)
+    out = _write_document(visit, decision, args, follow_up=True)
     print(f"wrote {out}")
     return 0
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     visit = load_visit(resource_path("examples/ldn_option.json"))
-    out = _write_document(visit, args)
+    decision = decide(visit)
+    if not decision.handout_gate.allowed:  # pragma: no cover - the built-in example may be printed
+        return _refused("handout", decision.handout_gate, args)
+    out = _write_document(visit, decision, args)
     print(f"wrote {out} (a handout for the built-in example visit resources/examples/ldn_option.json)")
     return 0
 
@@ -315,6 +444,7 @@ def build_parser() -> argparse.ArgumentParser:
     assess = commands.add_parser("assess", help="assess a visit file and print the outcome and protocol")
     assess.add_argument("visit", metavar="VISIT.json")
     assess.add_argument("--json", action="store_true", help="print ldn-aid.assessment/1 JSON")
+    assess.add_argument("--lang", choices=["en", "es"], help="language of the findings' words (default: en)")
     assess.set_defaults(run=_cmd_assess)
 
     review_command = commands.add_parser(
@@ -322,6 +452,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     review_command.add_argument("visit", metavar="VISIT.json")
     review_command.add_argument("--json", action="store_true", help="print ldn-aid.review/1 JSON")
+    review_command.add_argument(
+        "--lang", choices=["en", "es"], help="language of the reasons' words (default: en)"
+    )
     review_command.set_defaults(run=_cmd_review)
 
     schema = commands.add_parser("schema", help="print the JSON Schema of the visit file")

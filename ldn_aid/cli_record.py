@@ -8,21 +8,37 @@
 bad input raises an `LdnAidError` subclass, which `ldn_aid.cli.main` prints on one line (exit 2).
 Files are written atomically and readable by their owner only: a note or bundle holds patient data.
 Without -o the text goes to standard output.
+
+Both obey the core gate (`ldn_aid.rules.decide`): the note says whether the plan may be given and
+why not, and records the hash only of documents that may be given; the bundle carries the draft
+prescription only when the plan may be given, and marks it stopped after a review that stops LDN.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from ldn_aid.atomic import write_atomically
 from ldn_aid.content import load_content
+from ldn_aid.domain.errors import one_line
+from ldn_aid.domain.visit import Visit
+from ldn_aid.rules import decide
 from ldn_aid.settings import load_settings
-from ldn_aid.visit_file import load_visit
+from ldn_aid.visit_file import read_visit
 
 # The `fhir` target that means "the Questionnaire" rather than a visit file (use ./questionnaire for a file
 # of that name).
 QUESTIONNAIRE_TARGET = "questionnaire"
+
+
+def read_visit_noting_migration(path: Path) -> Visit:
+    """Read a visit file; when its format was migrated on load, say so once on stderr."""
+    loaded = read_visit(path)
+    if loaded.notice is not None:
+        print(f"ldn-aid: note: {one_line(loaded.notice)}", file=sys.stderr)
+    return loaded.visit
 
 
 def _emit(text: str, output: str | None) -> None:
@@ -39,11 +55,12 @@ def cmd_note(args: argparse.Namespace) -> int:
     sheet) that the same options print."""
     from ldn_aid.record.exports import visit_chart_note
 
-    visit = load_visit(Path(args.visit))
+    visit = read_visit_noting_migration(Path(args.visit))
     clinic = load_settings()
     language = args.lang or visit.patient.handout_language
     paper = args.paper or clinic.default_paper
-    _emit(visit_chart_note(visit, language, args.large_print, paper, clinic), args.output)
+    note = visit_chart_note(visit, language, args.large_print, paper, clinic, decide(visit))
+    _emit(note, args.output)
     return 0
 
 
@@ -55,7 +72,8 @@ def cmd_fhir(args: argparse.Namespace) -> int:
     if args.target == QUESTIONNAIRE_TARGET:
         text = resource_json(questionnaire(load_content("en")))
     else:
-        text = visit_fhir_json(load_visit(Path(args.target)))
+        visit = read_visit_noting_migration(Path(args.target))
+        text = visit_fhir_json(visit, decide(visit))
     _emit(text, args.output)
     return 0
 

@@ -1,4 +1,5 @@
-"""The `ldn-aid` command line (issue 2, section 6): assess, --json, schema, --version and clean errors."""
+"""The `ldn-aid` command line (issue 2, section 6; issue 9): assess, review, --json, schema, --version,
+clean errors, the one gate for handouts and follow-up sheets, and the notice for migrated files."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +17,35 @@ import pytest
 import ldn_aid
 from ldn_aid.cli import main
 from ldn_aid.content import load_content
+from ldn_aid.content.words import blocker_text, clinician_text, patient_text
+from ldn_aid.domain.followup import SAFETY_ITEMS
 from ldn_aid.domain.visit import Visit
-from ldn_aid.rules import evaluate
+from ldn_aid.rules import decide, evaluate
+from ldn_aid.visit_file import load_visit
 
 MakeVisitData = Callable[..., dict[str, Any]]
 PROJECT = Path(__file__).resolve().parent.parent
+CASES = PROJECT / "tests" / "record" / "cases"
+# Every follow-up safety item answered "no" (pregnancy does not apply to the male base patient).
+ALL_SAFE: dict[str, Any] = {
+    **{item: "no" for item in SAFETY_ITEMS if item != "last_opioid_dose"},
+    "pregnancy": "not_applicable",
+}
+
+
+def follow_up(**fields: Any) -> dict[str, Any]:
+    """A follow-up with every safety item answered and no days off, changed by `fields`."""
+    return {
+        "timing": "bedtime",
+        "missed_doses_last_week": 0,
+        "days_without_ldn": 0,
+        "safety": dict(ALL_SAFE),
+        **fields,
+    }
+
+
+def one_sentence(text: str) -> str:
+    return " ".join(text.split())
 
 
 def run(argv: list[str]) -> int:
@@ -96,7 +122,7 @@ def test_assess_summary_names_what_is_missing(
 
 def test_assess_minimal_visit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "minimal.json"
-    path.write_text('{"format": "ldn-aid.visit/1", "visit_date": "2026-01-05"}', encoding="utf-8")
+    path.write_text('{"format": "ldn-aid.visit/2", "visit_date": "2026-01-05"}', encoding="utf-8")
     result = assess_json(path, capsys)
     assert result["outcome"] == "incomplete"
     assert "patient.age_years" in result["missing"]
@@ -114,11 +140,16 @@ def test_assess_json_for_the_standard_adult(
     assert result["missing"] == []
     expected = evaluate(Visit.model_validate_json(path.read_text(encoding="utf-8")))
     assert [f["rule_id"] for f in result["findings"]] == [f.rule_id for f in expected.findings]
+    words = load_content("en")
     for item, finding in zip(result["findings"], expected.findings, strict=True):
+        assert {"rule_id", "severity", "text", "inputs", "references"} <= set(item)
         assert item["severity"] == finding.severity
-        assert isinstance(item["text"], str)
+        assert item["text"] == clinician_text(words, finding.rule_id, finding.params, finding.inputs)
         assert item["text"].strip()
+        assert item["inputs"] == list(finding.inputs)
         assert item["references"] == list(finding.references)
+    assert result["handout_gate"] == {"allowed": True, "blockers": []}
+    assert result["plan_printable"] is True
 
     protocol = result["protocol"]
     assert protocol["formulation"] == "capsule"
@@ -138,7 +169,9 @@ def test_assess_json_for_the_standard_adult(
 def test_assess_json_liquid_volumes_are_numbers(
     write_visit: Callable[..., Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    result = assess_json(write_visit(**{"patient.age_years": 12, "patient.weight_kg": 23}), capsys)
+    # 23 kg is light for 12 years, so the clinician has confirmed the weight.
+    visit = {"patient.age_years": 12, "patient.weight_kg": 23, "patient.weight_confirmed": True}
+    result = assess_json(write_visit(**visit), capsys)
     protocol = result["protocol"]
     assert protocol["formulation"] == "liquid_1mg_per_ml"
     assert protocol["target_mg"] == 2.3
@@ -367,6 +400,9 @@ REVIEW_KEYS = {
     "revised_steps",
     "next_review",
     "response_review",
+    "recheck_due",
+    "ceiling_mg",
+    "followup_gate",
 }
 
 
@@ -406,15 +442,13 @@ def test_review_example_advance_json(capsys: pytest.CaptureFixture[str]) -> None
         False,
         False,
     )
-    words = load_content("en").language.findings
-    assert result["reasons"] == [
-        {
-            "rule_id": "followup_advance",
-            "severity": "info",
-            "text": words["followup_advance"].clinician,
-            "references": ["LRT-g", "LRT-p", "NO"],
-        }
-    ]
+    words = load_content("en")
+    assert [r["rule_id"] for r in result["reasons"]] == ["followup_advance"]
+    (reason,) = result["reasons"]
+    assert reason["severity"] == "info"
+    assert reason["text"] == clinician_text(words, "followup_advance", reason["params"], reason["inputs"])
+    assert reason["references"] == ["LRT-g", "LRT-p", "NO"]
+    assert result["followup_gate"] == {"allowed": True, "blockers": []}
 
 
 def test_review_example_stop_json(capsys: pytest.CaptureFixture[str]) -> None:
@@ -428,19 +462,17 @@ def test_review_example_stop_json(capsys: pytest.CaptureFixture[str]) -> None:
 def test_review_liquid_volumes_and_override(
     write_visit: Callable[..., Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    follow_up = {
-        "date": "2026-01-18",
-        "dose_mg": 0.8,
-        "timing": "bedtime",
-        "missed_doses_last_week": 3,
-        "clinician_decision": "hold",
-        "override_reason": "wants to wait until after exams",
-    }
-    path = write_visit(**{"patient.age_years": 8, "patient.weight_kg": 23}, follow_ups=[follow_up])
+    exams = follow_up(
+        date="2026-01-18",
+        dose_mg=0.8,
+        missed_doses_last_week=1,
+        clinician_decision="hold",
+        override_reason="wants to wait until after exams",
+    )
+    path = write_visit(**{"patient.age_years": 8, "patient.weight_kg": 23}, follow_ups=[exams])
     result = review_json(path, capsys)
     assert (result["decision"], result["computed"], result["chosen"]) == ("hold", "advance", "hold")
     assert result["override_reason"] == "wants to wait until after exams"
-    assert result["adherence_point"] is True
     assert result["revised_steps"] == [
         {"start": "2026-01-18", "dose_mg": 0.8, "volume_ml": 0.8},
         {"start": "2026-02-01", "dose_mg": 1.5, "volume_ml": 1.5},
@@ -478,7 +510,7 @@ def test_review_bad_files_exit_2_with_one_line(
 def test_review_follow_ups_out_of_order_exit_2_naming_follow_ups(
     write_visit: Callable[..., Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    later = {"date": "2026-02-01", "dose_mg": 3, "timing": "bedtime", "missed_doses_last_week": 0}
+    later = follow_up(date="2026-02-01", dose_mg=3)
     earlier = {**later, "date": "2026-01-18"}
     assert run(["review", str(write_visit(follow_ups=[later, earlier]))]) == 2
     err = capsys.readouterr().err
@@ -490,3 +522,262 @@ def test_python_m_review_json() -> None:
     done = _python_m("review", str(PROJECT / "resources/examples/followup_stop.json"), "--json")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["decision"] == "stop"
+
+
+# ---- issue 9: one gate for the handout and the follow-up sheet ---------------------------------------
+
+
+def pdf_text(path: Path) -> str:
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        return "\n".join(page.extract_text() or "" for page in pdf.pages)
+
+
+def test_d18_handout_for_guideline_first_without_the_acknowledgement_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """D18: `ldn-aid handout` printed the full plan for guideline_first without the clinician's tick."""
+    visit_path = CASES / "D18_guideline_first.json"
+    decision = decide(load_visit(visit_path))
+    assert decision.assessment.outcome.value == "guideline_first"
+    assert decision.protocol is not None
+    out = tmp_path / "d18.pdf"
+    for lang in ("en", "es"):
+        assert run(["handout", str(visit_path), "--lang", lang, "-o", str(out)]) == 2
+        stdout, err = capsys.readouterr()
+        assert stdout == ""
+        assert not out.exists()
+        reason = one_sentence(blocker_text(load_content(lang), "guideline_ack_missing"))
+        assert err.splitlines() == [f"ldn-aid: handout not printed: {reason}"]
+        assert "Traceback" not in err
+
+
+def test_d18_the_acknowledgement_lets_the_plan_be_printed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = json.loads((CASES / "D18_guideline_first.json").read_text("utf-8"))
+    data["plan"]["guideline_options_discussed"] = True
+    visit_path = tmp_path / "acknowledged.json"
+    visit_path.write_text(json.dumps(data), "utf-8")
+    out = tmp_path / "d18.pdf"
+    assert run(["handout", str(visit_path), "--lang", "en", "-o", str(out)]) == 0
+    assert capsys.readouterr().err == ""
+    text = pdf_text(out)
+    assert "Your LDN plan" in text
+    assert "1.3 mg" in text
+
+
+def test_d14_a_child_over_the_ceiling_steps_down_to_it_and_the_sheet_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """D14: an 8-year-old of 20 kg recorded on 4.5 mg got "continue, same dose" while the dose was cut."""
+    visit_path = CASES / "D14_child_taking_over_target.json"
+    decision = decide(load_visit(visit_path)).latest
+    assert decision is not None
+    assert decision.decision == "step_down"
+    assert decision.next_dose_mg == decision.ceiling_mg == Decimal("2.0")
+    assert "followup_dose_above_ceiling" in decision.rule_ids
+
+    assert run(["review", str(visit_path)]) == 0
+    out = capsys.readouterr().out
+    assert "Decision: STEP_DOWN" in out
+    assert "dose taken 4.5 mg is above this patient's ceiling of 2.0 mg: an error to correct" in out
+    assert "[followup_dose_above_ceiling]" in out
+    reason = next(r for r in decision.reasons if r.rule_id == "followup_dose_above_ceiling")
+    words = load_content("en")
+    text = clinician_text(words, reason.rule_id, reason.params, reason.inputs)
+    assert one_sentence(text) in " ".join(out.split())
+    assert "Next dose: 2.0 mg at bedtime." in out
+    assert "CONTINUE" not in out
+
+    sheet = tmp_path / "sheet.pdf"
+    assert run(["followup-sheet", str(visit_path), "--lang", "en", "-o", str(sheet)]) == 0
+    text = " ".join(pdf_text(sheet).split())
+    assert one_sentence(words.language.handout.follow_up.decisions["step_down"]) in text
+    assert "Stay on the same dose" not in text
+    assert "Dose 2.0 mg = 2.0 mL" in text
+    patient = one_sentence(patient_text(words, reason.rule_id, reason.params, reason.inputs) or "")
+    assert patient
+    assert patient[:40] in text
+
+
+def test_followup_sheet_without_follow_ups_names_the_blocker(
+    write_visit: Callable[..., Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "x.pdf"
+    assert run(["followup-sheet", str(write_visit()), "-o", str(out)]) == 2
+    stdout, err = capsys.readouterr()
+    assert stdout == ""
+    assert not out.exists()
+    reason = one_sentence(blocker_text(load_content("en"), "no_follow_up"))
+    assert err.splitlines() == [f"ldn-aid: follow-up sheet not printed: {reason}"]
+
+
+def test_a_refused_handout_leaves_an_existing_file_untouched(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "old.pdf"
+    out.write_bytes(b"the handout printed last time")
+    assert run(["handout", str(CASES / "D18_guideline_first.json"), "-o", str(out)]) == 2
+    assert out.read_bytes() == b"the handout printed last time"
+    assert capsys.readouterr().out == ""
+
+
+def test_every_blocker_has_its_own_line(
+    write_visit: Callable[..., Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_visit(
+        **{"history.amphetamine": "not_tried"}, plan={"schedule": "gentle", "change_reason": None}
+    )
+    gate = decide(load_visit(path)).handout_gate
+    assert gate.blockers == ("guideline_ack_missing", "change_reason_missing")
+    assert run(["handout", str(path), "-o", str(tmp_path / "h.pdf")]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    words = load_content("en")
+    assert lines == [
+        f"ldn-aid: handout not printed: {one_sentence(blocker_text(words, blocker, gate.params))}"
+        for blocker in gate.blockers
+    ]
+
+
+def test_assess_shows_the_gate(capsys: pytest.CaptureFixture[str]) -> None:
+    path = CASES / "D18_guideline_first.json"
+    assert run(["assess", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "Handout: NOT printed - the plan may not be given to the patient yet:" in out
+    assert "[guideline_ack_missing]" in out
+    assert run(["assess", str(path), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["plan_printable"] is False
+    assert [b["id"] for b in result["handout_gate"]["blockers"]] == ["guideline_ack_missing"]
+
+
+def test_assess_json_words_in_the_chosen_language(
+    write_visit: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_visit(**{"ldn_screen.planned_surgery": "yes"})
+    assert run(["assess", str(path), "--json", "--lang", "es"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    spanish = load_content("es")
+    surgery = next(f for f in result["findings"] if f["rule_id"] == "planned_surgery")
+    assert surgery["text"] == clinician_text(spanish, "planned_surgery", surgery["params"], surgery["inputs"])
+    assert surgery["text"] != clinician_text(load_content("en"), "planned_surgery")
+
+
+# ---- issue 9: follow-up decisions the review prints -------------------------------------------------
+
+
+def test_review_of_a_restart_starts_again_at_step_1(
+    write_visit: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_visit(follow_ups=[follow_up(date="2026-02-16", dose_mg=3.0, days_without_ldn=20)])
+    decision = decide(load_visit(path)).latest
+    assert decision is not None
+    assert decision.decision == "restart"
+    assert run(["review", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "Decision: RESTART" in out
+    assert "[followup_restart]" in out
+    assert "Next dose: 1.5 mg at bedtime." in out
+    assert "  from 2026-02-16  1.5 mg" in out
+
+
+def test_review_after_a_stop_for_opioids_stays_stopped(
+    write_visit: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    taken = follow_up(
+        date="2026-02-16",
+        dose_mg=3.0,
+        safety={**ALL_SAFE, "opioid_needed_or_taken": "yes", "last_opioid_dose": "2026-02-14"},
+    )
+    path = write_visit(follow_ups=[taken])
+    assert run(["review", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "Decision: STOP" in out
+    assert "Next dose: none (stop LDN)." in out
+    assert "Follow-up sheet: may be printed." in out
+
+
+# ---- issue 9: a format-1 file migrates on load and says so once ---------------------------------------
+
+
+@pytest.mark.parametrize("command", ["assess", "review", "note", "fhir"])
+def test_a_format_1_file_is_read_as_format_2_with_one_notice(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "old.json"
+    path.write_text(
+        json.dumps(
+            {"format": "ldn-aid.visit/1", "visit_date": "2026-01-05", "history": {"non_stimulant": "helped"}}
+        ),
+        "utf-8",
+    )
+    assert run([command, str(path)]) == 0
+    out, err = capsys.readouterr()
+    assert out.strip()
+    assert err.splitlines() == [
+        f"ldn-aid: note: {path} is format 1 (ldn-aid.visit/1); it was read as format 2 and new questions are"
+        " unanswered (saving writes format 2)"
+    ]
+
+
+def test_a_format_1_file_opens_as_incomplete_with_the_new_questions_listed(
+    write_visit: Callable[..., Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A format-1 visit that was complete then is incomplete now: the new questions are listed."""
+    old = {
+        "format": "ldn-aid.visit/1",
+        "visit_date": "2026-01-05",
+        "patient": {"age_years": 30, "weight_kg": 70, "sex_at_birth": "male"},
+        "diagnosis": {
+            "adhd_confirmed": "yes",
+            "baseline": {"scale": "aisrs", "score": 36, "date": "2026-01-05"},
+        },
+        "history": {
+            "methylphenidate": "no_benefit",
+            "amphetamine": "no_benefit",
+            "non_stimulant": "no_benefit",
+        },
+        "ldn_screen": {
+            "current_opioid_use": "no",
+            "opioid_agonist_treatment": "no",
+            "opioid_use_last_10_days": "no",
+            "past_opioid_use_disorder": "no",
+            "planned_surgery": "no",
+            "acute_hepatitis_or_liver_failure": "no",
+            "chronic_liver_disease": "no",
+            "severe_kidney_disease": "no",
+            "naltrexone_allergy": "no",
+            "thioridazine": "no",
+            "disulfiram": "no",
+            "sleep_problems": "no",
+            "pregnancy": "not_applicable",
+        },
+    }
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(old), "utf-8")
+    result_code = run(["assess", str(path), "--json"])
+    out, err = capsys.readouterr()
+    assert result_code == 0
+    assert "read as format 2" in err
+    result = json.loads(out)
+    assert result["outcome"] == "incomplete"
+    for new_question in ("ldn_screen.suicidal_thoughts", "ldn_screen.opioid_withdrawal_now"):
+        assert new_question in result["missing"]
+    assert result["protocol"] is None or result["plan_printable"] is False
+
+
+def test_saving_writes_format_2(tmp_path: Path) -> None:
+    from ldn_aid.visit_file import read_visit, save_visit
+
+    path = tmp_path / "old.json"
+    path.write_text('{"format": "ldn-aid.visit/1", "visit_date": "2026-01-05"}', "utf-8")
+    loaded = read_visit(path)
+    assert loaded.migrated
+    assert loaded.source_format == "ldn-aid.visit/1"
+    save_visit(loaded.visit, path)
+    assert json.loads(path.read_text("utf-8"))["format"] == "ldn-aid.visit/2"
+    again = read_visit(path)
+    assert again.notice is None
+    assert again.visit == loaded.visit

@@ -1,7 +1,14 @@
-"""`compose_handout(...) -> Handout`: what the patient's sheet says, from the visit and the assessment.
+"""`compose_handout(...) -> Handout`: what the patient's sheet says, from the visit and its decision.
 
 Pure: no I/O, no layout. Every fact on the sheet that has a source gets a reference number, in order
 of first use, and the numbered list is printed under "About this sheet".
+
+Both documents obey the one gate in the core (`ldn_aid.rules.gate`, carried by `VisitDecision`):
+- the handout is composed only when `handout_gate` allows it, and carries the plan (steps, calendar,
+  wallet card) only when `VisitDecision.plan_printable`;
+- the follow-up sheet is composed only when `followup_gate` allows it; its headline and boxes follow
+  the decision (`stop`: the stop box; anything else: the dose to take and its calendar).
+A refusal raises `DocumentRefusedError`, which names every blocker.
 """
 
 from __future__ import annotations
@@ -10,11 +17,15 @@ import datetime as dt
 import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Literal
 
 from ldn_aid.content import ContentBundle, load_content
 from ldn_aid.content.handout_schema import OPTION_IDS, ROW_IDS, HandoutText, SectionText
 from ldn_aid.content.schema import Reference
-from ldn_aid.domain.assessment import Assessment, Outcome
+from ldn_aid.content.words import blocker_text, clinician_text, patient_text
+from ldn_aid.domain.assessment import Assessment, Finding, Outcome
+from ldn_aid.domain.decision import Gate, VisitDecision
+from ldn_aid.domain.errors import LdnAidError
 from ldn_aid.domain.followup import FollowUpDecision
 from ldn_aid.domain.protocol import Protocol, Step
 from ldn_aid.domain.visit import Visit
@@ -38,8 +49,7 @@ from ldn_aid.handout.model import (
     StepsTable,
     WalletCard,
 )
-from ldn_aid.rules import build_protocol, evaluate
-from ldn_aid.rules.review import review
+from ldn_aid.rules import decide
 from ldn_aid.settings import ClinicSettings
 
 # How much user-typed text a printed line holds: a name longer than this is cut with an ellipsis, so a
@@ -61,6 +71,27 @@ def clean_user_text(text: str | None, limit: int | None = None) -> str:
     if limit is not None and len(folded) > limit:
         return folded[: limit - 1].rstrip() + "…"
     return folded
+
+
+class DocumentRefusedError(LdnAidError):
+    """The core gate refuses to give this document to the patient; `gate.blockers` says why.
+
+    The message is the clinician's (English) words for every blocker, on one line.
+    """
+
+    def __init__(self, document: Literal["handout", "followup_sheet"], gate: Gate) -> None:
+        self.document = document
+        self.gate = gate
+        lines = "; ".join(refusal_lines(gate, load_content("en")))
+        super().__init__(f"{DOCUMENT_NAMES[document]} may not be given to the patient: {lines}")
+
+
+DOCUMENT_NAMES = {"handout": "the handout", "followup_sheet": "the follow-up sheet"}
+
+
+def refusal_lines(gate: Gate, content: ContentBundle) -> tuple[str, ...]:
+    """One sentence per blocker of a refused gate, in the content's language."""
+    return tuple(" ".join(blocker_text(content, blocker, gate.params).split()) for blocker in gate.blockers)
 
 
 class _Citations:
@@ -114,12 +145,28 @@ def _section(text: SectionText, level: int = 1) -> list[Block]:
 
 def compose_handout(
     visit: Visit,
-    assessment: Assessment,
-    protocol: Protocol | None,
+    decision: VisitDecision,
     content: ContentBundle,
     clinic: ClinicSettings | None = None,
 ) -> Handout:
-    """The whole handout for one visit, in the content bundle's language."""
+    """The whole handout for one visit, in the content bundle's language.
+
+    Args:
+        visit: the visit.
+        decision: `decide(visit)`; the handout obeys its `handout_gate`, and prints the plan only when
+            `decision.plan_printable`.
+        content: the words, in the handout's language.
+        clinic: clinic details for the header and the wallet card.
+
+    Raises:
+        DocumentRefusedError: the gate refuses the handout (for example guideline_first without the
+            clinician's acknowledgement).
+    """
+    if not decision.handout_gate.allowed:
+        raise DocumentRefusedError("handout", decision.handout_gate)
+    assessment = decision.assessment
+    # The plan (steps, calendar, wallet card dose) is printed only when the gate says it may be.
+    protocol = decision.protocol if decision.plan_printable else None
     clinic = clinic if clinic is not None else ClinicSettings()
     words = content.language.handout
     labels = words.labels
@@ -249,18 +296,17 @@ def _personal_section(
     visit: Visit, assessment: Assessment, content: ContentBundle, cite: _Citations
 ) -> list[Block]:
     words = content.language.handout
-    findings = content.language.findings
     blocks: list[Block] = _section(words.for_you)
 
-    def patient_line(rule_id: str, references: tuple[str, ...]) -> str | None:
-        text = findings[rule_id].patient
-        return None if text is None else text + cite.mark(references)
+    def patient_line(finding: Finding) -> str | None:
+        text = patient_text(content, finding.rule_id, finding.params, finding.inputs)
+        return None if text is None else text + cite.mark(finding.references)
 
     stimulant_points = [
         line
         for f in assessment.findings
         if f.rule_id.startswith("stimulant_discuss.")
-        if (line := patient_line(f.rule_id, f.references))
+        if (line := patient_line(f))
     ]
     if stimulant_points:
         blocks += [
@@ -268,15 +314,17 @@ def _personal_section(
             Bullets(items=tuple(stimulant_points)),
         ]
     personal = ("caution", "info")
+    # After a stop the sheet says why not and what instead; its cautions are not shown (nor cited).
     cautions = [
         line
         for f in assessment.findings
-        if f.severity in personal
+        if assessment.outcome != Outcome.STOP
+        and f.severity in personal
         and not f.rule_id.startswith("stimulant_discuss.")
         and f.rule_id != "ldn_untested_in_adhd"
-        if (line := patient_line(f.rule_id, f.references))
+        if (line := patient_line(f))
     ]
-    if cautions and assessment.outcome != Outcome.STOP:
+    if cautions:
         blocks += [Heading(text=words.cautions_heading, level=2), Bullets(items=tuple(cautions))]
     blocks.append(Heading(text=words.priorities_heading, level=2))
     priorities = visit.preferences.priorities
@@ -291,10 +339,13 @@ def _personal_section(
 
 def _no_plan_section(assessment: Assessment, content: ContentBundle, cite: _Citations) -> list[Block]:
     words = content.language.handout
-    findings = content.language.findings
     if assessment.outcome == Outcome.STOP:
         reasons = tuple(
-            (findings[f.rule_id].patient or findings[f.rule_id].clinician) + cite.mark(f.references)
+            (
+                patient_text(content, f.rule_id, f.params, f.inputs)
+                or clinician_text(content, f.rule_id, f.params, f.inputs)
+            )
+            + cite.mark(f.references)
             for f in assessment.with_severity("stop")
         )
         return [
@@ -434,33 +485,59 @@ def _wallet_card_page(protocol: Protocol, words: HandoutText, clinic: ClinicSett
 
 
 def compose_for_visit(
-    visit: Visit, language: str | None = None, clinic: ClinicSettings | None = None
+    visit: Visit,
+    language: str | None = None,
+    clinic: ClinicSettings | None = None,
+    decision: VisitDecision | None = None,
 ) -> Handout:
-    """Assess the visit and compose its handout: the one path the wizard and the command line share.
+    """Decide the visit (once) and compose its handout: the one path the wizard and the command line share.
 
     Args:
         visit: the visit.
         language: "en" or "es"; the visit's handout language when not given.
         clinic: clinic details for the header and the wallet card.
+        decision: `decide(visit)` when the caller has it already (it is computed otherwise).
+
+    Raises:
+        DocumentRefusedError: the handout gate refuses the handout.
     """
     content = load_content(language or visit.patient.handout_language)
-    # The clinician-facing findings are always assessed in English; the sheet looks up its own words.
-    assessment = evaluate(visit)
-    protocol = build_protocol(visit, assessment)
-    return compose_handout(visit, assessment, protocol, content, clinic)
+    # The decision is language-free; the sheet looks up its own words.
+    decided = decision if decision is not None else decide(visit)
+    return compose_handout(visit, decided, content, clinic)
+
+
+class FollowUpSheetError(LdnAidError):
+    """A follow-up decision the sheet cannot state without contradicting itself."""
 
 
 def compose_followup_sheet(
     visit: Visit, decision: FollowUpDecision, content: ContentBundle, clinic: ClinicSettings | None = None
 ) -> Handout:
-    """The sheet a patient takes home after a follow-up review, in the content's language."""
+    """The sheet a patient takes home after a follow-up review, in the content's language.
+
+    The headline and the boxes follow `decision.decision`: `stop` prints the stop box and no dose;
+    every other decision prints the dose to take from today and its calendar (`restart` from the
+    first step again). `no_plan` gives no dosing advice at all, so there is no sheet for it.
+
+    Raises:
+        DocumentRefusedError: the decision is `no_plan`.
+        FollowUpSheetError: a decision to keep taking LDN that names no dose.
+    """
+    if decision.decision == "no_plan":
+        raise DocumentRefusedError("followup_sheet", Gate(allowed=False, blockers=("followup_no_plan",)))
+    stopping = decision.decision == "stop"
+    if not stopping and (decision.next_dose_mg is None or not decision.revised_steps):
+        raise FollowUpSheetError(
+            f"the review on {decision.review_date.isoformat()} says {decision.decision} but gives no dose to"
+            " take, so no follow-up sheet is printed"
+        )
     clinic = clinic if clinic is not None else ClinicSettings()
     words = content.language.handout
     sheet = words.follow_up
     labels = words.labels
     cite = _Citations(dict(content.rules.references))
     blank = labels["not_set"]
-    stopping = decision.decision == "stop"
 
     blocks: list[Block] = [Heading(text=sheet.title, level=1), Paragraph(text=sheet.intro)]
     blocks.append(
@@ -494,9 +571,9 @@ def compose_followup_sheet(
         )
     )
     reasons = tuple(
-        reason.patient_text + cite.mark(reason.references)
+        text + cite.mark(reason.references)
         for reason in decision.reasons
-        if reason.patient_text
+        if (text := patient_text(content, reason.rule_id, reason.params, reason.inputs))
     )
     if reasons or decision.adherence_point:
         blocks.append(Heading(text=sheet.why_heading, level=2))
@@ -505,7 +582,7 @@ def compose_followup_sheet(
         if decision.adherence_point:
             blocks.append(Paragraph(text=sheet.adherence))
 
-    if stopping or decision.next_dose_mg is None or not decision.revised_steps:
+    if stopping:
         after_stopping = words.opioid_safety.bullets[-1]
         blocks.append(
             Box(
@@ -547,9 +624,23 @@ def compose_followup_sheet(
 
 
 def compose_followup_for_visit(
-    visit: Visit, language: str | None = None, clinic: ClinicSettings | None = None
+    visit: Visit,
+    language: str | None = None,
+    clinic: ClinicSettings | None = None,
+    decision: VisitDecision | None = None,
 ) -> Handout | None:
-    """The follow-up sheet for the latest follow-up, or None when the visit has none."""
+    """The follow-up sheet for the latest follow-up, or None when the visit has none.
+
+    Raises:
+        DocumentRefusedError: the follow-up gate refuses the sheet (no plan, or a refused clinician choice).
+    """
+    if not visit.follow_ups:
+        return None
     content = load_content(language or visit.patient.handout_language)
-    decision = review(visit, content=content)
-    return None if decision is None else compose_followup_sheet(visit, decision, content, clinic)
+    decided = decision if decision is not None else decide(visit)
+    if not decided.followup_gate.allowed:
+        raise DocumentRefusedError("followup_sheet", decided.followup_gate)
+    latest = decided.latest
+    if latest is None:  # pragma: no cover - decide reviews every follow-up
+        raise FollowUpSheetError("no decision for the latest follow-up")
+    return compose_followup_sheet(visit, latest, content, clinic)

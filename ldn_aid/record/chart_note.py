@@ -1,9 +1,13 @@
 """`chart_note(...) -> str`: a plain-text record of one visit, ready to paste into any record system.
 
 What it holds (issue 5, "The chart note"): the versions, the visit date, the inputs that mattered, the
-outcome, every finding with its rule id and sources, the plan with dates and doses (or why none), the
-clinician's changes and their reason, the guideline-first acknowledgement, a decision for every
-follow-up, what the patient was given (including the SHA-256 of the handout PDF) and the references.
+outcome, every finding with its rule id and sources, the plan with dates and doses (or why none) and
+whether it may be given to the patient (or why not, in the gate's words), the clinician's changes and
+their reason, the guideline-first acknowledgement, a decision for every follow-up, what the patient
+was given (including the SHA-256 of the handout PDF) and the references.
+
+Everything decided comes from one `VisitDecision` (`ldn_aid.rules.decide`), so the note states the
+same gate the command line and the wizard obey: it never records a handout the gate refuses.
 
 Pure and deterministic: no clock, no I/O; every line is at most `NOTE_WIDTH` columns. The note's
 structure words are English (it is written for the clinician's record); the clinical words come from
@@ -12,7 +16,6 @@ the content bundle passed in. The patient's display name is never printed.
 
 from __future__ import annotations
 
-import datetime as dt
 import textwrap
 from collections.abc import Sequence
 from decimal import Decimal
@@ -22,12 +25,21 @@ from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from ldn_aid import __version__
 from ldn_aid.content import ContentBundle
+from ldn_aid.content.words import blocker_text, clinician_text, question_text
 from ldn_aid.domain.assessment import Assessment, Finding, Outcome, Severity
-from ldn_aid.domain.followup import SIDE_EFFECTS, FollowUp, FollowUpDecision
+from ldn_aid.domain.decision import Gate, VisitDecision
+from ldn_aid.domain.followup import SAFETY_ITEMS, SIDE_EFFECTS, DecisionReason, FollowUp, FollowUpDecision
 from ldn_aid.domain.protocol import Protocol, Step
-from ldn_aid.domain.visit import LDN_SCREEN_FIELDS, STIMULANT_SCREEN_FIELDS, Plan, Visit
+from ldn_aid.domain.visit import (
+    CONDITIONAL_LDN_SCREEN_FIELDS,
+    LDN_SCREEN_FIELDS,
+    MEDICINE_CLASSES,
+    RESPONSE_SCALES,
+    STIMULANT_SCREEN_FIELDS,
+    Plan,
+    Visit,
+)
 from ldn_aid.handout.compose import clean_user_text
-from ldn_aid.rules import review
 
 NOTE_WIDTH = 100
 _SEVERITIES: tuple[Severity, ...] = ("stop", "caution", "info")
@@ -38,6 +50,15 @@ _TIMING_REASONS = {
 }
 # Bidirectional embedding, override and isolate controls: typed text must not reorder the note's lines.
 _BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+_CLASS_NAMES = {
+    "methylphenidate": "methylphenidate",
+    "amphetamine": "amphetamine",
+    "atomoxetine": "atomoxetine",
+    "alpha2_agonist": "alpha-2 agonist",
+    "viloxazine": "viloxazine",
+}
+# Lists of choices for the answers that are not yes/no.
+_ANSWER_GROUPS = {"pregnancy": "pregnancy", "urine_opioid_screen": "urine_opioid_screen"}
 _TARGET_BASES = {
     "adult_fixed": "adult fixed dose",
     "weight_based": "weight-based",
@@ -59,18 +80,6 @@ class HandoutRecord(BaseModel):
     paper: Literal["letter", "a4"]
     content_version: str
     sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
-
-
-def follow_up_decisions(visit: Visit, content: ContentBundle | None = None) -> tuple[FollowUpDecision, ...]:
-    """The decision for each follow-up, oldest first: `review` on the visit cut off at that follow-up."""
-    decisions = []
-    for index in range(len(visit.follow_ups)):
-        upto = visit.model_copy(update={"follow_ups": visit.follow_ups[: index + 1]})
-        decision = review(upto, content=content)
-        if decision is None:  # pragma: no cover - review decides whenever there is a follow-up
-            raise RuntimeError(f"no decision for follow_ups[{index}]")
-        decisions.append(decision)
-    return tuple(decisions)
 
 
 class _Lines:
@@ -113,28 +122,30 @@ class _Lines:
 
 def chart_note(
     visit: Visit,
-    assessment: Assessment,
-    protocol: Protocol | None,
+    decision: VisitDecision,
     content: ContentBundle,
     handout: HandoutRecord | None,
-    reviews: Sequence[FollowUpDecision] | None = None,
     followup_sheet: HandoutRecord | None = None,
 ) -> str:
     """The chart note for one visit.
 
     Args:
         visit: the visit, with its follow-ups.
-        assessment: `evaluate(visit, content)`.
-        protocol: `build_protocol(visit, assessment)`, or None.
+        decision: `decide(visit)`: the assessment, the protocol, every follow-up decision and the gates.
         content: the words and sources (the command line uses English).
-        handout: what the patient was given, or None when no handout is recorded.
-        reviews: the decision for each follow-up, oldest first; computed with `follow_up_decisions`
-            when not given.
-        followup_sheet: the follow-up sheet given after the latest follow-up, if any.
+        handout: what the patient was given, or None when no handout is recorded (always None when the
+            handout gate refuses the handout).
+        followup_sheet: the follow-up sheet given after the latest follow-up, if any (None when the
+            follow-up gate refuses it).
     """
-    decisions = tuple(reviews) if reviews is not None else follow_up_decisions(visit, content)
+    decisions = decision.follow_ups
     if len(decisions) != len(visit.follow_ups):
         raise ValueError(f"{len(decisions)} decisions given for {len(visit.follow_ups)} follow-ups")
+    if handout is not None and not decision.handout_gate.allowed:
+        raise ValueError("a handout record was given for a handout the gate refuses")
+    if followup_sheet is not None and not decision.followup_gate.allowed:
+        raise ValueError("a follow-up sheet record was given for a sheet the gate refuses")
+    assessment = decision.assessment
     rules = content.rules
     note = _Lines()
     note.add(
@@ -142,15 +153,19 @@ def chart_note(
         f" {rules.content_version} | evidence reviewed {rules.evidence_reviewed.isoformat()}"
     )
     note.add(f"Visit date: {visit.visit_date.isoformat()}")
-    _inputs(note, visit, content)
+    _inputs(note, visit, assessment, content)
     _outcome(note, assessment, content)
-    _plan(note, visit, assessment, protocol, content)
-    _changes(note, visit, assessment, protocol)
-    _follow_ups(note, visit, decisions, content)
-    latest = visit.follow_ups[-1].date if visit.follow_ups else None
-    _given(note, handout, followup_sheet, latest, content)
+    _plan(note, decision, content)
+    _changes(note, visit, assessment, decision.protocol)
+    _follow_ups(note, visit, decision, content)
+    _given(note, visit, decision, handout, followup_sheet, content)
     _references(note, content)
     return "\n".join(note.lines) + "\n"
+
+
+def _blockers(gate: Gate, content: ContentBundle) -> list[str]:
+    """The gate's blockers in the clinician's words, one sentence each."""
+    return [" ".join(blocker_text(content, blocker, gate.params).split()) for blocker in gate.blockers]
 
 
 # ---- sections -------------------------------------------------------------------------------------
@@ -169,8 +184,7 @@ def _label(content: ContentBundle, group: str, code: str | None) -> str:
 
 
 def _question(content: ContentBundle, path: str) -> str:
-    question = content.language.questions.get(path)
-    return question.text if question is not None else path
+    return question_text(content, path)
 
 
 def _number(value: float | None, unit: str, content: ContentBundle) -> str:
@@ -179,13 +193,14 @@ def _number(value: float | None, unit: str, content: ContentBundle) -> str:
     return f"{value:g} {unit}"
 
 
-def _inputs(note: _Lines, visit: Visit, content: ContentBundle) -> None:
+def _inputs(note: _Lines, visit: Visit, assessment: Assessment, content: ContentBundle) -> None:
     patient, diagnosis, history = visit.patient, visit.diagnosis, visit.history
     note.blank()
     note.add("INPUTS")
+    confirmed = " (confirmed by the clinician)" if patient.weight_confirmed else ""
     note.item(
         f"Age: {_number(patient.age_years, 'years', content)}; weight:"
-        f" {_number(patient.weight_kg, 'kg', content)}; sex at birth:"
+        f" {_number(patient.weight_kg, 'kg', content)}{confirmed}; sex at birth:"
         f" {_label(content, 'sex_at_birth', patient.sex_at_birth)}."
     )
     note.item(
@@ -196,32 +211,44 @@ def _inputs(note: _Lines, visit: Visit, content: ContentBundle) -> None:
     if baseline is None:
         note.item("Baseline rating: none recorded.")
     else:
+        judges = "" if baseline.scale in RESPONSE_SCALES else " (this scale cannot judge a response)"
         note.item(
             f"Baseline rating: {_label(content, 'scale', baseline.scale)} score {baseline.score:g},"
-            f" rated {baseline.date.isoformat()}."
+            f" rated {baseline.date.isoformat()}{judges}."
         )
-    trials = "; ".join(
-        f"{name}: {_label(content, 'trial_outcome', getattr(history, field))}"
-        for field, name in (
-            ("methylphenidate", "methylphenidate"),
-            ("amphetamine", "amphetamine"),
-            ("non_stimulant", "non-stimulant"),
+    trials = []
+    for name in MEDICINE_CLASSES:
+        trial = f"{_CLASS_NAMES[name]}: {_label(content, 'trial_outcome', getattr(history, name))}"
+        adequate = getattr(history, f"{name}_adequate_trial")
+        if adequate is not None:
+            trial += f" (adequate trial: {_label(content, 'yes_no', adequate)})"
+        trials.append(trial)
+    if history.non_stimulant_unspecified is not None:
+        trials.append(
+            "non-stimulant, which one not recorded:"
+            f" {_label(content, 'trial_outcome', history.non_stimulant_unspecified)}"
         )
-    )
     note.item(
-        f"Guideline medicines: {trials}. Behavioral support:"
+        f"Guideline medicines: {'; '.join(trials)}. Behavioral support:"
         f" {_label(content, 'behavioural_support', history.behavioural_support)}."
     )
 
     screen = visit.ldn_screen
-    not_no = [field for field in LDN_SCREEN_FIELDS if getattr(screen, field) != "no"]
+    # A question asked only where it applies is left out while it does not apply.
+    not_asked = {
+        field
+        for field in CONDITIONAL_LDN_SCREEN_FIELDS
+        if getattr(screen, field) is None and f"ldn_screen.{field}" not in assessment.missing
+    }
+    not_no = [
+        field for field in LDN_SCREEN_FIELDS if field not in not_asked and getattr(screen, field) != "no"
+    ]
     if not not_no:
         note.item('LDN screen: every answer "no".')
     else:
-        note.item('LDN screen, answers other than "no" (the rest "no"):')
+        note.item('LDN screen, answers other than "no" (the rest "no" or not applicable):')
         for field in not_no:
-            group = "pregnancy" if field == "pregnancy" else "yes_no"
-            answer = _label(content, group, getattr(screen, field))
+            answer = _label(content, _ANSWER_GROUPS.get(field, "yes_no"), getattr(screen, field))
             note.item(f"{_question(content, f'ldn_screen.{field}')} {answer}", level=1)
 
     yes = [field for field in STIMULANT_SCREEN_FIELDS if getattr(visit.stimulant_screen, field) == "yes"]
@@ -241,10 +268,10 @@ def _inputs(note: _Lines, visit: Visit, content: ContentBundle) -> None:
     )
 
 
-def _finding_line(note: _Lines, finding: Finding) -> None:
+def _finding_line(note: _Lines, finding: Finding, content: ContentBundle) -> None:
+    text = clinician_text(content, finding.rule_id, finding.params, finding.inputs)
     note.item(
-        f"[{finding.severity.upper()}] {finding.rule_id}: {finding.clinician_text}"
-        f" Sources: {note.cite(finding.references)}."
+        f"[{finding.severity.upper()}] {finding.rule_id}: {text} Sources: {note.cite(finding.references)}."
     )
 
 
@@ -257,7 +284,7 @@ def _outcome(note: _Lines, assessment: Assessment, content: ContentBundle) -> No
     note.add(f"FINDINGS ({len(assessment.findings)})")
     for severity in _SEVERITIES:
         for finding in assessment.with_severity(severity):
-            _finding_line(note, finding)
+            _finding_line(note, finding, content)
 
 
 def _mg(value: Decimal) -> str:
@@ -269,9 +296,8 @@ def _dose(step: Step) -> str:
     return f"{_mg(step.dose_mg)}{volume}"
 
 
-def _plan(
-    note: _Lines, visit: Visit, assessment: Assessment, protocol: Protocol | None, content: ContentBundle
-) -> None:
+def _plan(note: _Lines, decision: VisitDecision, content: ContentBundle) -> None:
+    assessment, protocol = decision.assessment, decision.protocol
     note.blank()
     if protocol is None:
         if assessment.outcome == Outcome.STOP:
@@ -281,9 +307,18 @@ def _plan(
             why = "required answers are missing (listed above)"
         note.add(f"PLAN: none - {why}; no LDN protocol is produced.")
         return
+    if decision.plan_printable:
+        note.add("PLAN (suggested starting protocol; off-label): may be given to the patient.")
+    else:
+        note.add(
+            "PLAN (suggested starting protocol; off-label): NOT to be given to the patient; no handout is"
+            " printed until this is resolved:"
+        )
+        for line in _blockers(decision.handout_gate, content):
+            note.item(line)
+        note.add("The protocol as proposed (for the record only; not given):")
     text = content.language.protocol
     choices = content.language.choices
-    note.add("PLAN (suggested starting protocol; off-label)")
     if protocol.guideline_options_first:
         note.item(f"Guideline options first: {text.guideline_first_note}")
     if protocol.formulation == "capsule":
@@ -306,6 +341,9 @@ def _plan(
     note.item(
         f"Target: {_mg(protocol.target_mg)}/day ({_TARGET_BASES[protocol.target_basis]}). {target_text}"
     )
+    note.item(f"Ceiling: {_mg(protocol.ceiling_mg)}/day (the highest dose for this patient).")
+    if protocol.trial_ends is not None:
+        note.item(f"Trial ends by: {protocol.trial_ends.isoformat()} (under 18, no specialist sign-off).")
     note.item(
         f"Schedule: {_label(content, 'schedule', protocol.schedule)}, {protocol.step_weeks}-week steps"
         f" from {protocol.start_date.isoformat()}:"
@@ -338,6 +376,8 @@ def _changes(note: _Lines, visit: Visit, assessment: Assessment, protocol: Proto
         effect = "applied" if applied else "not applied: not lower than the computed target"
         if protocol is None:
             effect = "no plan"
+        elif protocol.refused_target_mg is not None:
+            effect = f"refused: above this patient's ceiling of {_mg(protocol.ceiling_mg)}"
         changes.append(f"Target {_mg(plan.target_mg)} (default: the computed target; {effect}).")
     note.blank()
     if not changes:
@@ -356,9 +396,11 @@ def _changes(note: _Lines, visit: Visit, assessment: Assessment, protocol: Proto
             )
         else:
             note.add(
-                "Guideline options discussed with the patient before this plan: NOT acknowledged (the plan"
-                " is not to be printed until they are discussed)."
+                "Guideline options discussed with the patient before this plan: NOT acknowledged, so the"
+                " plan is not given to the patient (see PLAN)."
             )
+    if plan.specialist_signoff:
+        note.add("Specialist sign-off for this trial: recorded.")
 
 
 def _side_effects(follow_up: FollowUp, content: ContentBundle) -> str:
@@ -375,16 +417,75 @@ def _side_effects(follow_up: FollowUp, content: ContentBundle) -> str:
     return "; ".join(parts) if parts else "none"
 
 
-def _follow_ups(
-    note: _Lines, visit: Visit, decisions: Sequence[FollowUpDecision], content: ContentBundle
+def _asked_safety_items(follow_up: FollowUp) -> tuple[str, ...]:
+    """The safety items asked at this review: the last opioid dose only after an opioid."""
+    safety = follow_up.safety
+    opioid = "yes" in (safety.opioid_needed_or_taken, safety.methadone_or_buprenorphine)
+    return tuple(item for item in SAFETY_ITEMS if item != "last_opioid_dose" or opioid)
+
+
+def _safety(follow_up: FollowUp, content: ContentBundle) -> tuple[list[str], list[str]]:
+    """The safety answers that are not "no" (with the last opioid dose), and the items not asked."""
+    safety = follow_up.safety
+    flagged: list[str] = []
+    not_asked: list[str] = []
+    for field in _asked_safety_items(follow_up):
+        value = getattr(safety, field)
+        if value is None:
+            not_asked.append(field)
+        elif field == "last_opioid_dose":
+            flagged.append(f"{_question(content, f'follow_ups.safety.{field}')} {value.isoformat()}")
+        elif value not in ("no", "not_applicable"):
+            answer = _label(content, _ANSWER_GROUPS.get(field, "yes_no"), value)
+            flagged.append(f"{_question(content, f'follow_ups.safety.{field}')} {answer}")
+    return flagged, not_asked
+
+
+def _reason_line(
+    note: _Lines, reason: DecisionReason, decision: VisitDecision, content: ContentBundle
 ) -> None:
+    text = clinician_text(content, reason.rule_id, reason.params, reason.inputs)
+    note.item(
+        f"[{reason.severity.upper()}] {reason.rule_id}: {text} Sources: {note.cite(reason.references)}.",
+        level=2,
+    )
+    if reason.rule_id == "followup_plan_not_given":
+        for line in _blockers(decision.handout_gate, content):
+            note.item(line, level=3)
+
+
+def _next(note: _Lines, decided: FollowUpDecision, content: ContentBundle) -> None:
+    if decided.decision == "stop":
+        note.item("Next: stop LDN.", level=1)
+        return
+    if decided.decision == "no_plan" or decided.next_dose_mg is None:
+        note.item(
+            "Next: no dosing advice - this visit has no plan that may be given (see the reasons).", level=1
+        )
+        return
+    steps = ", ".join(f"{_dose(step)} from {step.start.isoformat()}" for step in decided.revised_steps)
+    review_on = decided.next_review.isoformat() if decided.next_review else "none"
+    note.item(
+        f"Next: {_mg(decided.next_dose_mg)} ({_label(content, 'timing', decided.next_timing)});"
+        f" schedule: {steps or 'unchanged'}; next review: {review_on}.",
+        level=1,
+    )
+    if decided.recheck_due is not None:
+        note.item(
+            f"Re-check whether LDN is still needed (a planned pause or re-challenge) by"
+            f" {decided.recheck_due.isoformat()}.",
+            level=1,
+        )
+
+
+def _follow_ups(note: _Lines, visit: Visit, decision: VisitDecision, content: ContentBundle) -> None:
     if not visit.follow_ups:
         return
     note.blank()
     note.add(f"FOLLOW-UP REVIEWS ({len(visit.follow_ups)})")
     unanswered = _label(content, "yes_no", None)
     baseline = visit.diagnosis.baseline
-    for follow_up, decision in zip(visit.follow_ups, decisions, strict=True):
+    for follow_up, decided in zip(visit.follow_ups, decision.follow_ups, strict=True):
         score = unanswered if follow_up.score is None else f"{follow_up.score:g}"
         if baseline is not None and follow_up.score is not None:
             score += f" (baseline {baseline.score:g})"
@@ -394,70 +495,79 @@ def _follow_ups(
             if follow_up.tolerable is None
             else f" tolerable: {_label(content, 'yes_no', follow_up.tolerable)};"
         )
+        days_off = unanswered if follow_up.days_without_ldn is None else str(follow_up.days_without_ldn)
         note.item(
             f"{follow_up.date.isoformat()}: dose taken {_mg(follow_up.dose_mg)}"
             f" ({_label(content, 'timing', follow_up.timing)}); doses missed last week:"
-            f" {follow_up.missed_doses_last_week}; side effects: {_side_effects(follow_up, content)};"
-            f"{tolerable} score: {score}; CGI-I: {cgi}."
+            f" {follow_up.missed_doses_last_week}; days without LDN: {days_off}; side effects:"
+            f" {_side_effects(follow_up, content)};{tolerable} score: {score}; CGI-I: {cgi}."
         )
-        safety = follow_up.safety
-        flagged = [
-            f"{_question(content, f'follow_ups.safety.{field}')} {_label(content, group, value)}"
-            for field, group, value in (
-                ("opioid_needed_or_taken", "yes_no", safety.opioid_needed_or_taken),
-                ("pregnancy", "pregnancy", safety.pregnancy),
-                ("surgery_planned", "yes_no", safety.surgery_planned),
-            )
-            if value not in ("no", "not_applicable", None)
-        ]
+        flagged, not_asked = _safety(follow_up, content)
         if flagged:
             note.item(f"Safety: {' '.join(flagged)}", level=1)
-        line = f"Decision: {decision.decision} (computed: {decision.computed})"
-        if decision.chosen is not None and decision.chosen != decision.computed:
-            verdict = "refused" if decision.override_refused else "applied"
+        if not_asked:
+            asked = len(_asked_safety_items(follow_up))
+            note.item(f"Safety items not asked: {len(not_asked)} of {asked}.", level=1)
+        line = f"Decision: {decided.decision} (computed: {decided.computed})"
+        if decided.chosen is not None and decided.chosen != decided.computed:
+            verdict = "refused" if decided.override_refused else "applied"
             reason = _typed(follow_up.override_reason) or "none given"
-            line += f"; clinician chose {decision.chosen} ({verdict}), reason: {reason}"
+            line += f"; clinician chose {decided.chosen} ({verdict}), reason: {reason}"
         note.item(line + ".", level=1)
-        if decision.next_dose_mg is None:
-            note.item("Next: stop LDN.", level=1)
-        else:
-            steps = ", ".join(
-                f"{_dose(step)} from {step.start.isoformat()}" for step in decision.revised_steps
-            )
-            review_on = decision.next_review.isoformat() if decision.next_review else "none"
+        _next(note, decided, content)
+        if decided.ceiling_mg is not None and decided.dose_taken_mg > decided.ceiling_mg:
             note.item(
-                f"Next: {_mg(decision.next_dose_mg)} ({_label(content, 'timing', decision.next_timing)});"
-                f" schedule: {steps or 'unchanged'}; next review: {review_on}.",
+                f"Dose taken {_mg(decided.dose_taken_mg)} is above this patient's ceiling of"
+                f" {_mg(decided.ceiling_mg)}: an error to correct.",
                 level=1,
             )
-        reasons = "; ".join(f"{r.rule_id} ({note.cite(r.references)})" for r in decision.reasons)
-        note.item(f"Reasons: {reasons or 'none'}.", level=1)
+        if decided.reasons:
+            note.item(f"Reasons ({len(decided.reasons)}):", level=1)
+            for why in decided.reasons:
+                _reason_line(note, why, decision, content)
+        else:
+            note.item("Reasons: none.", level=1)
 
 
 def _given(
     note: _Lines,
+    visit: Visit,
+    decision: VisitDecision,
     handout: HandoutRecord | None,
     sheet: HandoutRecord | None,
-    latest: dt.date | None,
     content: ContentBundle,
 ) -> None:
     note.blank()
-    if handout is None and sheet is None:
+    latest = visit.follow_ups[-1].date if visit.follow_ups else None
+    handout_refused = not decision.handout_gate.allowed
+    sheet_refused = latest is not None and not decision.followup_gate.allowed
+    if handout is None and sheet is None and not handout_refused and not sheet_refused:
         note.add("GIVEN TO THE PATIENT: no handout recorded.")
         return
     note.add("GIVEN TO THE PATIENT")
-    given = [("Handout", handout)]
-    if sheet is not None and latest is not None:
-        given.append((f"Follow-up sheet ({latest.isoformat()})", sheet))
-    for name, record in given:
-        if record is None:
-            continue
-        note.item(
-            f"{name}: {_label(content, 'handout_language', record.language)}; large print:"
-            f" {'yes' if record.large_print else 'no'}; paper: {record.paper}; content version:"
-            f" {record.content_version}."
-        )
-        note.add(f"PDF SHA-256: {record.sha256}", first="  ")
+    if handout_refused:
+        note.item("Handout: NOT given - the plan may not be given to the patient yet (see PLAN).")
+    elif handout is None:
+        note.item("Handout: none recorded.")
+    else:
+        _record_line(note, "Handout", handout, content)
+    if latest is None:
+        return
+    name = f"Follow-up sheet ({latest.isoformat()})"
+    if sheet_refused:
+        reasons = " ".join(_blockers(decision.followup_gate, content))
+        note.item(f"{name}: NOT given - {reasons}")
+    elif sheet is not None:
+        _record_line(note, name, sheet, content)
+
+
+def _record_line(note: _Lines, name: str, record: HandoutRecord, content: ContentBundle) -> None:
+    note.item(
+        f"{name}: {_label(content, 'handout_language', record.language)}; large print:"
+        f" {'yes' if record.large_print else 'no'}; paper: {record.paper}; content version:"
+        f" {record.content_version}."
+    )
+    note.add(f"PDF SHA-256: {record.sha256}", first="  ")
 
 
 def _references(note: _Lines, content: ContentBundle) -> None:

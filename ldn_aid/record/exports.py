@@ -1,34 +1,50 @@
 """The chart note and the FHIR bundle for a visit, exactly as both the wizard and the command line
-produce them (one path, so the two can never disagree)."""
+produce them (one path, so the two can never disagree).
+
+Each decides the visit once (`ldn_aid.rules.decide`) and obeys its gates: the note records the hash
+of a handout (or follow-up sheet) only when the gate lets it be given, and the bundle carries the
+draft prescription only when the plan may be given.
+"""
 
 from __future__ import annotations
 
 from ldn_aid.content import load_content
+from ldn_aid.domain.decision import VisitDecision
 from ldn_aid.domain.visit import Visit
-from ldn_aid.rules import build_protocol, evaluate
+from ldn_aid.rules import decide
 from ldn_aid.settings import ClinicSettings
 
 
 def visit_chart_note(
-    visit: Visit, language: str, large_print: bool, paper: str, clinic: ClinicSettings
+    visit: Visit,
+    language: str,
+    large_print: bool,
+    paper: str,
+    clinic: ClinicSettings,
+    decision: VisitDecision | None = None,
 ) -> str:
-    """The chart note, with the SHA-256 of the handout (and latest follow-up sheet) these options print."""
+    """The chart note, with the SHA-256 of the handout (and latest follow-up sheet) these options print.
+
+    A document the gate refuses is not rendered: the note says it was not given, and why.
+    """
     from ldn_aid.record.chart_note import chart_note
     from ldn_aid.record.handout_hash import followup_sheet_record, handout_record
 
     content = load_content("en")  # the note is for the clinician's record: English, as `assess` prints
-    assessment = evaluate(visit, content)
-    protocol = build_protocol(visit, assessment)
-    handout = handout_record(visit, language, large_print, paper, clinic)  # type: ignore[arg-type]
-    # After a follow-up review the patient also takes home that review's sheet.
-    sheet = followup_sheet_record(visit, language, large_print, paper, clinic)  # type: ignore[arg-type]
-    return chart_note(visit, assessment, protocol, content, handout, followup_sheet=sheet).rstrip("\n")
+    decided = decision if decision is not None else decide(visit)
+    handout = None
+    if decided.handout_gate.allowed:
+        handout = handout_record(visit, language, large_print, paper, clinic, decided)  # type: ignore[arg-type]
+    # After a follow-up review the patient also takes home that review's sheet, when it may be given.
+    sheet = None
+    if visit.follow_ups and decided.followup_gate.allowed:
+        sheet = followup_sheet_record(visit, language, large_print, paper, clinic, decided)  # type: ignore[arg-type]
+    return chart_note(visit, decided, content, handout, followup_sheet=sheet).rstrip("\n")
 
 
-def visit_fhir_json(visit: Visit) -> str:
+def visit_fhir_json(visit: Visit, decision: VisitDecision | None = None) -> str:
     """The visit's FHIR R4 collection Bundle as JSON."""
     from ldn_aid.record.fhir import bundle_json, visit_bundle
 
-    content = load_content("en")
-    assessment = evaluate(visit, content)
-    return bundle_json(visit_bundle(visit, assessment, build_protocol(visit, assessment), content))
+    decided = decision if decision is not None else decide(visit)
+    return bundle_json(visit_bundle(visit, decided, load_content("en")))

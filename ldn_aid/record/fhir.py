@@ -8,8 +8,11 @@
 - `visit_bundle(...)`: a Bundle of type "collection" holding
   1. the QuestionnaireResponse of the first visit (everything but the follow-ups), authored on the
      visit date, "in-progress" while the assessment is incomplete and "completed" otherwise;
-  2. when there is a protocol, a draft MedicationRequest (intent "proposal", off-label noted), one
-     Dosage per step with its dose and period;
+  2. when the plan may be given to the patient (`VisitDecision.plan_printable`: the same gate the
+     handout obeys), a MedicationRequest (intent "proposal", off-label noted), one Dosage per step
+     with its dose and period. It is a "draft" while the plan stands; after a follow-up review that
+     stops LDN it is "stopped", with the review's date and reasons as its statusReason, so the Bundle
+     never carries an active proposal for a stopped plan;
   3. one further QuestionnaireResponse per follow-up, authored on its date, answering only the
      "follow_ups" group, in the order of the visit file.
 
@@ -54,10 +57,11 @@ from pydantic import BaseModel
 
 from ldn_aid.content import ContentBundle
 from ldn_aid.domain.assessment import Assessment, Outcome
+from ldn_aid.domain.decision import VisitDecision
 from ldn_aid.domain.errors import ContentError
 from ldn_aid.domain.followup import FollowUp
 from ldn_aid.domain.protocol import Protocol
-from ldn_aid.domain.visit import VISIT_FORMAT, Visit
+from ldn_aid.domain.visit import MEDICINE_CLASSES, VISIT_FORMAT, Visit
 from ldn_aid.rules.engine import missing_answers
 
 # This app's own canonical names: URNs under "ldn-aid", never an address of a real system.
@@ -85,9 +89,8 @@ _NOT_EXPORTED = frozenset({"format", "patient.display_name"})
 _LONG_TEXT = frozenset({"plan.change_reason", "follow_ups.override_reason"})
 # Lists of choices (resources/content/<lang>/choices.toml) whose name is not the field's own name.
 _CHOICE_LISTS = {
-    "history.methylphenidate": "trial_outcome",
-    "history.amphetamine": "trial_outcome",
-    "history.non_stimulant": "trial_outcome",
+    **{f"history.{name}": "trial_outcome" for name in MEDICINE_CLASSES},
+    "history.non_stimulant_unspecified": "trial_outcome",
     "preferences.priorities": "priority",
     "follow_ups.clinician_decision": "decision",
 }
@@ -347,10 +350,22 @@ def _mg(value: Decimal) -> str:
     return f"{value:.1f} mg"
 
 
+RequestStatus = Literal["draft", "stopped"]
+
+
 def medication_request(
-    visit: Visit, protocol: Protocol, content: ContentBundle, supporting: str | None = None
+    visit: Visit,
+    protocol: Protocol,
+    content: ContentBundle,
+    supporting: str | None = None,
+    status: RequestStatus = "draft",
+    status_reason: str | None = None,
 ) -> MedicationRequest:
-    """A draft proposal: one Dosage per step, each with its dose and the period it is taken."""
+    """A proposal: one Dosage per step, each with its dose and the period it is taken.
+
+    `status` is "draft" while the plan stands and "stopped" once a review has stopped LDN
+    (`status_reason` then says when and why).
+    """
     dosages = []
     count = len(protocol.steps)
     for index, step in enumerate(protocol.steps):
@@ -398,7 +413,8 @@ def medication_request(
     )
     return MedicationRequest.model_validate(
         {
-            "status": "draft",
+            "status": status,
+            "statusReason": CodeableConcept(text=status_reason) if status_reason else None,
             "intent": "proposal",
             "medicationCodeableConcept": CodeableConcept(text=MEDICATION_TEXT[protocol.formulation]),
             # Required by FHIR; the patient is withheld on purpose (no Patient resource is exported).
@@ -422,19 +438,37 @@ def _full_url(visit: Visit, role: str) -> str:
     return f"urn:uuid:{uuid.uuid5(UUID_NAMESPACE, name)}"
 
 
-def visit_bundle(
-    visit: Visit, assessment: Assessment, protocol: Protocol | None, content: ContentBundle
-) -> Bundle:
-    """The visit as a FHIR "collection" Bundle (see the module docstring for what it holds)."""
+def _request_status(decision: VisitDecision) -> tuple[RequestStatus, str | None] | None:
+    """The proposal's status after the latest review, or None when there is no proposal to export."""
+    if not decision.plan_printable:
+        return None
+    latest = decision.latest
+    if latest is None:
+        return "draft", None
+    if latest.decision == "no_plan":  # pragma: no cover - a printable plan always gives dosing advice
+        return None
+    if latest.decision == "stop":
+        why = ", ".join(latest.rule_ids) or "no reason recorded"
+        return "stopped", f"LDN stopped at the follow-up review of {latest.review_date.isoformat()} ({why})."
+    return "draft", None
+
+
+def visit_bundle(visit: Visit, decision: VisitDecision, content: ContentBundle) -> Bundle:
+    """The visit as a FHIR "collection" Bundle (see the module docstring for what it holds).
+
+    Args:
+        visit: the visit, with its follow-ups.
+        decision: `decide(visit)`; its gate decides whether the proposal is exported.
+        content: the words and labels (the command line uses English).
+    """
     visit_url = _full_url(visit, "visit")
-    entries = [BundleEntry(fullUrl=visit_url, resource=visit_response(visit, assessment, content))]
-    if protocol is not None:
-        entries.append(
-            BundleEntry(
-                fullUrl=_full_url(visit, "medication-request"),
-                resource=medication_request(visit, protocol, content, supporting=visit_url),
-            )
+    entries = [BundleEntry(fullUrl=visit_url, resource=visit_response(visit, decision.assessment, content))]
+    status = _request_status(decision)
+    if status is not None and decision.protocol is not None:
+        request = medication_request(
+            visit, decision.protocol, content, supporting=visit_url, status=status[0], status_reason=status[1]
         )
+        entries.append(BundleEntry(fullUrl=_full_url(visit, "medication-request"), resource=request))
     for index, follow_up in enumerate(visit.follow_ups):
         entries.append(
             BundleEntry(

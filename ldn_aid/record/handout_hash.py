@@ -4,7 +4,8 @@ the SHA-256 of the PDF bytes.
 The only module of the record package that draws a PDF. It imports the renderer (and so reportlab)
 inside the functions, so importing this module stays cheap and the pure modules stay pure. Each
 record hashes exactly the bytes `ldn-aid handout` / `ldn-aid followup-sheet` write with the same
-options and clinic settings.
+options and clinic settings. Both obey the core gate: a document the gate refuses is never rendered
+(`DocumentRefusedError`), so no hash is ever recorded for it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import hashlib
 from typing import TYPE_CHECKING, Literal
 
 from ldn_aid.content import load_content
+from ldn_aid.domain.decision import VisitDecision
 from ldn_aid.domain.visit import Visit
 from ldn_aid.record.chart_note import HandoutRecord
 from ldn_aid.settings import ClinicSettings
@@ -43,6 +45,7 @@ def handout_record(
     large_print: bool = False,
     paper: Paper = "letter",
     clinic: ClinicSettings | None = None,
+    decision: VisitDecision | None = None,
 ) -> HandoutRecord:
     """Render the visit's handout exactly as `ldn-aid handout` would, and hash the PDF.
 
@@ -52,11 +55,15 @@ def handout_record(
         large_print: the large-print layout.
         paper: "letter" or "a4".
         clinic: the clinic details printed on the handout (they change the bytes, so the hash).
+        decision: `decide(visit)` when the caller has it (computed otherwise).
+
+    Raises:
+        DocumentRefusedError: the handout gate refuses the handout.
     """
     from ldn_aid.handout.compose import compose_for_visit
 
     chosen = language if language is not None else visit.patient.handout_language
-    return _record(compose_for_visit(visit, chosen, clinic), chosen, large_print, paper)
+    return _record(compose_for_visit(visit, chosen, clinic, decision), chosen, large_print, paper)
 
 
 def followup_sheet_record(
@@ -65,11 +72,16 @@ def followup_sheet_record(
     large_print: bool = False,
     paper: Paper = "letter",
     clinic: ClinicSettings | None = None,
+    decision: VisitDecision | None = None,
 ) -> HandoutRecord | None:
     """The same for the follow-up sheet of the latest follow-up (`ldn-aid followup-sheet`); None when
-    the visit has no follow-up."""
+    the visit has no follow-up.
+
+    Raises:
+        DocumentRefusedError: the follow-up gate refuses the sheet.
+    """
     from ldn_aid.handout.compose import compose_followup_for_visit
 
     chosen = language if language is not None else visit.patient.handout_language
-    sheet = compose_followup_for_visit(visit, chosen, clinic)
+    sheet = compose_followup_for_visit(visit, chosen, clinic, decision)
     return None if sheet is None else _record(sheet, chosen, large_print, paper)

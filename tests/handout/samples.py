@@ -1,4 +1,9 @@
-"""Example visits composed and rendered once per test session (shared by the handout tests)."""
+"""Example visits composed and rendered once per test session (shared by the handout tests).
+
+The guideline_first example records no acknowledgement that the guideline medicines were discussed,
+so the core gate refuses its handout (D18). The handout tests print it as it is printed once the
+clinician records that discussion (`printable`); tests of the refusal use `example`.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from ldn_aid.handout.compose import compose_for_visit
 from ldn_aid.handout.model import Handout
 from ldn_aid.handout.render_pdf import RenderOptions, render_pdf_bytes
 from ldn_aid.paths import resource_path
+from ldn_aid.rules import decide
 from ldn_aid.visit_file import load_visit
 
 EXAMPLES = ("ldn_option", "guideline_first", "stop", "incomplete")
@@ -16,6 +22,20 @@ def example(name: str) -> Visit:
     return load_visit(resource_path(f"examples/{name}.json"))
 
 
+def acknowledged(visit: Visit) -> Visit:
+    """The visit with the clinician's tick that the guideline medicines were discussed."""
+    plan = visit.effective_plan.model_copy(update={"guideline_options_discussed": True})
+    return visit.model_copy(update={"plan": plan})
+
+
+def printable(name: str) -> Visit:
+    """The example as it is printed: guideline_first only after the clinician's acknowledgement."""
+    visit = example(name)
+    if decide(visit).handout_gate.blockers == ("guideline_ack_missing",):
+        return acknowledged(visit)
+    return visit
+
+
 _HANDOUTS: dict[tuple[str, str], Handout] = {}
 _PDFS: dict[tuple[str, str, bool, str], bytes] = {}
 
@@ -23,7 +43,7 @@ _PDFS: dict[tuple[str, str, bool, str], bytes] = {}
 def handout_for(name: str, language: str) -> Handout:
     key = (name, language)
     if key not in _HANDOUTS:
-        _HANDOUTS[key] = compose_for_visit(example(name), language)
+        _HANDOUTS[key] = compose_for_visit(printable(name), language)
     return _HANDOUTS[key]
 
 

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections import Counter
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
-from samples import EXAMPLES, example, handout_for
+from samples import EXAMPLES, acknowledged, example, handout_for, printable
 
 from ldn_aid.content import load_content
+from ldn_aid.domain.visit import Visit
 from ldn_aid.handout import model
-from ldn_aid.handout.compose import clean_user_text, compose_for_visit, compose_handout
-from ldn_aid.rules import build_protocol, evaluate
+from ldn_aid.handout.compose import DocumentRefusedError, clean_user_text, compose_for_visit, compose_handout
+from ldn_aid.rules import decide
 from ldn_aid.settings import ClinicSettings
+from ldn_aid.visit_file import load_visit
+
+CASES = Path(__file__).resolve().parents[1] / "record" / "cases"
 
 
 def blocks_of(handout: model.Handout, kind: type) -> list:
@@ -106,7 +112,7 @@ def test_guideline_first_note_comes_before_the_plan() -> None:
 
 def test_plan_steps_and_reviews_match_the_protocol() -> None:
     visit = example("guideline_first")
-    protocol = build_protocol(visit, evaluate(visit))
+    protocol = decide(visit).protocol
     assert protocol is not None
     handout = handout_for("guideline_first", "en")
     table = blocks_of(handout, model.StepsTable)[0]
@@ -130,7 +136,7 @@ def test_opioid_safety_box_is_printed_with_every_plan() -> None:
 
 def test_calendar_runs_from_the_first_dose_to_the_response_review_with_the_right_doses() -> None:
     visit = example("ldn_option")
-    protocol = build_protocol(visit, evaluate(visit))
+    protocol = decide(visit).protocol
     assert protocol is not None
     calendar = blocks_of(handout_for("ldn_option", "en"), model.Calendar)[0]
     first_day = calendar.weeks[0].days[0]
@@ -248,11 +254,55 @@ def test_spanish_sheet_is_in_spanish() -> None:
 def test_composition_is_deterministic_and_does_not_depend_on_the_clinician_language() -> None:
     visit = example("ldn_option")
     content = load_content("es")
-    assessment = evaluate(visit)
-    protocol = build_protocol(visit, assessment)
-    first = compose_handout(visit, assessment, protocol, content)
-    again = compose_handout(visit, evaluate(visit, load_content("es")), protocol, content)
+    first = compose_handout(visit, decide(visit), content)
+    again = compose_handout(visit, decide(visit), content)
     assert first == again
+    assert first == compose_for_visit(visit, "es")
+
+
+# ---- issue 9: the handout obeys the core gate ----------------------------------------------------
+
+
+def test_d18_guideline_first_without_the_acknowledgement_is_refused() -> None:
+    visit = load_visit(CASES / "D18_guideline_first.json")
+    decision = decide(visit)
+    assert decision.handout_gate.blockers == ("guideline_ack_missing",)
+    for language in ("en", "es"):
+        with pytest.raises(DocumentRefusedError) as refused:
+            compose_for_visit(visit, language)
+        assert refused.value.gate == decision.handout_gate
+        assert refused.value.document == "handout"
+        with pytest.raises(DocumentRefusedError):
+            compose_handout(visit, decision, load_content(language))
+
+
+def test_d18_with_the_acknowledgement_the_plan_is_printed() -> None:
+    data = json.loads((CASES / "D18_guideline_first.json").read_text("utf-8"))
+    data["plan"]["guideline_options_discussed"] = True
+    visit = Visit.model_validate(data)
+    decision = decide(visit)
+    assert decision.plan_printable
+    handout = compose_for_visit(visit, "en", decision=decision)
+    assert handout.has_plan
+    assert [row[2] for row in blocks_of(handout, model.StepsTable)[0].rows] == ["1.3 mg", "2.5 mg", "3.8 mg"]
+
+
+def test_the_guideline_first_example_is_refused_until_the_discussion_is_recorded() -> None:
+    visit = example("guideline_first")
+    assert decide(visit).handout_gate.blockers == ("guideline_ack_missing",)
+    with pytest.raises(DocumentRefusedError):
+        compose_for_visit(visit, "en")
+    assert compose_for_visit(acknowledged(visit), "en").has_plan
+
+
+def test_the_plan_blocks_appear_only_when_the_plan_is_printable() -> None:
+    for name in EXAMPLES:
+        decision = decide(printable(name))
+        assert decision.handout_gate.allowed
+        handout = handout_for(name, "en")
+        assert handout.has_plan == decision.plan_printable
+        for kind in (model.StepsTable, model.Calendar, model.WalletCard):
+            assert bool(blocks_of(handout, kind)) == decision.plan_printable, (name, kind)
 
 
 def test_user_text_is_cleaned_of_control_characters_but_keeps_markup_characters() -> None:

@@ -12,7 +12,7 @@ import pdfplumber
 import pytest
 import textstat
 from pdfminer.pdftypes import resolve1
-from samples import EXAMPLES, example, handout_for, pdf_for
+from samples import EXAMPLES, example, handout_for, pdf_for, printable
 
 from ldn_aid.atomic import SaveError
 from ldn_aid.cli import main
@@ -20,6 +20,7 @@ from ldn_aid.handout import model
 from ldn_aid.handout.compose import compose_for_visit
 from ldn_aid.handout.render_pdf import MARGIN, render_pdf_bytes, write_pdf
 from ldn_aid.paths import resource_path
+from ldn_aid.visit_file import save_visit
 
 VARIANTS = [
     (name, language, large) for name in EXAMPLES for language in ("en", "es") for large in (False, True)
@@ -231,22 +232,32 @@ def test_unwritable_folder_is_a_clear_error(tmp_path: Path) -> None:
 # ---- command line ------------------------------------------------------------------------------
 
 
+def _acknowledged_guideline_first(tmp_path: Path) -> Path:
+    """The guideline_first example once the clinician has recorded the guideline discussion."""
+    path = tmp_path / "guideline_first_acknowledged.json"
+    save_visit(printable("guideline_first"), path)
+    return path
+
+
 def test_cli_handout_writes_the_same_pdf_as_the_library(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("LDN_AID_CONFIG_DIR", str(tmp_path / "config"))
     out = tmp_path / "out.pdf"
-    code = main(
-        ["handout", str(resource_path("examples/guideline_first.json")), "-o", str(out), "--lang", "en"]
-    )
+    code = main(["handout", str(_acknowledged_guideline_first(tmp_path)), "-o", str(out), "--lang", "en"])
     assert code == 0
     assert out.read_bytes() == pdf_for("guideline_first", "en")
+    # Without the acknowledgement the command line refuses, as the wizard does (D18).
+    refused = tmp_path / "refused.pdf"
+    assert main(["handout", str(resource_path("examples/guideline_first.json")), "-o", str(refused)]) == 2
+    assert not refused.exists()
+    assert "handout not printed" in capsys.readouterr().err
 
 
 def test_cli_language_defaults_to_the_visit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LDN_AID_CONFIG_DIR", str(tmp_path / "config"))
     out = tmp_path / "out.pdf"
-    assert main(["handout", str(resource_path("examples/guideline_first.json")), "-o", str(out)]) == 0
+    assert main(["handout", str(_acknowledged_guideline_first(tmp_path)), "-o", str(out)]) == 0
     with open_pdf(out.read_bytes()) as pdf:
         assert str(pdf.doc.catalog["Lang"].decode()) == "es-US"
 

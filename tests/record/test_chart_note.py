@@ -1,9 +1,9 @@
-"""The chart note (issue 5, "The chart note"): everything that mattered, traceable, pasteable, stable."""
+"""The chart note (issue 5, "The chart note"; issue 9): everything that mattered, traceable, pasteable,
+stable, and saying plainly whether the plan may be given to the patient."""
 
 from __future__ import annotations
 
 import hashlib
-import json
 import subprocess
 import sys
 import unicodedata
@@ -13,20 +13,20 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from record_helpers import CASE_FILES, CASES, EXAMPLES, PROJECT, follow_up, unwrapped
 from record_strategies import visits
 
 from ldn_aid.content import ContentBundle, load_content
+from ldn_aid.content.words import blocker_text, clinician_text
 from ldn_aid.domain.visit import Visit
 from ldn_aid.handout.compose import compose_followup_for_visit, compose_for_visit
 from ldn_aid.handout.render_pdf import RenderOptions, render_pdf_bytes
-from ldn_aid.record.chart_note import NOTE_WIDTH, HandoutRecord, chart_note, follow_up_decisions
+from ldn_aid.record.chart_note import NOTE_WIDTH, HandoutRecord, chart_note
 from ldn_aid.record.handout_hash import followup_sheet_record, handout_record
-from ldn_aid.rules import build_protocol, evaluate
+from ldn_aid.rules import decide
 from ldn_aid.settings import ClinicSettings
 from ldn_aid.visit_file import load_visit
 
-PROJECT = Path(__file__).resolve().parents[2]
-EXAMPLES = sorted((PROJECT / "resources" / "examples").glob("*.json"))
 MakeVisit = Callable[..., Visit]
 BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
@@ -37,8 +37,7 @@ def content_fixture() -> ContentBundle:
 
 
 def note_for(visit: Visit, content: ContentBundle, handout: HandoutRecord | None = None) -> str:
-    assessment = evaluate(visit, content)
-    return chart_note(visit, assessment, build_protocol(visit, assessment), content, handout)
+    return chart_note(visit, decide(visit), content, handout)
 
 
 def pdf_sha256(visit: Visit, language: str | None = None, **options: Any) -> str:
@@ -54,21 +53,16 @@ def section(note: str, heading: str) -> str:
     return note[start : end if end != -1 else len(note)]
 
 
-def unwrapped(note: str) -> str:
-    """The note with wrapped lines joined, so a phrase split across lines can be found."""
-    return " ".join(line.strip() for line in note.splitlines())
-
-
 # ---- every example visit -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", EXAMPLES + CASE_FILES, ids=lambda p: p.stem)
 def test_note_for_each_example(path: Path, content: ContentBundle) -> None:
     visit = load_visit(path)
-    assessment = evaluate(visit, content)
-    protocol = build_protocol(visit, assessment)
-    record = handout_record(visit)
-    note = chart_note(visit, assessment, protocol, content, record)
+    decision = decide(visit)
+    assessment, protocol = decision.assessment, decision.protocol
+    record = handout_record(visit, decision=decision) if decision.handout_gate.allowed else None
+    note = chart_note(visit, decision, content, record)
     flat = unwrapped(note)
 
     # Versions and date first.
@@ -78,22 +72,27 @@ def test_note_for_each_example(path: Path, content: ContentBundle) -> None:
     assert content.rules.evidence_reviewed.isoformat() in first
     assert f"Visit date: {visit.visit_date.isoformat()}" in note
 
-    # The outcome, and every finding with its rule id and every one of its sources, listed at the end.
+    # The outcome, and every finding with its rule id, words and every one of its sources.
     assert f"OUTCOME: {assessment.outcome.value} - {content.language.outcomes[assessment.outcome.value]}" in (
         flat
     )
-    references = section(note, "REFERENCES")
     for finding in assessment.findings:
         assert f"[{finding.severity.upper()}] {finding.rule_id}: " in note
+        text = clinician_text(content, finding.rule_id, finding.params, finding.inputs)
+        assert " ".join(text.split()) in flat
         assert f"Sources: {', '.join(finding.references)}." in flat
-        for ref in finding.references:
-            assert f"- {ref}: " in references
+    if note.count("\nREFERENCES"):
+        references = section(note, "REFERENCES")
+        for finding in assessment.findings:
+            for ref in finding.references:
+                assert f"- {ref}: " in references
     for path_missing in assessment.missing:
         assert path_missing in flat
 
-    # The plan: the same dates and doses as build_protocol, or why there is none.
+    # The plan: the same dates and doses as the protocol, or why there is none; and the gate, plainly.
     if protocol is None:
         assert "PLAN: none - " in note
+        assert "may be given to the patient" not in note
     else:
         for number, step in enumerate(protocol.steps, start=1):
             volume = "" if step.volume_ml is None else f" = {step.volume_ml:.1f} mL"
@@ -102,37 +101,62 @@ def test_note_for_each_example(path: Path, content: ContentBundle) -> None:
         assert f"Response review: {protocol.response_review.isoformat()}" in note
         assert content.language.protocol.evidence_note in flat
         assert f"Target: {protocol.target_mg:.1f} mg/day" in note
+        assert f"Ceiling: {protocol.ceiling_mg:.1f} mg/day" in note
+    assert ("PLAN (suggested starting protocol; off-label): may be given to the patient." in note) == (
+        decision.plan_printable
+    )
+    refused = not decision.handout_gate.allowed
+    assert ("NOT to be given to the patient" in note) == refused
+    for blocker in decision.handout_gate.blockers:
+        assert " ".join(blocker_text(content, blocker, decision.handout_gate.params).split()) in flat
 
-    # Each follow-up's decision, as review() decides it for the visit cut off at that follow-up.
-    decisions = follow_up_decisions(visit, content)
-    assert len(decisions) == len(visit.follow_ups)
-    for follow_up, decision in zip(visit.follow_ups, decisions, strict=True):
-        assert f"- {follow_up.date.isoformat()}: dose taken {follow_up.dose_mg:.1f} mg" in note
-        assert f"Decision: {decision.decision} (computed: {decision.computed})" in note
-        for reason in decision.reasons:
-            assert reason.rule_id in flat
+    # Each follow-up's decision, from the one linear pass.
+    assert len(decision.follow_ups) == len(visit.follow_ups)
+    for follow_up_, decided in zip(visit.follow_ups, decision.follow_ups, strict=True):
+        assert f"- {follow_up_.date.isoformat()}: dose taken {follow_up_.dose_mg:.1f} mg" in note
+        assert f"Decision: {decided.decision} (computed: {decided.computed})" in note
+        for reason in decided.reasons:
+            assert f"] {reason.rule_id}: " in note
     if not visit.follow_ups:
         assert "FOLLOW-UP REVIEWS" not in note
 
-    # What the patient was given: the hash of exactly the PDF the handout command renders.
-    assert f"PDF SHA-256: {pdf_sha256(visit)}" in note
-    assert record.sha256 == pdf_sha256(visit)
+    # What the patient was given: the hash of exactly the PDF the handout command renders, and only
+    # when the gate lets the handout be given.
+    given = section(note, "GIVEN TO THE PATIENT")
+    if refused:
+        assert "Handout: NOT given" in given
+        assert "PDF SHA-256" not in given
+    else:
+        assert record is not None
+        assert f"PDF SHA-256: {pdf_sha256(visit)}" in note
+        assert record.sha256 == pdf_sha256(visit)
 
     # Pasteable and private: no line over 100 columns, no name; and the same note every time.
     assert all(len(line) <= NOTE_WIDTH for line in note.splitlines())
     if visit.patient.display_name:
         assert visit.patient.display_name not in note
-    assert note == chart_note(visit, assessment, protocol, content, handout_record(visit))
+    assert note == chart_note(visit, decide(visit), content, record)
 
 
-def test_follow_up_decisions_match_review_of_each_prefix(content: ContentBundle) -> None:
+def test_the_follow_up_decisions_are_one_linear_pass(content: ContentBundle) -> None:
     from ldn_aid.rules import review
 
     visit = load_visit(PROJECT / "resources" / "examples" / "followup_stop.json")
-    decisions = follow_up_decisions(visit, content)
+    decisions = decide(visit).follow_ups
     assert [d.review_date for d in decisions] == [f.date for f in visit.follow_ups]
-    assert decisions[-1] == review(visit, content=content)
+    assert decisions[-1] == review(visit)
     assert decisions[-1].decision == "stop"
+
+
+def test_a_handout_record_for_a_refused_handout_is_an_error(content: ContentBundle) -> None:
+    visit = load_visit(CASES / "D18_guideline_first.json")
+    decision = decide(visit)
+    assert not decision.handout_gate.allowed
+    fake = HandoutRecord(
+        language="en", large_print=False, paper="letter", content_version="x", sha256="0" * 64
+    )
+    with pytest.raises(ValueError, match="the gate refuses"):
+        chart_note(visit, decision, content, fake)
 
 
 # ---- the handout hash ---------------------------------------------------------------------------
@@ -162,15 +186,7 @@ def test_follow_up_sheet_record(content: ContentBundle) -> None:
     assert sheet.sha256 == hashlib.sha256(data).hexdigest()
     assert sheet.sha256 != handout_record(visit, large_print=True).sha256
 
-    assessment = evaluate(visit, content)
-    note = chart_note(
-        visit,
-        assessment,
-        build_protocol(visit, assessment),
-        content,
-        handout_record(visit),
-        followup_sheet=sheet,
-    )
+    note = chart_note(visit, decide(visit), content, handout_record(visit), followup_sheet=sheet)
     given = section(note, "GIVEN TO THE PATIENT")
     assert "- Follow-up sheet (2027-02-23): English; large print: yes;" in given
     assert f"PDF SHA-256: {sheet.sha256}" in given
@@ -179,8 +195,8 @@ def test_follow_up_sheet_record(content: ContentBundle) -> None:
     assert followup_sheet_record(load_visit(PROJECT / "resources" / "examples" / "ldn_option.json")) is None
 
 
-def test_sha256_follows_the_visit_language_by_default() -> None:
-    visit = load_visit(PROJECT / "resources" / "examples" / "guideline_first.json")
+def test_sha256_follows_the_visit_language_by_default(make_visit: MakeVisit) -> None:
+    visit = make_visit(**{"patient.handout_language": "es"})
     record = handout_record(visit)
     assert visit.patient.handout_language == "es"
     assert record.language == "es"
@@ -197,7 +213,8 @@ def test_the_note_records_the_handout_options(content: ContentBundle) -> None:
     visit = load_visit(PROJECT / "resources" / "examples" / "ldn_option.json")
     note = note_for(visit, content, handout_record(visit, "es", large_print=True, paper="a4"))
     given = unwrapped(section(note, "GIVEN TO THE PATIENT"))
-    assert "Handout: Español; large print: yes; paper: a4; content version: 2026.11.1." in given
+    version = load_content("es").rules.content_version
+    assert f"Handout: Español; large print: yes; paper: a4; content version: {version}." in given
     assert note_for(visit, content, None).count("GIVEN TO THE PATIENT: no handout recorded.") == 1
 
 
@@ -210,13 +227,14 @@ def test_handout_record_rejects_a_malformed_hash() -> None:
 
 
 def test_inputs_that_mattered(content: ContentBundle) -> None:
-    visit = load_visit(PROJECT / "resources" / "examples" / "guideline_first.json")
+    visit = load_visit(CASES / "D18_guideline_first.json")
     inputs = unwrapped(section(note_for(visit, content), "INPUTS"))
     assert "Age: 12 years; weight: 38 kg; sex at birth: Male." in inputs
     assert "ADHD diagnosis confirmed: Yes; presentation: Predominantly inattentive." in inputs
     assert "Baseline rating: NICHQ Vanderbilt (parent) score 36, rated 2026-11-20." in inputs
-    assert "methylphenidate: Stopped for side effects; amphetamine: Not tried; non-stimulant: Not tried" in (
-        inputs
+    assert (
+        "methylphenidate: Stopped for side effects; amphetamine: Not tried; atomoxetine: Not tried;"
+        " alpha-2 agonist: Not tried; viloxazine: Not tried." in inputs
     )
     assert "Behavioral support: Tried before." in inputs
     # Every LDN-screen answer that is not "no" (pregnancy "not applicable" included), and no "no".
@@ -227,18 +245,45 @@ def test_inputs_that_mattered(content: ContentBundle) -> None:
     assert "Tics or Tourette syndrome? Yes" in inputs
     assert "Glaucoma?" not in inputs
     assert "Priorities: Does not lower appetite; Not a controlled medicine." in inputs
-    assert "Declines stimulants: No. Declines non-stimulants: Not answered." in inputs
+    assert "Declines stimulants: No. Declines non-stimulants: No." in inputs
+    # The questions asked only where they apply are left out when they do not.
+    assert "urine" not in inputs.lower()
 
 
-def test_unanswered_screen_items_are_said_to_be_unanswered(content: ContentBundle) -> None:
-    visit = load_visit(PROJECT / "resources" / "examples" / "incomplete.json")
+def test_adequate_trials_and_a_format_1_non_stimulant(content: ContentBundle, make_visit: MakeVisit) -> None:
+    visit = make_visit(
+        **{
+            "history.atomoxetine": "no_benefit",
+            "history.atomoxetine_adequate_trial": "no",
+            "history.non_stimulant_unspecified": "side_effects",
+        }
+    )
+    inputs = unwrapped(section(note_for(visit, content), "INPUTS"))
+    assert "atomoxetine: Did not help (adequate trial: No)" in inputs
+    assert "non-stimulant, which one not recorded: Stopped for side effects" in inputs
+
+
+def test_unanswered_screen_items_are_said_to_be_unanswered(
+    content: ContentBundle, make_visit: MakeVisit
+) -> None:
+    visit = make_visit(
+        **{
+            "patient.weight_kg": None,
+            "patient.sex_at_birth": "female",
+            "ldn_screen.planned_surgery": None,
+            "ldn_screen.chronic_liver_disease": None,
+            "ldn_screen.pregnancy": None,
+        }
+    )
     note = note_for(visit, content)
     inputs = unwrapped(section(note, "INPUTS"))
     assert "weight: Not answered" in inputs
     assert "Surgery or a procedure planned? Not answered" in inputs
     assert "Chronic liver disease or abnormal liver tests? Not answered" in inputs
     assert "Pregnant, trying to conceive, or breastfeeding? Not answered" in inputs
-    assert "Missing answers (4): patient.weight_kg, ldn_screen.planned_surgery" in unwrapped(note)
+    missing = decide(visit).assessment.missing
+    assert {"patient.weight_kg", "ldn_screen.planned_surgery", "ldn_screen.pregnancy"} <= set(missing)
+    assert f"Missing answers ({len(missing)}): {', '.join(missing)}." in unwrapped(note)
     assert "PLAN: none - required answers are missing" in note
 
 
@@ -260,8 +305,7 @@ def test_stop_gives_no_plan_and_says_why(content: ContentBundle) -> None:
 
 def test_liquid_plan_gives_volumes_and_storage(content: ContentBundle, make_visit: MakeVisit) -> None:
     visit = make_visit(**{"patient.age_years": 8, "patient.weight_kg": 25})
-    assessment = evaluate(visit, content)
-    protocol = build_protocol(visit, assessment)
+    protocol = decide(visit).protocol
     assert protocol is not None
     assert protocol.formulation == "liquid_1mg_per_ml"
     note = note_for(visit, content)
@@ -330,10 +374,17 @@ def test_guideline_first_acknowledgement(content: ContentBundle, make_visit: Mak
         "Guideline options discussed with the patient before this plan: yes (clinician's acknowledgement)."
         in unwrapped(acknowledged)
     )
+    assert "PLAN (suggested starting protocol; off-label): may be given to the patient." in acknowledged
     missing = note_for(make_visit(**untried), content)
-    assert "Guideline options discussed with the patient before this plan: NOT acknowledged" in unwrapped(
-        missing
+    flat = unwrapped(missing)
+    assert (
+        "Guideline options discussed with the patient before this plan: NOT acknowledged, so the plan is"
+        " not given to the patient (see PLAN)." in flat
     )
+    # The note states the gate plainly, in the gate's words, and records no handout for it.
+    assert "PLAN (suggested starting protocol; off-label): NOT to be given to the patient" in missing
+    assert " ".join(blocker_text(content, "guideline_ack_missing").split()) in flat
+    assert "may be given to the patient." not in missing
 
 
 def test_hostile_reason_cannot_forge_a_section(content: ContentBundle, make_visit: MakeVisit) -> None:
@@ -350,34 +401,35 @@ def test_hostile_reason_cannot_forge_a_section(content: ContentBundle, make_visi
 # ---- follow-ups -----------------------------------------------------------------------------------
 
 
-def _follow_up_visit(**changes: Any) -> Visit:
-    data = json.loads((PROJECT / "resources" / "examples" / "followup_advance.json").read_text("utf-8"))
-    for key, value in changes.items():
-        index, field = key.split(".", 1)
-        data["follow_ups"][int(index)][field] = value
-    return Visit.model_validate(data)
+def _follow_up_visit(make_visit: MakeVisit, *changes: dict[str, Any]) -> Visit:
+    """The base visit (start 2026-01-05, 1.5 / 3 / 4.5 mg every two weeks) with two reviews."""
+    first = follow_up(date="2026-01-19", dose_mg=1.5, side_effects={"vivid_dreams": "mild"})
+    second = follow_up(date="2026-02-02", dose_mg=3.0, side_effects={"headache": "mild"})
+    reviews = [first, second]
+    for index, change in enumerate(changes):
+        reviews[index] = {**reviews[index], **change}
+    return make_visit(follow_ups=reviews)
 
 
-def test_follow_up_lines(content: ContentBundle) -> None:
-    note = note_for(load_visit(PROJECT / "resources" / "examples" / "followup_advance.json"), content)
+def test_follow_up_lines(content: ContentBundle, make_visit: MakeVisit) -> None:
+    note = note_for(_follow_up_visit(make_visit), content)
     reviews = unwrapped(section(note, "FOLLOW-UP REVIEWS (2)"))
     assert (
-        "2026-12-14: dose taken 1.5 mg (Bedtime); doses missed last week: 0;"
+        "2026-01-19: dose taken 1.5 mg (Bedtime); doses missed last week: 0; days without LDN: 0;"
         " side effects: Vivid dreams: Mild; score: Not answered; CGI-I: Not answered." in reviews
     )
     assert "Decision: advance (computed: advance)." in reviews
-    assert "Next: 3.0 mg (Bedtime); schedule: 3.0 mg from 2026-12-14, 4.5 mg from 2026-12-28;" in reviews
+    assert "Next: 3.0 mg (Bedtime); schedule: 3.0 mg from 2026-01-19, 4.5 mg from 2026-02-02;" in reviews
     assert "side effects: Headache: Mild" in reviews
-    assert "followup_advance (" in reviews
+    assert "] followup_advance: " in reviews
+    assert "Safety items not asked" not in reviews
 
 
-def test_follow_up_override_and_reason(content: ContentBundle) -> None:
+def test_follow_up_override_and_reason(content: ContentBundle, make_visit: MakeVisit) -> None:
     visit = _follow_up_visit(
-        **{
-            "0.clinician_decision": "hold",
-            "0.override_reason": "Exam week; keep the dose steady.",
-            "1.dose_mg": 1.5,
-        }
+        make_visit,
+        {"clinician_decision": "hold", "override_reason": "Exam week; keep the dose steady."},
+        {"dose_mg": 1.5},
     )
     reviews = unwrapped(section(note_for(visit, content), "FOLLOW-UP REVIEWS (2)"))
     assert (
@@ -387,47 +439,68 @@ def test_follow_up_override_and_reason(content: ContentBundle) -> None:
     assert "Next: 1.5 mg (Bedtime)" in reviews
 
 
-def test_follow_up_safety_and_side_effect_text(content: ContentBundle) -> None:
+def test_follow_up_safety_and_side_effect_text(content: ContentBundle, make_visit: MakeVisit) -> None:
     visit = _follow_up_visit(
-        **{
-            "1.side_effects": {"other": "moderate", "other_text": "dry mouth"},
-            "1.tolerable": "yes",
-            "1.score": 12,
-            "1.cgi_i": 2,
-            "1.safety": {"opioid_needed_or_taken": "yes", "pregnancy": "no", "surgery_planned": "no"},
-        }
+        make_visit,
+        {},
+        {
+            "side_effects": {"other": "moderate", "other_text": "dry mouth"},
+            "tolerable": "yes",
+            "score": 12,
+            "cgi_i": 2,
+            "safety": {
+                **follow_up()["safety"],
+                "opioid_needed_or_taken": "yes",
+                "last_opioid_dose": "2026-02-01",
+            },
+        },
     )
     reviews = unwrapped(section(note_for(visit, content), "FOLLOW-UP REVIEWS (2)"))
     assert "side effects: Other side effect (dry mouth): Moderate; tolerable: Yes;" in reviews
-    assert "score: 12 (baseline 18); CGI-I: 2." in reviews
+    assert "score: 12 (baseline 36); CGI-I: 2." in reviews
     assert "Safety: Any opioid needed or taken since the last visit? Yes" in reviews
+    assert "2026-02-01" in reviews
     assert "Decision: stop (computed: stop)." in reviews
     assert "Next: stop LDN." in reviews
-    assert "followup_stop_opioids" in reviews
+    assert "] followup_stop_opioids: " in reviews
 
 
-def test_reviews_must_match_the_follow_ups(content: ContentBundle) -> None:
-    visit = load_visit(PROJECT / "resources" / "examples" / "followup_advance.json")
-    assessment = evaluate(visit, content)
+def test_unasked_safety_items_are_counted(content: ContentBundle, make_visit: MakeVisit) -> None:
+    visit = _follow_up_visit(make_visit, {"safety": {"opioid_needed_or_taken": "no"}})
+    reviews = unwrapped(section(note_for(visit, content), "FOLLOW-UP REVIEWS (2)"))
+    assert "Safety items not asked: 10 of 11." in reviews
+    assert "] followup_safety_unanswered: " in reviews
+
+
+def test_d02_a_follow_up_without_a_plan_says_so_and_gives_no_dose(content: ContentBundle) -> None:
+    visit = load_visit(CASES / "D02_incomplete_child_10kg_taking_3mg.json")
+    decision = decide(visit)
+    note = chart_note(visit, decision, content, None)
+    reviews = unwrapped(section(note, "FOLLOW-UP REVIEWS (1)"))
+    assert "Decision: no_plan (computed: no_plan)." in reviews
+    assert "Next: no dosing advice - this visit has no plan that may be given (see the reasons)." in reviews
+    assert "] followup_no_protocol: " in reviews
+    assert "Next: 3.0 mg" not in reviews
+    given = unwrapped(section(note, "GIVEN TO THE PATIENT"))
+    sheet_words = " ".join(blocker_text(content, "followup_no_plan").split())
+    assert f"Follow-up sheet (2026-12-14): NOT given - {sheet_words}" in given
+
+
+def test_d14_a_dose_above_the_ceiling_is_named(content: ContentBundle) -> None:
+    visit = load_visit(CASES / "D14_child_taking_over_target.json")
+    reviews = unwrapped(section(note_for(visit, content), "FOLLOW-UP REVIEWS (1)"))
+    assert "Dose taken 4.5 mg is above this patient's ceiling of 2.0 mg: an error to correct." in reviews
+    assert "Decision: step_down" in reviews
+    assert "Next: 2.0 mg" in reviews
+    assert "] followup_dose_above_ceiling: " in reviews
+
+
+def test_reviews_must_match_the_follow_ups(content: ContentBundle, make_visit: MakeVisit) -> None:
+    visit = _follow_up_visit(make_visit)
+    decision = decide(visit)
+    short = decision.model_copy(update={"follow_ups": decision.follow_ups[:1]})
     with pytest.raises(ValueError, match="1 decisions given for 2 follow-ups"):
-        chart_note(
-            visit,
-            assessment,
-            build_protocol(visit, assessment),
-            content,
-            None,
-            reviews=follow_up_decisions(visit, content)[:1],
-        )
-
-
-def test_given_reviews_are_used(content: ContentBundle) -> None:
-    visit = load_visit(PROJECT / "resources" / "examples" / "followup_advance.json")
-    assessment = evaluate(visit, content)
-    protocol = build_protocol(visit, assessment)
-    decisions = follow_up_decisions(visit, content)
-    assert chart_note(visit, assessment, protocol, content, None, reviews=decisions) == chart_note(
-        visit, assessment, protocol, content, None
-    )
+        chart_note(visit, short, content, None)
 
 
 # ---- purity ---------------------------------------------------------------------------------------
@@ -462,7 +535,11 @@ def test_any_visit_gives_a_stable_pasteable_note(visit: Visit) -> None:
     assert sum(line.startswith("OUTCOME:") for line in lines) == 1
     assert "Robin Quill" not in note
     assert note == note_for(visit, content)
-    assessment = evaluate(visit, content)
-    for finding in assessment.findings:
+    decision = decide(visit)
+    for finding in decision.assessment.findings:
         assert f"] {finding.rule_id}: " in note
     assert note.count("\n- 20") >= len(visit.follow_ups)
+    # The note states the gate: "may be given" exactly when the plan may be, and never a given handout
+    # beside a refused plan.
+    assert ("off-label): may be given to the patient." in note) == decision.plan_printable
+    assert ("NOT to be given to the patient" in note) == (not decision.handout_gate.allowed)

@@ -1,5 +1,6 @@
-"""The FHIR R4 export (issue 5, "FHIR R4 export"): parsed back with fhir.resources and checked against
-the visit, the protocol and the Questionnaire; nothing exported that the visit does not hold."""
+"""The FHIR R4 export (issue 5, "FHIR R4 export"; issue 9): parsed back with fhir.resources and checked
+against the visit, the protocol and the Questionnaire; nothing exported that the visit does not hold,
+and the draft prescription only when the core gate lets the plan be given (stopped after a stop)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from fhir.resources.R4B.questionnaireresponse import (
 )
 from hypothesis import HealthCheck, given, settings
 from pydantic import BaseModel
+from record_helpers import CASE_FILES, CASES, EXAMPLES, follow_up
 from record_strategies import visits
 
 from ldn_aid.content import ContentBundle, load_content
@@ -36,11 +38,9 @@ from ldn_aid.record.fhir import (
     resource_json,
     visit_bundle,
 )
-from ldn_aid.rules import build_protocol, evaluate
+from ldn_aid.rules import decide
 from ldn_aid.visit_file import load_visit
 
-PROJECT = Path(__file__).resolve().parents[2]
-EXAMPLES = sorted((PROJECT / "resources" / "examples").glob("*.json"))
 MakeVisit = Callable[..., Visit]
 NOT_EXPORTED = {"format", "patient.display_name"}
 
@@ -51,8 +51,7 @@ def content_fixture() -> ContentBundle:
 
 
 def export(visit: Visit, content: ContentBundle) -> str:
-    assessment = evaluate(visit, content)
-    return bundle_json(visit_bundle(visit, assessment, build_protocol(visit, assessment), content))
+    return bundle_json(visit_bundle(visit, decide(visit), content))
 
 
 def items(nodes: list[Any] | None) -> Iterator[Any]:
@@ -203,11 +202,13 @@ def _strings(node: Any) -> Iterator[str]:
 # ---- the Bundle, for every example visit --------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", EXAMPLES + CASE_FILES, ids=lambda p: p.stem)
 def test_bundle_for_each_example(path: Path, content: ContentBundle) -> None:
     visit = load_visit(path)
-    assessment = evaluate(visit, content)
-    protocol = build_protocol(visit, assessment)
+    decision = decide(visit)
+    assessment = decision.assessment
+    # The proposal is exported exactly when the plan may be given to the patient.
+    protocol = decision.protocol if decision.plan_printable else None
     text = export(visit, content)
     bundle = Bundle.model_validate_json(text)
     assert bundle.type == "collection"
@@ -245,17 +246,18 @@ def test_bundle_for_each_example(path: Path, content: ContentBundle) -> None:
     check_answers(first, visit, "", form_ids)
 
     follow_up_responses = resources[len(resources) - len(visit.follow_ups) :] if visit.follow_ups else []
-    for response, follow_up in zip(follow_up_responses, visit.follow_ups, strict=True):
+    for response, recorded in zip(follow_up_responses, visit.follow_ups, strict=True):
         assert isinstance(response, QuestionnaireResponse)
         assert response.status == "completed"
-        assert response.authored == follow_up.date
+        assert response.authored == recorded.date
         assert [item.linkId for item in response.item] == ["follow_ups"]
-        check_answers(response, follow_up, "follow_ups.", form_ids)
+        check_answers(response, recorded, "follow_ups.", form_ids)
 
     if protocol is not None:
         request = resources[1]
         assert isinstance(request, MedicationRequest)
-        check_request(request, protocol, entries[0].fullUrl)
+        stopped = decision.latest is not None and decision.latest.decision == "stop"
+        check_request(request, protocol, entries[0].fullUrl, "stopped" if stopped else "draft")
 
 
 def _dicts(node: Any) -> Iterator[dict[str, Any]]:
@@ -296,8 +298,9 @@ def check_answers(
             assert full in answered, full
 
 
-def check_request(request: MedicationRequest, protocol: Any, visit_url: str) -> None:
-    assert request.status == "draft"
+def check_request(request: MedicationRequest, protocol: Any, visit_url: str, status: str = "draft") -> None:
+    assert request.status == status
+    assert (request.statusReason is not None) == (status == "stopped")
     assert request.intent == "proposal"
     form = "capsule" if protocol.formulation == "capsule" else "oral liquid 1 mg/mL"
     assert request.medicationCodeableConcept.text == f"naltrexone (low-dose, compounded) {form}"
@@ -341,8 +344,7 @@ def test_liquid_plan_in_the_morning(content: ContentBundle, make_visit: MakeVisi
     visit = make_visit(
         **{"patient.age_years": 8, "patient.weight_kg": 25, "ldn_screen.sleep_problems": "yes"}
     )
-    assessment = evaluate(visit, content)
-    protocol = build_protocol(visit, assessment)
+    protocol = decide(visit).protocol
     assert protocol is not None
     assert protocol.formulation == "liquid_1mg_per_ml"
     bundle = Bundle.model_validate_json(export(visit, content))
@@ -385,8 +387,8 @@ def test_different_visits_give_different_urns(content: ContentBundle, make_visit
     assert {e.fullUrl for e in one.entry}.isdisjoint({e.fullUrl for e in other.entry})
 
 
-def test_unanswered_fields_are_left_out(content: ContentBundle) -> None:
-    visit = load_visit(PROJECT / "resources" / "examples" / "incomplete.json")
+def test_unanswered_fields_are_left_out(content: ContentBundle, make_visit: MakeVisit) -> None:
+    visit = make_visit(**{"patient.weight_kg": None, "ldn_screen.planned_surgery": None})
     bundle = Bundle.model_validate_json(export(visit, content))
     response = bundle.entry[0].resource
     assert isinstance(response, QuestionnaireResponse)
@@ -398,8 +400,8 @@ def test_unanswered_fields_are_left_out(content: ContentBundle) -> None:
     assert len(bundle.entry) == 1  # no plan, so no MedicationRequest
 
 
-def test_follow_up_responses_carry_nested_groups(content: ContentBundle) -> None:
-    visit = load_visit(PROJECT / "resources" / "examples" / "followup_stop.json")
+def test_follow_up_responses_carry_nested_groups(content: ContentBundle, make_visit: MakeVisit) -> None:
+    visit = make_visit(follow_ups=[follow_up(date="2026-01-19", dose_mg=1.5, score=15, cgi_i=3)])
     bundle = Bundle.model_validate_json(export(visit, content))
     last = bundle.entry[-1].resource
     assert isinstance(last, QuestionnaireResponse)
@@ -407,9 +409,67 @@ def test_follow_up_responses_carry_nested_groups(content: ContentBundle) -> None
     children = {item.linkId: item for item in group.item}
     assert children["follow_ups.score"].answer[0].valueDecimal == Decimal("15.0")
     assert children["follow_ups.cgi_i"].answer[0].valueInteger == 3
+    assert children["follow_ups.days_without_ldn"].answer[0].valueInteger == 0
     side = {item.linkId: item.answer[0].valueCoding.code for item in children["follow_ups.side_effects"].item}
     assert side["follow_ups.side_effects.nausea"] == "none"
+    safety = {item.linkId: item.answer[0].valueCoding.code for item in children["follow_ups.safety"].item}
+    assert safety["follow_ups.safety.liver_injury_signs"] == "no"
     assert "follow_ups.clinician_decision" not in children  # not chosen, so not exported
+
+
+# ---- issue 9: the proposal obeys the gate --------------------------------------------------------
+
+
+def _requests(bundle: Bundle) -> list[MedicationRequest]:
+    return [e.resource for e in bundle.entry if isinstance(e.resource, MedicationRequest)]
+
+
+def test_a_stop_follow_up_leaves_no_active_proposal(content: ContentBundle, make_visit: MakeVisit) -> None:
+    """After a review that stops LDN the bundle carries the proposal as stopped, never as a draft."""
+    taken = follow_up(
+        date="2026-01-19",
+        dose_mg=1.5,
+        safety={**follow_up()["safety"], "opioid_needed_or_taken": "yes", "last_opioid_dose": "2026-01-18"},
+    )
+    visit = make_visit(follow_ups=[taken])
+    decision = decide(visit)
+    assert decision.latest is not None
+    assert decision.latest.decision == "stop"
+    bundle = Bundle.model_validate_json(export(visit, content))
+    (request,) = _requests(bundle)
+    assert request.status == "stopped"
+    assert request.intent == "proposal"
+    assert request.statusReason is not None
+    assert "2026-01-19" in request.statusReason.text
+    assert "followup_stop_opioids" in request.statusReason.text
+    assert not [r for r in _requests(bundle) if r.status in ("draft", "active")]
+
+
+def test_a_plan_after_a_continuing_review_stays_a_draft(
+    content: ContentBundle, make_visit: MakeVisit
+) -> None:
+    visit = make_visit(follow_ups=[follow_up(date="2026-01-19", dose_mg=1.5)])
+    (request,) = _requests(Bundle.model_validate_json(export(visit, content)))
+    assert request.status == "draft"
+    assert request.statusReason is None
+
+
+def test_a_refused_plan_is_not_exported(content: ContentBundle) -> None:
+    """D18: guideline_first without the acknowledgement; the handout refuses the plan, so does FHIR."""
+    visit = load_visit(CASES / "D18_guideline_first.json")
+    decision = decide(visit)
+    assert decision.protocol is not None
+    assert not decision.plan_printable
+    bundle = Bundle.model_validate_json(export(visit, content))
+    assert _requests(bundle) == []
+    assert [e.resource.get_resource_type() for e in bundle.entry] == ["QuestionnaireResponse"]
+
+
+@pytest.mark.parametrize("name", ["D02_incomplete_with_followups", "D02_incomplete_child_10kg_taking_3mg"])
+def test_a_follow_up_without_a_plan_exports_no_proposal(name: str, content: ContentBundle) -> None:
+    visit = load_visit(CASES / f"{name}.json")
+    bundle = Bundle.model_validate_json(export(visit, content))
+    assert _requests(bundle) == []
 
 
 # ---- generated visits ------------------------------------------------------------------------------
@@ -419,8 +479,8 @@ def test_follow_up_responses_carry_nested_groups(content: ContentBundle) -> None
 @given(visit=visits())
 def test_any_visit_exports_and_parses_back(visit: Visit) -> None:
     content = load_content("en")
-    assessment = evaluate(visit, content)
-    protocol = build_protocol(visit, assessment)
+    decision = decide(visit)
+    protocol = decision.protocol if decision.plan_printable else None
     text = export(visit, content)
     assert export(visit, content) == text
     assert "Robin Quill" not in text
@@ -431,12 +491,15 @@ def test_any_visit_exports_and_parses_back(visit: Visit) -> None:
     assert isinstance(first, QuestionnaireResponse)
     check_answers(first, visit, "", form_ids)
     later = resources[len(resources) - len(visit.follow_ups) :] if visit.follow_ups else []
-    for response, follow_up in zip(later, visit.follow_ups, strict=True):
+    for response, recorded in zip(later, visit.follow_ups, strict=True):
         assert isinstance(response, QuestionnaireResponse)
-        check_answers(response, follow_up, "follow_ups.", form_ids)
+        check_answers(response, recorded, "follow_ups.", form_ids)
+    # The proposal only when the plan may be given, and never active after a stop.
     if protocol is None:
         assert len(resources) == 1 + len(visit.follow_ups)
+        assert not [r for r in resources if isinstance(r, MedicationRequest)]
     else:
         request = resources[1]
         assert isinstance(request, MedicationRequest)
-        check_request(request, protocol, bundle.entry[0].fullUrl)
+        stopped = decision.latest is not None and decision.latest.decision == "stop"
+        check_request(request, protocol, bundle.entry[0].fullUrl, "stopped" if stopped else "draft")

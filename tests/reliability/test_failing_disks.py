@@ -19,6 +19,10 @@ from ldn_aid.settings import ClinicSettings, load_settings, save_settings
 from ldn_aid.visit_file import load_visit, save_visit
 
 VISIT = load_visit(resource_path("examples/guideline_first.json"))
+# The guideline-first handout is printed once the clinician records the guideline discussion.
+PRINTABLE = VISIT.model_copy(
+    update={"plan": VISIT.effective_plan.model_copy(update={"guideline_options_discussed": True})}
+)
 
 
 def _save_visit(path: Path) -> None:
@@ -26,7 +30,7 @@ def _save_visit(path: Path) -> None:
 
 
 def _save_handout(path: Path) -> None:
-    write_pdf(compose_for_visit(VISIT, "en"), path)
+    write_pdf(compose_for_visit(PRINTABLE, "en"), path)
 
 
 def _save_bytes(path: Path) -> None:

@@ -1,0 +1,36 @@
+"""Shared helpers for the record tests: fully answered follow-ups and the reproducer visit files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ldn_aid.domain.followup import SAFETY_ITEMS
+
+PROJECT = Path(__file__).resolve().parents[2]
+EXAMPLES_DIR = PROJECT / "resources" / "examples"
+EXAMPLES = sorted(EXAMPLES_DIR.glob("*.json"))
+CASES = Path(__file__).resolve().parent / "cases"
+CASE_FILES = sorted(CASES.glob("*.json"))
+
+# Every follow-up safety item answered "no" (pregnancy does not apply to the male base patient).
+ALL_SAFE: dict[str, Any] = {
+    **{item: "no" for item in SAFETY_ITEMS if item != "last_opioid_dose"},
+    "pregnancy": "not_applicable",
+}
+
+
+def follow_up(**fields: Any) -> dict[str, Any]:
+    """A follow-up with every safety item answered and no days off, changed by `fields`."""
+    return {
+        "timing": "bedtime",
+        "missed_doses_last_week": 0,
+        "days_without_ldn": 0,
+        "safety": dict(ALL_SAFE),
+        **fields,
+    }
+
+
+def unwrapped(text: str) -> str:
+    """Text with wrapped lines joined, so a phrase split across lines can be found."""
+    return " ".join(line.strip() for line in text.splitlines())
