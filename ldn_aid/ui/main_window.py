@@ -23,7 +23,7 @@ from ldn_aid.ui import dialogs
 from ldn_aid.ui.settings_dialog import SettingsDialog
 from ldn_aid.ui.state import VisitState
 from ldn_aid.ui.wizard import LdnWizard
-from ldn_aid.visit_file import load_visit, save_visit
+from ldn_aid.visit_file import read_visit, save_visit
 
 
 class MainWindow(QMainWindow):
@@ -94,15 +94,18 @@ class MainWindow(QMainWindow):
             if path is None:
                 return False
         try:
-            visit = load_visit(path)
+            loaded = read_visit(path)
         except LdnAidError as exc:
             dialogs.show_error(self, "Cannot open visit", one_line(str(exc)))
             return False
-        self.state.load(visit)
+        self.state.load(loaded.visit)
         self.wizard.restart()
         if self.state.visit is not None and self.state.visit.follow_ups:
             self.wizard.show_follow_up()
         self._update_title()
+        if loaded.notice is not None:
+            # Said once, after the visit is shown: the new questions are now on the pages, unanswered.
+            dialogs.show_info(self, "Older visit file", loaded.notice)
         return True
 
     def _valid_visit(self, title: str) -> Visit | None:

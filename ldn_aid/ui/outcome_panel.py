@@ -1,5 +1,6 @@
-"""The always-visible summary beside the pages: the outcome in colour and words, what is missing, and
-the suggested protocol in one line. It updates on every answer."""
+"""The always-visible summary beside the pages: the outcome in colour and words, what is missing, the
+suggested protocol in one line, and why the handout cannot be printed yet (the core's gate, in
+words). It updates on every answer."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from ldn_aid.content import ContentBundle
+from ldn_aid.content.words import blocker_text
 from ldn_aid.domain.assessment import Finding, Outcome
 from ldn_aid.ui.state import VisitState
 
@@ -75,6 +77,10 @@ class OutcomePanel(QFrame):
                 f"<b>Suggested:</b> {escape(doses)} mg, {escape(form)}, {escape(protocol.timing)},"
                 f" {protocol.step_weeks}-week steps"
             )
+        gate = state.decision.handout_gate if state.decision is not None else None
+        if gate is not None and not gate.allowed:
+            words = "; ".join(blocker_text(self.content, blocker, gate.params) for blocker in gate.blockers)
+            lines.append(f"<b>Not printable yet:</b> {escape(words)}")
         self.detail.setText("<br>".join(lines))
         self.setAccessibleDescription(f"{word}. {self.content.language.outcomes[outcome.value]}")
 

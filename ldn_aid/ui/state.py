@@ -1,7 +1,9 @@
 """VisitState: the visit being edited, and what the core decides about it, recomputed on every change.
 
 Pages write answers here by their visit-file path (`ldn_screen.planned_surgery`); nothing else holds
-answers. The state validates the draft with the Visit model, runs the rules and emits `changed`.
+answers. The state validates the draft with the Visit model, runs the one pass of the rules
+(`ldn_aid.rules.decide`) once per change and emits `changed`. Every page reads that one
+`VisitDecision` (ids, numbers and dates) and looks up its own words, so no two pages can disagree.
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from pydantic import ValidationError
 from PySide6.QtCore import QObject, Signal
 
 from ldn_aid.domain.assessment import Assessment
+from ldn_aid.domain.decision import VisitDecision
 from ldn_aid.domain.protocol import Protocol
 from ldn_aid.domain.visit import VISIT_FORMAT, Visit
-from ldn_aid.rules import build_protocol, evaluate
+from ldn_aid.rules import decide
 
 
 def new_visit_data(today: dt.date | None = None) -> dict[str, Any]:
@@ -26,10 +29,11 @@ def new_visit_data(today: dt.date | None = None) -> dict[str, Any]:
 
 
 class VisitState(QObject):
-    """The draft visit as plain JSON-like data, plus the latest valid Visit, Assessment and Protocol.
+    """The draft visit as plain JSON-like data, plus the latest valid Visit and what the rules decide.
 
     Signals:
-        changed: any answer changed; read `visit`, `assessment`, `protocol` and `errors`.
+        changed: any answer changed; read `visit`, `decision` (or its `assessment` and `protocol`)
+            and `errors`.
         loaded: the whole visit was replaced (new or opened); pages reload their widgets.
     """
 
@@ -41,8 +45,8 @@ class VisitState(QObject):
         self._data: dict[str, Any] = new_visit_data()
         self._saved_snapshot: dict[str, Any] = copy.deepcopy(self._data)
         self.visit: Visit | None = None
-        self.assessment: Assessment | None = None
-        self.protocol: Protocol | None = None
+        # What `decide(visit)` says about the valid visit; None while an answer is invalid.
+        self.decision: VisitDecision | None = None
         self.errors: dict[str, str] = {}
         self._recompute()
 
@@ -129,20 +133,35 @@ class VisitState(QObject):
 
     # ---- the core's view --------------------------------------------------------------------
 
+    @property
+    def assessment(self) -> Assessment | None:
+        return self.decision.assessment if self.decision is not None else None
+
+    @property
+    def protocol(self) -> Protocol | None:
+        return self.decision.protocol if self.decision is not None else None
+
     def _recompute(self) -> None:
         try:
             self.visit = Visit.model_validate(self._data)
         except ValidationError as exc:
             self.visit = None
-            self.assessment = None
-            self.protocol = None
+            self.decision = None
             self.errors = {
                 ".".join(str(part) for part in error["loc"]): error["msg"] for error in exc.errors()
             }
             return
         self.errors = {}
-        self.assessment = evaluate(self.visit)
-        self.protocol = build_protocol(self.visit, self.assessment)
+        self.decision = decide(self.visit)
+
+    def decide_draft(self, data: Mapping[str, Any]) -> VisitDecision | None:
+        """What the rules would decide for a changed copy of the draft (None when it is not valid);
+        the state itself is left alone. Used to check a follow-up before it is added."""
+        try:
+            visit = Visit.model_validate(dict(data))
+        except ValidationError:
+            return None
+        return decide(visit)
 
     def errors_under(self, prefix: str) -> dict[str, str]:
         """Validation errors for one field or group of fields."""

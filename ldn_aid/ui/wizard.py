@@ -58,7 +58,7 @@ class LdnWizard(QWizard):
             self.setPage(page_id, page)
         self.assessment_page = AssessmentPage(state, content)
         self.setPage(PageId.ASSESSMENT, self.assessment_page)
-        self.handout_page = HandoutPage(state, settings_provider=settings_provider)
+        self.handout_page = HandoutPage(state, content, settings_provider=settings_provider)
         self.setPage(PageId.HANDOUT, self.handout_page)
         self.follow_up_page = FollowUpPage(state, content)
         self.setPage(PageId.FOLLOW_UP, self.follow_up_page)

@@ -1,5 +1,5 @@
 """The follow-up page: an opened visit with follow-ups lands on it; it shows the history and the decision
-review() makes, takes a new review, and records the clinician's different choice (or says why not)."""
+the rules make, takes a new review, and records the clinician's different choice (or says why not)."""
 
 from __future__ import annotations
 
@@ -24,15 +24,31 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 from wizard_driver import WizardDriver
 
-from ldn_aid.rules import review
+from ldn_aid.domain.followup import SAFETY_ITEMS
+from ldn_aid.rules import decide
 from ldn_aid.ui.main_window import MainWindow
 from ldn_aid.ui.pages.followup_page import REASON_NEEDED, FollowUpPage
 from ldn_aid.ui.pages.ids import PageId
 from ldn_aid.visit_file import load_visit
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
-ADVANCE = EXAMPLES / "followup_advance.json"
-STOP = EXAMPLES / "followup_stop.json"
+# Format-2 visits with every question answered (tests/ui/cases): an adult on the standard ladder.
+CASES = Path(__file__).resolve().parent / "cases"
+ADVANCE = CASES / "followup_advance.json"
+STOP = CASES / "followup_stop.json"
+
+
+def review(path_or_visit: Any) -> Any:
+    """The rules' decision for the latest follow-up (what the page must show)."""
+    visit = load_visit(path_or_visit) if isinstance(path_or_visit, Path) else path_or_visit
+    return decide(visit).latest
+
+
+def answer_safety(page: FollowUpPage, **answers: str) -> None:
+    """Answer every safety question of the new review no (or as given), and the days without LDN."""
+    for name in SAFETY_ITEMS:
+        if name != "last_opioid_dose":
+            choose(page, f"followup.new.safety.{name}", answers.get(name, "no"))
+    child(page, QSpinBox, "followup.new.days_without_ldn").setValue(0)
 
 
 def open_on_follow_up(window: MainWindow, path: Path) -> FollowUpPage:
@@ -73,7 +89,7 @@ def visit_file(tmp_path: Path, source: Path, change: Any) -> Path:
 
 
 def test_an_opened_visit_with_follow_ups_lands_on_the_follow_up_page(window: MainWindow) -> None:
-    expected = review(load_visit(ADVANCE))
+    expected = review(ADVANCE)
     assert expected is not None
     assert expected.decision == "advance"
     assert expected.next_dose_mg == Decimal("4.5")
@@ -110,7 +126,7 @@ def test_an_opened_visit_with_follow_ups_lands_on_the_follow_up_page(window: Mai
 
 
 def test_the_stop_example_shows_stop_with_its_reason(window: MainWindow) -> None:
-    expected = review(load_visit(STOP))
+    expected = review(STOP)
     assert expected is not None
     page = open_on_follow_up(window, STOP)
     banner = child(page, QLabel, "followup.banner")
@@ -119,13 +135,13 @@ def test_the_stop_example_shows_stop_with_its_reason(window: MainWindow) -> None
     assert "none — stop LDN" in child(page, QLabel, "followup.next").text()
     assert not child(page, QTableWidget, "followup.revised").isVisible()
     child(page, QFrame, "reason:followup_stop_no_response")
-    assert table_rows(page, "followup.history")[-1][5:] == ["15", "3", "Stop"]
+    assert table_rows(page, "followup.history")[-1][5:] == ["30", "3", "Stop"]
 
 
 def test_a_first_visit_opens_on_the_first_page_and_the_follow_up_page_comes_last(
     window: MainWindow, driver: WizardDriver
 ) -> None:
-    assert window.open_visit(EXAMPLES / "ldn_option.json")
+    assert window.open_visit(CASES / "ldn_option.json")
     wizard = window.wizard
     assert wizard.currentId() == PageId.PATIENT
     driver.go_to(PageId.HANDOUT)
@@ -141,8 +157,11 @@ def test_a_first_visit_opens_on_the_first_page_and_the_follow_up_page_comes_last
 def test_adding_a_review_with_an_opioid_gives_stop(window: MainWindow, qtbot: QtBot) -> None:
     page = open_on_follow_up(window, ADVANCE)
     child(page, QSpinBox, "followup.new.missed_doses_last_week").setValue(3)
-    choose(page, "followup.new.safety.opioid_needed_or_taken", "yes")
-    choose(page, "followup.new.safety.pregnancy", "no")
+    answer_safety(page, opioid_needed_or_taken="yes")
+    last_dose = child(page, QCheckBox, "followup.new.safety.last_opioid_dose:known")
+    assert last_dose.isEnabled()  # asked once an opioid was taken
+    last_dose.setChecked(True)
+    child(page, QDateEdit, "followup.new.safety.last_opioid_dose:date").setDate(QDate(2027, 1, 8))
     choose(page, "followup.new.side_effects.nausea", "mild")
     qtbot.mouseClick(child(page, QPushButton, "followup.add"), Qt.MouseButton.LeftButton)
 
@@ -153,6 +172,8 @@ def test_adding_a_review_with_an_opioid_gives_stop(window: MainWindow, qtbot: Qt
     assert added.date.isoformat() == "2027-01-11"  # the planned review date, as pre-filled
     assert added.dose_mg == Decimal("4.5")
     assert added.safety.opioid_needed_or_taken == "yes"
+    assert added.safety.last_opioid_dose is not None
+    assert added.safety.last_opioid_dose.isoformat() == "2027-01-08"
     assert added.side_effects.nausea == "mild"
     decision = review(visit)
     assert decision is not None
@@ -168,7 +189,7 @@ def test_adding_a_review_with_an_opioid_gives_stop(window: MainWindow, qtbot: Qt
     assert "ADHERENCE POINT" in adherence.findChild(QLabel).text()
     history = table_rows(page, "followup.history")
     assert len(history) == 3
-    assert "OPIOID needed or taken" in history[-1][4]
+    assert "Any opioid needed or taken since the last visit? YES" in history[-1][4]
     assert not child(page, QLabel, "followup.new.error").isVisible()
     # A stop for safety cannot be chosen away.
     choose(page, "followup.choice", "continue")
@@ -184,6 +205,7 @@ def test_adding_a_review_with_an_opioid_gives_stop(window: MainWindow, qtbot: Qt
 
 def test_a_review_dated_before_the_last_one_is_refused_with_the_reason(window: MainWindow) -> None:
     page = open_on_follow_up(window, ADVANCE)
+    answer_safety(page)
     child(page, QDateEdit, "followup.new.date").setDate(QDate(2026, 12, 20))
     assert not page.add_review()
     error = child(page, QLabel, "followup.new.error")
@@ -197,7 +219,7 @@ def test_a_review_dated_before_the_last_one_is_refused_with_the_reason(window: M
     assert not page.add_review()
     assert "cap" in error.text()
     child(page, QLineEdit, "followup.new.dose_mg").setText("4.5")
-    child(page, QLineEdit, "followup.new.score").setText("30")
+    child(page, QLineEdit, "followup.new.score").setText("60")
     assert not page.add_review()
     assert "outside the baseline scale" in error.text()
     assert len(window.state.visit.follow_ups) == 2
@@ -300,8 +322,8 @@ def test_the_chart_paints_and_says_what_it_shows(window: MainWindow, tmp_path: P
     assert shot.stat().st_size > 5_000
     words = chart.accessibleDescription()
     assert "3.0 mg on 2026-12-28" in words
-    assert "baseline 18" in words
-    assert "15 on 2027-02-23 (down 17% from baseline)" in words
+    assert "baseline 36" in words
+    assert "30 on 2027-02-23 (down 17% from baseline)" in words
     assert "Stopped on 2027-02-23" in words
 
 

@@ -8,13 +8,15 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from ldn_aid.cli import main
-from ldn_aid.paths import resource_path
 from ldn_aid.ui.main_window import MainWindow
 from ldn_aid.ui.pages.ids import PageId
 
+# Format-2 visits with every question answered (the follow-up reviews ask every safety question).
+CASES = Path(__file__).resolve().parent / "cases"
+
 
 def test_follow_up_visit_prints_the_follow_up_sheet(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
-    visit_path = resource_path("examples/followup_advance.json")
+    visit_path = CASES / "followup_advance.json"
     assert window.open_visit(visit_path)
     window.wizard.go_to(PageId.HANDOUT)
     page = window.wizard.handout_page
@@ -30,7 +32,7 @@ def test_follow_up_visit_prints_the_follow_up_sheet(qtbot: QtBot, window: MainWi
 
 
 def test_first_visit_cannot_choose_the_follow_up_sheet(window: MainWindow) -> None:
-    assert window.open_visit(resource_path("examples/ldn_option.json"))
+    assert window.open_visit(CASES / "ldn_option.json")
     window.wizard.go_to(PageId.HANDOUT)
     page = window.wizard.handout_page
     assert page.document_kind.currentData() == "handout"

@@ -71,6 +71,7 @@ def test_new_visit_with_unsaved_changes_asks_before_clearing(
 
 # ---- Open visit -----------------------------------------------------------------------------------
 
+CASES = Path(__file__).parent / "cases"
 EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
 VALID = json.loads((EXAMPLES / "ldn_option.json").read_text("utf-8"))
 
@@ -156,6 +157,24 @@ def test_open_a_saved_visit_shows_its_answers(
     dialog_log.open_paths.append(None)  # the clinician cancels the file dialog
     window.menu_actions["open"].trigger()
     assert driver.state.visit == load_visit(EXAMPLES / "stop.json")
+
+
+def test_opening_a_format_1_visit_says_once_that_it_was_migrated(
+    window: MainWindow, driver: WizardDriver, dialog_log: DialogLog
+) -> None:
+    dialog_log.open_paths.append(CASES / "format1_followup.json")
+    window.menu_actions["open"].trigger()
+    assert dialog_log.errors == []
+    assert len(dialog_log.infos) == 1
+    title, message = dialog_log.infos[0]
+    assert title == "Older visit file"
+    assert "format 1" in message
+    assert driver.state.visit is not None
+    assert driver.state.visit.format == "ldn-aid.visit/2"
+    # Opening a current file says nothing.
+    dialog_log.open_paths.append(CASES / "ldn_option.json")
+    window.menu_actions["open"].trigger()
+    assert len(dialog_log.infos) == 1
 
 
 # ---- Closing --------------------------------------------------------------------------------------

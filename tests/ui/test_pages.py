@@ -27,7 +27,8 @@ from ldn_aid.ui.pages.ids import PageId, page_of
 from ldn_aid.ui.pages.preferences_page import PriorityField
 from ldn_aid.ui.widgets.fields import ChoiceField, NumberField, TextField, YesNoField
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
+# A format-2 visit with a protocol (every question answered).
+CASES = Path(__file__).resolve().parent / "cases"
 # Visit parts that are not questions: the file's format tag, and the follow-up reviews made later.
 NOT_ASKED = {"format", "follow_ups"}
 
@@ -101,7 +102,7 @@ def test_every_input_on_every_page_has_an_accessible_name(
     page_id: PageId, window: MainWindow, driver: WizardDriver
 ) -> None:
     # Reach each page with a visit that has a protocol, so the assessment and handout show everything.
-    assert window.open_visit(EXAMPLES / "ldn_option.json")
+    assert window.open_visit(CASES / "ldn_option.json")
     driver.go_to(page_id)
     page = window.wizard.page(page_id)
     unnamed = []
@@ -121,9 +122,16 @@ def test_every_input_on_every_page_has_an_accessible_name(
     assert unnamed == []
 
 
+# The answers that bring in a further question (the urine opioid screen): answered no in the walk below.
+REVEALING = {"ldn_screen.past_opioid_use_disorder", "ldn_screen.doubt_about_recent_opioids"}
+
+
 def test_yes_no_rows_answer_with_y_and_n_and_move_on(driver: WizardDriver, qtbot: QtBot) -> None:
     driver.go_to(PageId.LDN_SCREEN)
-    yes_no = [f"ldn_screen.{name}" for name in LDN_SCREEN_FIELDS if name != "pregnancy"]
+    names = list(LDN_SCREEN_FIELDS)
+    before_pregnancy = names[: names.index("pregnancy")]
+    yes_no = [f"ldn_screen.{name}" for name in before_pregnancy if driver.shown(f"ldn_screen.{name}")]
+    assert "ldn_screen.urine_opioid_screen" not in yes_no  # not asked until it applies
     first = driver.field(yes_no[0])
     first.setFocus(Qt.FocusReason.TabFocusReason)
     qtbot.waitUntil(first.hasFocus, timeout=1000)
@@ -131,7 +139,7 @@ def test_yes_no_rows_answer_with_y_and_n_and_move_on(driver: WizardDriver, qtbot
     for index, path in enumerate(yes_no):
         focused = QApplication.focusWidget()
         assert focused is driver.field(path), f"focus is on {focused.objectName()}, not {path}"
-        answer = "yes" if index % 3 == 0 else "no"
+        answer = "yes" if index % 3 == 0 and path not in REVEALING else "no"
         qtbot.keyClick(focused, Qt.Key.Key_Y if answer == "yes" else Qt.Key.Key_N)
         wanted[path] = answer
     # After the last yes/no row, the pregnancy drop-down has the focus.
@@ -184,11 +192,12 @@ def test_tab_moves_forward_through_the_ldn_screen_in_question_order(
     first = page.fields["ldn_screen.current_opioid_use"]
     first.setFocus(Qt.FocusReason.TabFocusReason)
     qtbot.waitUntil(first.hasFocus, timeout=1000)
-    order = tab_through(qtbot, len(page.fields))
-    expected = [
-        f"ldn_screen.{name}" if name != "pregnancy" else "ldn_screen.pregnancy:combo"
-        for name in LDN_SCREEN_FIELDS
-    ]
+    shown = [f"ldn_screen.{name}" for name in LDN_SCREEN_FIELDS if page.is_shown(f"ldn_screen.{name}")]
+    # A blank visit (sex at birth not stated) asks about pregnancy; the urine screen is not yet asked.
+    assert "ldn_screen.pregnancy" in shown
+    assert "ldn_screen.urine_opioid_screen" not in shown
+    order = tab_through(qtbot, len(shown))
+    expected = [path if path != "ldn_screen.pregnancy" else "ldn_screen.pregnancy:combo" for path in shown]
     assert order == expected
     # Then on to the wizard's own buttons (Back, Next), not back into the page.
     assert QApplication.focusWidget() in (driver.back_button, driver.next_button)
@@ -200,9 +209,11 @@ def test_tab_moves_forward_through_the_patient_page(driver: WizardDriver, qtbot:
     first.setFocus(Qt.FocusReason.TabFocusReason)
     qtbot.waitUntil(first.hasFocus, timeout=1000)
     # Tab walks the date's own parts (year, month, day) before leaving it, as any Qt date edit does.
-    order = tab_through(qtbot, len(page.fields) + 2)
+    shown = [path for path in page.fields if page.is_shown(path)]
+    assert "patient.weight_confirmed" not in shown  # asked only for an implausible weight
+    order = tab_through(qtbot, len(shown) + 2)
     distinct = [name for index, name in enumerate(order) if index == 0 or order[index - 1] != name]
-    assert distinct == [page.fields[path].focus_target().objectName() for path in page.fields]
+    assert distinct == [page.fields[path].focus_target().objectName() for path in shown]
 
 
 def test_priorities_stop_at_three_and_keep_the_model_order(driver: WizardDriver, qtbot: QtBot) -> None:

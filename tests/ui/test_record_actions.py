@@ -10,8 +10,10 @@ from wizard_driver import DialogLog
 
 from ldn_aid.cli import main
 from ldn_aid.paths import resource_path
+from ldn_aid.rules import decide
 from ldn_aid.ui.main_window import MainWindow
 from ldn_aid.ui.pages.ids import PageId
+from ldn_aid.visit_file import load_visit
 
 
 @pytest.mark.parametrize("example", ["guideline_first", "followup_stop"])
@@ -29,7 +31,9 @@ def test_chart_note_matches_the_command_line(
     assert window.menu_actions["copy_note"].isEnabled()
     window.menu_actions["copy_note"].trigger()
     assert QGuiApplication.clipboard().text() == expected
-    assert "PDF SHA-256:" in expected
+    # The handout's hash is in the note only when the core's gate lets the handout be given.
+    gate_allows = decide(load_visit(visit_path)).handout_gate.allowed
+    assert ("PDF SHA-256:" in expected) == gate_allows
     target = tmp_path / "note.txt"
     dialog_log.save_paths.append(target)
     window.menu_actions["save_note"].trigger()

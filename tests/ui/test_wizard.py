@@ -27,9 +27,10 @@ from wizard_driver import (
 )
 
 from ldn_aid import cli
-from ldn_aid.rules import build_protocol, evaluate
+from ldn_aid.content import load_content
+from ldn_aid.content.words import blocker_text
+from ldn_aid.rules import decide
 from ldn_aid.ui.main_window import MainWindow
-from ldn_aid.ui.pages.assessment_page import ACK_NEEDED, REASON_NEEDED
 from ldn_aid.ui.pages.ids import PageId
 from ldn_aid.ui.widgets.fields import YesNoField
 from ldn_aid.visit_file import load_visit
@@ -104,7 +105,7 @@ def check_guideline_first(driver: WizardDriver, qtbot: QtBot) -> None:
     assert box.isVisible()
     assert not box.isChecked()
     assert reason.isVisible()
-    assert reason.text() == ACK_NEEDED
+    assert reason.text() == blocker_text(load_content("en"), "guideline_ack_missing")
     assert not driver.next_enabled()
     qtbot.mouseClick(driver.next_button, Qt.MouseButton.LeftButton)
     assert driver.page_id == PageId.ASSESSMENT  # Next does nothing until the tick
@@ -136,7 +137,7 @@ def check_ldn_option(driver: WizardDriver, qtbot: QtBot) -> None:
     assert driver.state.get("plan.schedule") == "gentle"
     reason = page.findChild(QLabel, "plan.change_reason:error")
     assert reason.isVisible()
-    assert reason.text() == REASON_NEEDED
+    assert reason.text() == blocker_text(load_content("en"), "change_reason_missing")
     assert not driver.next_enabled()
     qtbot.keyClicks(page.change_reason, "sensitive to medicines")
     assert not reason.isVisible()
@@ -166,7 +167,7 @@ def check_table_matches_core(driver: WizardDriver) -> Any:
     """The protocol table shows, row by row, what the core computes for the state's visit."""
     visit = driver.state.visit
     assert visit is not None
-    protocol = build_protocol(visit, evaluate(visit))
+    protocol = decide(visit).protocol
     assert protocol is not None
     assert protocol == driver.state.protocol
     table = driver.wizard.assessment_page.table

@@ -14,12 +14,26 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget, QWizard
 from pytestqt.qtbot import QtBot
 
-from ldn_aid.domain.visit import LDN_SCREEN_FIELDS, STIMULANT_SCREEN_FIELDS, VISIT_FORMAT, Visit
+from ldn_aid.domain.visit import (
+    CONDITIONAL_LDN_SCREEN_FIELDS,
+    LDN_SCREEN_FIELDS,
+    STIMULANT_SCREEN_FIELDS,
+    VISIT_FORMAT,
+    Visit,
+)
 from ldn_aid.settings import ClinicSettings
 from ldn_aid.ui.main_window import MainWindow
 from ldn_aid.ui.pages.ids import PageId, page_of
 from ldn_aid.ui.pages.preferences_page import PriorityField
-from ldn_aid.ui.widgets.fields import ChoiceField, DateField, Field, NumberField, TextField, YesNoField
+from ldn_aid.ui.widgets.fields import (
+    CheckField,
+    ChoiceField,
+    DateField,
+    Field,
+    NumberField,
+    TextField,
+    YesNoField,
+)
 from ldn_aid.ui.wizard import LdnWizard
 
 # The date every driven visit is held on, so protocols and handouts do not depend on the clock.
@@ -28,14 +42,24 @@ VISIT_DATE = "2026-03-02"
 
 # ---- four visits, as the answers a clinician gives (None: left unanswered) ------------------------
 
+# Every screening question every patient is asked, answered no; the questions asked only where they
+# apply (the urine opioid screen, child-bearing potential) are left to each visit.
 SCREEN_ALL_NO: dict[str, Any] = {
-    **{f"ldn_screen.{name}": "no" for name in LDN_SCREEN_FIELDS if name != "pregnancy"},
+    **{
+        f"ldn_screen.{name}": "no"
+        for name in LDN_SCREEN_FIELDS
+        if name not in CONDITIONAL_LDN_SCREEN_FIELDS and name != "pregnancy"
+    },
     "ldn_screen.pregnancy": "no",
+    "ldn_screen.childbearing_potential": "yes",
 }
+# Male sex at birth: pregnancy and child-bearing potential are not asked.
+NOT_ASKED_OF_MEN: dict[str, Any] = {"ldn_screen.pregnancy": None, "ldn_screen.childbearing_potential": None}
 STIMULANT_ALL_NO: dict[str, Any] = {f"stimulant_screen.{name}": "no" for name in STIMULANT_SCREEN_FIELDS}
 
 # (Priorities are listed in the visit model's order, the order the wizard stores them in.)
-# Every guideline class tried, stimulants declined: nothing left to try first, so LDN is an option.
+# Every non-stimulant class tried, stimulants declined: nothing left to try first, so LDN is an option.
+# (The baseline is on a scale that can carry the response rule; a no-benefit trial was adequate.)
 LDN_OPTION: dict[str, Any] = {
     "visit_date": VISIT_DATE,
     "patient.display_name": "Alex Example",
@@ -45,12 +69,16 @@ LDN_OPTION: dict[str, Any] = {
     "patient.handout_language": "en",
     "diagnosis.adhd_confirmed": "yes",
     "diagnosis.presentation": "inattentive",
-    "diagnosis.baseline.scale": "asrs_v1_1_part_a",
-    "diagnosis.baseline.score": 18,
+    "diagnosis.baseline.scale": "aisrs",
+    "diagnosis.baseline.score": 36,
     "diagnosis.baseline.date": "2026-02-20",
     "history.methylphenidate": "side_effects",
     "history.amphetamine": "no_benefit",
-    "history.non_stimulant": "side_effects",
+    "history.amphetamine_adequate_trial": "yes",
+    "history.atomoxetine": "side_effects",
+    "history.alpha2_agonist": "no_benefit",
+    "history.alpha2_agonist_adequate_trial": "yes",
+    "history.viloxazine": "side_effects",
     "history.behavioural_support": "ongoing",
     **SCREEN_ALL_NO,
     **STIMULANT_ALL_NO,
@@ -74,9 +102,13 @@ STOP: dict[str, Any] = {
     "patient.sex_at_birth": "male",
     "history.methylphenidate": "partial",
     "history.amphetamine": "not_tried",
-    "history.non_stimulant": "not_tried",
+    "history.amphetamine_adequate_trial": None,
+    "history.atomoxetine": "not_tried",
+    "history.alpha2_agonist": "not_tried",
+    "history.alpha2_agonist_adequate_trial": None,
+    "history.viloxazine": "not_tried",
     "ldn_screen.opioid_agonist_treatment": "yes",
-    "ldn_screen.pregnancy": "not_applicable",
+    **NOT_ASKED_OF_MEN,
     "stimulant_screen.high_blood_pressure": "yes",
     "preferences.priorities": ["strong_evidence", "once_daily"],
     "preferences.declines_stimulants": "no",
@@ -92,10 +124,14 @@ GUIDELINE_FIRST: dict[str, Any] = {
     "diagnosis.baseline.scale": "vanderbilt_parent",
     "diagnosis.baseline.score": 36,
     "history.amphetamine": "not_tried",
-    "history.non_stimulant": "not_tried",
+    "history.amphetamine_adequate_trial": None,
+    "history.atomoxetine": "not_tried",
+    "history.alpha2_agonist": "not_tried",
+    "history.alpha2_agonist_adequate_trial": None,
+    "history.viloxazine": "not_tried",
     "history.behavioural_support": "tried",
     "ldn_screen.sleep_problems": "yes",
-    "ldn_screen.pregnancy": "not_applicable",
+    **NOT_ASKED_OF_MEN,
     "stimulant_screen.tics_or_tourette": "yes",
     "preferences.priorities": ["not_controlled", "protect_appetite"],
     "preferences.declines_stimulants": "no",
@@ -231,6 +267,9 @@ class WizardDriver:
             self.type_into(path, "" if value is None else str(value))
         elif isinstance(widget, DateField):
             widget.edit.setDate(QDate.fromString(value, "yyyy-MM-dd"))
+        elif isinstance(widget, CheckField):
+            if widget.box.isChecked() != (value is True):
+                self.qtbot.keyClick(widget.box, Qt.Key.Key_Space)
         elif isinstance(widget, PriorityField):
             # Untick what is not wanted, then tick the wanted ones in the order given.
             for name, box in widget.boxes.items():
@@ -282,8 +321,14 @@ class WizardDriver:
                 by_page.setdefault(page_of(path), []).append((path, value))
         while self.page_id < stop_at:
             for path, value in by_page.get(self.page_id, []):
+                if value is None and not self.shown(path):
+                    continue  # a question that does not apply is left unanswered by not being asked
                 self.answer(path, value)
             self.next()
+
+    def shown(self, path: str) -> bool:
+        """Whether the page that asks `path` shows its question now (conditional ones may be hidden)."""
+        return self.wizard.question_pages[page_of(path)].is_shown(path)
 
     def go_to(self, target: PageId) -> None:
         assert self.wizard.go_to(target), f"stopped at {self.page_id.name}: {self.problems()}"

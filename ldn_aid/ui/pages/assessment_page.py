@@ -2,7 +2,10 @@
 
 The page shows the outcome (colour plus words), what is missing, every finding with its sources and
 the suggested protocol; the plan controls write `plan.*` values into the VisitState, where the Visit
-model accepts or refuses them. No rule is decided here.
+model accepts or refuses them. No rule is decided here: the findings, the protocol and the handout
+gate all come from the state's one `VisitDecision`, and their words from the content bundle. While
+the gate refuses the plan (`ldn_aid.rules.gate.handout_gate`), the page says why in words and Next
+(on to printing) stays disabled: the same gate `ldn-aid handout` obeys.
 """
 
 from __future__ import annotations
@@ -36,7 +39,9 @@ from PySide6.QtWidgets import (
 )
 
 from ldn_aid.content import ContentBundle
+from ldn_aid.content.words import blocker_text, clinician_text, question_text
 from ldn_aid.domain.assessment import Assessment, Finding, Outcome
+from ldn_aid.domain.decision import Gate
 from ldn_aid.domain.protocol import Protocol
 from ldn_aid.domain.visit import Plan
 from ldn_aid.ui.outcome_panel import OUTCOME_STYLE
@@ -50,12 +55,17 @@ from ldn_aid.ui.widgets.report import (
     wrapping_label,
 )
 
-# The plan values that change the suggested protocol; changing any of them needs a recorded reason.
-# (The start date only places the calendar, so it needs none.)
-CHANGED_NEEDS_REASON = ("plan.schedule", "plan.timing", "plan.step_weeks", "plan.target_mg")
 REASON_PATH = "plan.change_reason"
-REASON_NEEDED = "Give a reason for the change; it is kept in the record."
-ACK_NEEDED = "Tick this box to continue: an LDN plan is printed only after that discussion."
+SIGNOFF_PATH = "plan.specialist_signoff"
+ACK_PATH = "assessment.acknowledge_guideline_first"
+# Where each of the handout gate's blockers is shown beside the control that lifts it (the words are
+# the gate's own, from `[gate]` in choices.toml). Every blocker is also listed in the gate box.
+BLOCKER_PLACE = {
+    "guideline_ack_missing": ACK_PATH,
+    "change_reason_missing": REASON_PATH,
+    "target_above_ceiling": "plan.target_mg",
+    "paediatric_trial_too_long": SIGNOFF_PATH,
+}
 ACK_TEXT = (
     "I have discussed the guideline medicines (methylphenidate, amphetamines, non-stimulants)"
     " with the patient"
@@ -78,7 +88,6 @@ MNEMONICS = {
 INVALID_STYLE = ("CHECK ANSWERS", "#b00020", "#fdecec")
 REFUSED_STYLE = ("PLAN VALUE REFUSED", "#8a4b00", "#fff4e0")
 ERROR_CSS = "color: #b00020; font-weight: bold;"
-SMALL_CSS = "font-size: 90%;"
 # One sheet on the page body styles the widgets rebuilt on every change, by property: a style sheet
 # per widget costs a restyle each time one is made.
 BODY_CSS = (
@@ -192,18 +201,80 @@ class AssessmentPage(QWizardPage):
         self.banner, self.scroll_area, column = report_frame(self, "assessment", BODY_CSS)
 
         column.addWidget(self._build_acknowledgement())
+        column.addWidget(self._build_signoff())
         self.links_box = _Slot(spacing=0)
         column.addWidget(self.links_box)
         self.findings_box = _Slot(spacing=4)
         column.addWidget(self.findings_box)
         column.addWidget(self._build_plan_section())
         column.addStretch(1)
+        self.controls[SIGNOFF_PATH] = self.signoff
 
         state.changed.connect(self.refresh)
         state.loaded.connect(self._load_controls)
         self._load_controls()
 
     # ---- building ---------------------------------------------------------------------------------
+
+    def _build_signoff(self) -> QWidget:
+        """The paediatric specialist's sign-off: asked for under-18s, usable with or without a protocol
+        (it is what lets a 6- or 7-year-old have one)."""
+        box = QFrame()
+        box.setObjectName("assessment.signoff")
+        box.setFrameShape(QFrame.Shape.StyledPanel)
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(8, 6, 8, 6)
+        layout.setSpacing(2)
+        question = self.content.language.questions.get(SIGNOFF_PATH)
+        text = question.text if question is not None else SIGNOFF_PATH
+        self.signoff = QCheckBox()
+        self.signoff.setObjectName(SIGNOFF_PATH)
+        self.signoff.setAccessibleName(text)
+        self.signoff.toggled.connect(lambda ticked: self._write(SIGNOFF_PATH, True if ticked else None))
+        label = _ClickLabel(with_mnemonic(text, "p"))
+        label.setWordWrap(True)
+        label.setBuddy(self.signoff)
+        label.clicked.connect(self.signoff.toggle)
+        row = QHBoxLayout()
+        row.addWidget(self.signoff, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(label, 1)
+        layout.addLayout(row)
+        if question is not None and question.why:
+            self.signoff.setToolTip(question.why)
+            why = wrapping_label(question.why)
+            why.setObjectName(f"{SIGNOFF_PATH}:why")
+            why.setProperty("role", "small")
+            layout.addWidget(why)
+        message = wrapping_label()
+        message.setObjectName(f"{SIGNOFF_PATH}:error")
+        message.setStyleSheet(ERROR_CSS)
+        message.hide()
+        layout.addWidget(message)
+        self.signoff_message = message
+        self.signoff_box = box
+        box.hide()
+        return box
+
+    def _build_gate(self) -> QWidget:
+        """Why the handout cannot be printed yet: each of the gate's blockers, in its words."""
+        box = QFrame()
+        box.setObjectName("assessment.gate")
+        box.setStyleSheet(
+            "#assessment\\.gate { border: 2px solid #b00020; border-left: 8px solid #b00020;"
+            " border-radius: 4px; background: #fdecec; } QLabel { color: #5c0010; background: transparent; }"
+        )
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(8, 6, 8, 6)
+        layout.setSpacing(2)
+        title = QLabel("<b>The handout cannot be printed yet</b>")
+        title.setObjectName("assessment.gate:title")
+        layout.addWidget(title)
+        self.gate_list = wrapping_label()
+        self.gate_list.setObjectName("assessment.gate:blockers")
+        layout.addWidget(self.gate_list)
+        self.gate_box = box
+        box.hide()
+        return box
 
     def _build_acknowledgement(self) -> QWidget:
         box = QFrame()
@@ -228,7 +299,7 @@ class AssessmentPage(QWizardPage):
         ack_row = QHBoxLayout()
         ack_row.addWidget(self.acknowledge, 0, Qt.AlignmentFlag.AlignTop)
         ack_row.addWidget(ack_label, 1)
-        self.ack_reason = wrapping_label(ACK_NEEDED)
+        self.ack_reason = wrapping_label(blocker_text(self.content, "guideline_ack_missing"))
         self.ack_reason.setObjectName("assessment.acknowledge_guideline_first:error")
         self.ack_reason.setStyleSheet(ERROR_CSS)
         layout.addWidget(self.guideline_note)
@@ -246,6 +317,7 @@ class AssessmentPage(QWizardPage):
         self.no_protocol = wrapping_label()
         self.no_protocol.setObjectName("assessment.no_protocol")
         layout.addWidget(self.no_protocol)
+        layout.addWidget(self._build_gate())
 
         evidence = QFrame()
         evidence.setObjectName("assessment.evidence")
@@ -425,6 +497,7 @@ class AssessmentPage(QWizardPage):
             self.target_mg.setText("" if target is None else str(target))
             reason = state.get(REASON_PATH)
             self.change_reason.setText("" if reason is None else str(reason))
+            self.signoff.setChecked(state.get(SIGNOFF_PATH) is True)
         finally:
             self._syncing = False
         self.refresh()
@@ -450,27 +523,29 @@ class AssessmentPage(QWizardPage):
 
     # ---- what the page shows ----------------------------------------------------------------------
 
-    def plan_changed(self) -> bool:
-        """True when a value that shapes the protocol differs from the model's default."""
-        return any(
-            self.state.get(path) is not None and self.state.get(path) != plan_default(path)
-            for path in CHANGED_NEEDS_REASON
-        )
+    def gate(self) -> Gate | None:
+        """The core's handout gate for the visit (None while an answer is invalid)."""
+        decision = self.state.decision
+        return decision.handout_gate if decision is not None else None
+
+    def blocker_words(self) -> dict[str, str]:
+        """Each reason the gate refuses the handout, in its words, by blocker id."""
+        gate = self.gate()
+        if gate is None:
+            return {}
+        return {blocker: blocker_text(self.content, blocker, gate.params) for blocker in gate.blockers}
 
     def reason_missing(self) -> bool:
-        reason = self.state.get(REASON_PATH)
-        return self.plan_changed() and not (isinstance(reason, str) and reason.strip())
+        gate = self.gate()
+        return gate is not None and "change_reason_missing" in gate.blockers
 
     def acknowledgement_missing(self) -> bool:
-        assessment = self.state.assessment
-        return (
-            assessment is not None
-            and assessment.outcome == Outcome.GUIDELINE_FIRST
-            and not self.state.acknowledged_guideline_first
-        )
+        gate = self.gate()
+        return gate is not None and "guideline_ack_missing" in gate.blockers
 
     def problems(self) -> dict[str, str]:
-        """Every reason Next is disabled, by path ("visit" when earlier answers are invalid)."""
+        """Every reason Next is disabled, by path ("visit" when earlier answers are invalid, "gate:<id>"
+        for a blocker with no control of its own)."""
         found: dict[str, str] = {}
         state = self.state
         plan_errors = state.errors_under("plan")
@@ -478,10 +553,8 @@ class AssessmentPage(QWizardPage):
             found[path] = readable_error(message)
         if state.visit is None and not plan_errors:
             found["visit"] = "Some answers on earlier pages are not valid."
-        if self.reason_missing():
-            found.setdefault(REASON_PATH, REASON_NEEDED)
-        if self.acknowledgement_missing():
-            found["assessment.acknowledge_guideline_first"] = ACK_NEEDED
+        for blocker, words in self.blocker_words().items():
+            found.setdefault(BLOCKER_PLACE.get(blocker, f"gate:{blocker}"), words)
         return found
 
     def isComplete(self) -> bool:  # noqa: N802 - Qt override
@@ -526,7 +599,9 @@ class AssessmentPage(QWizardPage):
         finally:
             self._syncing = False
         self.ack_reason.setVisible(not state.acknowledged_guideline_first)
+        self._show_signoff()
         self._show_protocol(state.protocol, stale=only_plan_refused)
+        self._show_gate(only_plan_refused)
         self._show_plan_messages(plan_errors)
         if state.get("plan.start_date") is None and not self.start_date.hasFocus():
             self._show_start_date()
@@ -544,6 +619,27 @@ class AssessmentPage(QWizardPage):
         QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
         width = viewport.width()
         body.resize(width, max(body.heightForWidth(width), viewport.height()))
+
+    def _show_signoff(self) -> None:
+        """Asked for under-18s (and shown wherever it is ticked, so a recorded sign-off is never hidden)."""
+        age = self.state.get("patient.age_years")
+        adult = self.content.rules.number("adult_age_years")
+        ticked = self.state.get(SIGNOFF_PATH) is True
+        self.signoff_box.setVisible(ticked or (isinstance(age, int) and age < adult))
+        self._syncing = True
+        try:
+            self.signoff.setChecked(ticked)
+        finally:
+            self._syncing = False
+        words = self.blocker_words().get("paediatric_trial_too_long", "")
+        self.signoff_message.setText(words)
+        self.signoff_message.setVisible(bool(words))
+
+    def _show_gate(self, stale: bool) -> None:
+        words = {} if stale else self.blocker_words()
+        self.gate_box.setVisible(bool(words))
+        self.gate_list.setText("\n".join(f"• {text}" for text in words.values()))
+        self.gate_box.setAccessibleDescription(" ".join(words.values()))
 
     def _show_banner(self, style: tuple[str, str, str], text: str) -> None:
         word, ink, fill = style
@@ -581,8 +677,7 @@ class AssessmentPage(QWizardPage):
         self.links_box.fill(widgets)
 
     def _question_text(self, path: str) -> str:
-        question = self.content.language.questions.get(path)
-        return question.text if question is not None else path
+        return question_text(self.content, path)
 
     def _link(self, name: str, text: str, path: str) -> QPushButton:
         button = QPushButton(text.replace("&", "&&"))
@@ -626,9 +721,8 @@ class AssessmentPage(QWizardPage):
         layout = QVBoxLayout(frame)
         layout.setContentsMargins(10, 2, 4, 2)
         layout.setSpacing(1)
-        text = wrapping_label(
-            f"<b>{escape(finding.rule_id)}</b> — {escape(finding.clinician_text)}", rich=True
-        )
+        words = clinician_text(self.content, finding.rule_id, finding.params, finding.inputs)
+        text = wrapping_label(f"<b>{escape(finding.rule_id)}</b> — {escape(words)}", rich=True)
         text.setAccessibleName(f"{finding.severity}: {finding.rule_id}")
         layout.addWidget(text)
         layout.addWidget(self._sources_label(finding.references))
@@ -725,9 +819,11 @@ class AssessmentPage(QWizardPage):
     def _show_plan_messages(self, plan_errors: dict[str, str]) -> None:
         state = self.state
         reason_missing = self.reason_missing()
-        enabled = state.protocol is not None or bool(plan_errors) or reason_missing
-        for widget in self.controls.values():
-            widget.setEnabled(enabled)
+        blockers = self.blocker_words()
+        enabled = state.protocol is not None or bool(plan_errors) or bool(blockers)
+        for path, widget in self.controls.items():
+            if path != SIGNOFF_PATH:  # the sign-off is asked with or without a protocol
+                widget.setEnabled(enabled)
         if enabled:
             self.controls_note.setText(
                 "Changes update the protocol at once; values outside the safe bounds are refused."
@@ -740,26 +836,17 @@ class AssessmentPage(QWizardPage):
             if error is not None:
                 message = readable_error(error)
             elif path == REASON_PATH and reason_missing:
-                message = REASON_NEEDED
-            elif path == "plan.target_mg":
-                message, style = self._target_note(), SMALL_CSS
+                message = blockers["change_reason_missing"]
+            elif path == "plan.target_mg" and "target_above_ceiling" in blockers:
+                # Refused, never silently replaced: the words name this patient's ceiling.
+                message = blockers["target_above_ceiling"]
             label.setText(message)
             _set_style(label, style)
             label.setVisible(bool(message))
-        self._set_invalid(self.target_mg, "plan.target_mg" in plan_errors)
-        self._set_invalid(self.change_reason, reason_missing)
-
-    def _target_note(self) -> str:
-        """Say so when a typed target is not used because it is not lower than the suggested one."""
-        protocol = self.state.protocol
-        if self.state.get("plan.target_mg") is None or protocol is None:
-            return ""
-        if protocol.target_basis == "clinician_lower":
-            return ""
-        return (
-            f"Not used: the suggested target is {protocol.target_mg:.1f} mg,"
-            " and a target can only be lowered."
+        self._set_invalid(
+            self.target_mg, "plan.target_mg" in plan_errors or "target_above_ceiling" in blockers
         )
+        self._set_invalid(self.change_reason, reason_missing)
 
     @staticmethod
     def _set_invalid(widget: QWidget, invalid: bool) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QApplication,
@@ -25,8 +25,17 @@ from PySide6.QtWidgets import (
 )
 
 from ldn_aid.content import ContentBundle
+from ldn_aid.ui.pages import conditions
 from ldn_aid.ui.state import VisitState
-from ldn_aid.ui.widgets.fields import ChoiceField, DateField, Field, NumberField, TextField, YesNoField
+from ldn_aid.ui.widgets.fields import (
+    CheckField,
+    ChoiceField,
+    DateField,
+    Field,
+    NumberField,
+    TextField,
+    YesNoField,
+)
 
 # The widest a question label grows before it wraps, in average characters.
 LABEL_COLUMN_CHARS = 44
@@ -41,6 +50,8 @@ class QuestionPage(QWizardPage):
         if subtitle:
             self.setSubTitle(subtitle)
         self.fields: dict[str, Field] = {}
+        # Each field's row (the container beside its label), to show or hide conditional questions.
+        self._rows: dict[str, QWidget] = {}
         self._error_labels: dict[str, QLabel] = {}
         self._local_errors: dict[str, str] = {}
 
@@ -60,6 +71,7 @@ class QuestionPage(QWizardPage):
         self._body = body
         state.loaded.connect(self._load_all)
         state.changed.connect(self._refresh_errors)
+        state.changed.connect(self._refresh_rows)
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._show_focused_row)
@@ -114,9 +126,11 @@ class QuestionPage(QWizardPage):
         column.addWidget(error)
         self.form.addRow(text_label, container)
         self.fields[field.path] = field
+        self._rows[field.path] = container
         self._error_labels[field.path] = error
         field.edited.connect(lambda f=field: self._on_edited(f))
         field.set_value(self.state.get(field.path))
+        self._refresh_row(field.path)
         return field
 
     def yes_no(self, path: str) -> YesNoField:
@@ -126,14 +140,30 @@ class QuestionPage(QWizardPage):
         return field
 
     def choice(
-        self, path: str, key: str, *, allow_unanswered: bool = True, default: str | None = None
+        self,
+        path: str,
+        key: str,
+        *,
+        allow_unanswered: bool = True,
+        default: str | None = None,
+        read_only: bool = False,
     ) -> ChoiceField:
-        """A drop-down; without `allow_unanswered`, pass the model's `default` so it shows while unset."""
+        """A drop-down; without `allow_unanswered`, pass the model's `default` so it shows while unset.
+        A `read_only` one shows a recorded value that is no longer asked (it cannot be changed)."""
         label, why = self.question(path)
         field = ChoiceField(
             path, label, self.choices(key), allow_unanswered=allow_unanswered, default=default
         )
-        self.add_row(field, label, why, mnemonic=True)
+        if read_only:
+            field.combo.setEnabled(False)
+        self.add_row(field, label, why, mnemonic=not read_only)
+        return field
+
+    def check(self, path: str) -> CheckField:
+        """A tick box for a clinician's confirmation; the question's words are its label."""
+        label, why = self.question(path)
+        field = CheckField(path, label, label)
+        self.add_row(field, "", why)
         return field
 
     def number(self, path: str, *, integer: bool, unit: str = "") -> NumberField:
@@ -169,7 +199,51 @@ class QuestionPage(QWizardPage):
         else:
             self._local_errors.pop(field.path, None)
             self.state.set(field.path, field.value())
+        # Answers that stop applying with this one go too, so no hidden answer stays in the record.
+        for path in conditions.to_clear(field.path, self.state):
+            self.state.set(path, None)
         self._refresh_errors()
+
+    def _refresh_rows(self) -> None:
+        changed = [self._refresh_row(path) for path in self._rows]
+        if any(changed):
+            self._fit_body()
+
+    def _fit_body(self) -> None:
+        """Give the scrolled body its new height now that a row came or went. The scroll area sizes
+        its widget without height-for-width, so the wrapped "why" lines of the rows around a newly
+        shown row were clipped to one line until the window was next resized."""
+        body = self.scroll_area.widget()
+        if body is None or not body.isVisible():
+            return
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        width = self.scroll_area.viewport().width()
+        body.resize(width, max(body.heightForWidth(width), self.scroll_area.viewport().height()))
+
+    def _refresh_row(self, path: str) -> bool:
+        """Show a conditional question where it applies, where it is missing, or where it is answered.
+        True when its row was shown or hidden."""
+        if path not in conditions.APPLIES:
+            return False
+        assessment = self.state.assessment
+        missing = assessment.missing if assessment is not None else ()
+        visible = conditions.shown(path, self.state, missing)
+        field = self.fields[path]
+        # Another page may have cleared it (see `conditions.DEPENDENTS`): show what the visit holds.
+        if field.value() != self.state.get(path):
+            field.set_value(self.state.get(path))
+        row = self._rows[path]
+        if row.isVisibleTo(self._body) == visible:
+            return False
+        self.form.setRowVisible(row, visible)
+        return True
+
+    def is_shown(self, path: str) -> bool:
+        """Whether this page asks `path` now (a conditional question may be hidden)."""
+        row = self._rows.get(path)
+        return row is not None and conditions.shown(
+            path, self.state, self.state.assessment.missing if self.state.assessment is not None else ()
+        )
 
     def _load_all(self) -> None:
         self._local_errors.clear()
@@ -211,6 +285,7 @@ class QuestionPage(QWizardPage):
         field = self.fields.get(path)
         if field is None:
             return False
+        self._refresh_row(path)
         self.scroll_area.ensureWidgetVisible(field)
         field.focus_target().setFocus(Qt.FocusReason.OtherFocusReason)
         return True

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from PySide6.QtWidgets import QPushButton, QSizePolicy
+
 from ldn_aid.content import ContentBundle
-from ldn_aid.domain.visit import SCALE_RANGES, Diagnosis, History
+from ldn_aid.domain.visit import MEDICINE_CLASSES, NON_STIMULANT_CLASSES, SCALE_RANGES, Diagnosis, History
 from ldn_aid.ui.pages.base import QuestionPage
 from ldn_aid.ui.state import VisitState
 from ldn_aid.ui.widgets.fields import Field
@@ -13,6 +15,7 @@ SCALE = "diagnosis.baseline.scale"
 SCORE = "diagnosis.baseline.score"
 DATE = "diagnosis.baseline.date"
 HALF_FILLED = "Give the scale, the score and the date, or none of them."
+UNSPECIFIED = "history.non_stimulant_unspecified"
 
 
 class DiagnosisPage(QuestionPage):
@@ -38,13 +41,28 @@ class DiagnosisPage(QuestionPage):
         state.changed.connect(self._enable_baseline_date)
         self._enable_baseline_date()
         self.add_heading("Earlier treatment")
-        for name in ("methylphenidate", "amphetamine", "non_stimulant"):
+        for name in MEDICINE_CLASSES:
             self.choice(
                 f"history.{name}",
                 "trial_outcome",
                 allow_unanswered=False,
                 default=History.model_fields[name].default,
             )
+            # Asked only when the class gave no benefit: it counts as tried only after an adequate trial.
+            self.yes_no(f"history.{name}_adequate_trial")
+        # A format-1 record's "non-stimulant", kept until the clinician says which medicine it was:
+        # it cannot be changed, only removed once a non-stimulant above says which one it was.
+        self.choice(UNSPECIFIED, "trial_outcome", read_only=True)
+        self.remove_unspecified = QPushButton("Remove the old answer (once the medicine is recorded above)")
+        self.remove_unspecified.setObjectName(f"{UNSPECIFIED}:remove")
+        self.remove_unspecified.setAutoDefault(False)
+        self.remove_unspecified.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+        self.remove_unspecified.clicked.connect(lambda: self.state.set(UNSPECIFIED, None))
+        row = self._rows[UNSPECIFIED].layout()
+        if row is not None:
+            row.addWidget(self.remove_unspecified)
+        state.changed.connect(self._enable_remove_unspecified)
+        self._enable_remove_unspecified()
         self.choice(
             "history.behavioural_support",
             "behavioural_support",
@@ -68,6 +86,13 @@ class DiagnosisPage(QuestionPage):
                 # which the model reads as a baseline with every part missing.
                 self.state.set(BASELINE, None)
             self._refresh_errors()
+
+    def _enable_remove_unspecified(self) -> None:
+        self.remove_unspecified.setEnabled(
+            any(
+                self.state.get(f"history.{name}") not in (None, "not_tried") for name in NON_STIMULANT_CLASSES
+            )
+        )
 
     def _baseline_started(self) -> bool:
         return self.state.get(SCALE) is not None or self.state.get(SCORE) is not None

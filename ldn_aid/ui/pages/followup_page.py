@@ -2,8 +2,13 @@
 
 The page shows the doses and scores so far (a chart and a table), takes a new follow-up review and
 appends it to the visit's `follow_ups` (the Visit model accepts or refuses it), shows the decision
-`ldn_aid.rules.review` makes for the latest review with every reason and its sources, and lets the
-clinician choose differently with a reason. No rule is decided here: the page only records.
+the rules make for the latest review with every reason and its sources, and lets the clinician
+choose differently with a reason. No rule is decided here: the page only records. The decisions are
+the state's one `VisitDecision.follow_ups` (one pass over the reviews), and their words are looked
+up in the content bundle.
+
+A review is added only with every safety question the rules need answered: the page asks the rules
+(`followup_safety_unanswered`, on the visit with the review added) and names what was not asked.
 """
 
 from __future__ import annotations
@@ -42,10 +47,17 @@ from PySide6.QtWidgets import (
 )
 
 from ldn_aid.content import ContentBundle
-from ldn_aid.domain.followup import DECISIONS, SIDE_EFFECTS, DecisionReason, FollowUp, FollowUpDecision
+from ldn_aid.content.words import blocker_text, clinician_text, question_text
+from ldn_aid.domain.followup import (
+    DECISIONS,
+    SAFETY_ITEMS,
+    SIDE_EFFECTS,
+    DecisionReason,
+    FollowUp,
+    FollowUpDecision,
+)
 from ldn_aid.domain.protocol import Step
 from ldn_aid.domain.visit import SCALE_RANGES, Visit
-from ldn_aid.rules.review import review
 from ldn_aid.ui.state import VisitState
 from ldn_aid.ui.widgets.history_chart import HistoryChart, chart_data
 from ldn_aid.ui.widgets.report import SEVERITY_INK, heading, report_frame, sources_label, wrapping_label
@@ -64,8 +76,21 @@ DECISION_STYLE = {
     "hold": CHANGE_STYLE,
     "step_down": CHANGE_STYLE,
     "switch_to_morning": CHANGE_STYLE,
+    "restart": CHANGE_STYLE,
     "stop": STOP_STYLE,
+    # No dosing advice at all: as plain a warning as a stop.
+    "no_plan": STOP_STYLE,
 }
+# The decisions a clinician may choose instead of the computed one ("no plan" is never a choice).
+CHOOSABLE = tuple(decision for decision in DECISIONS if decision != "no_plan")
+# The rule that names the safety questions a review left unasked (its inputs are their paths).
+SAFETY_UNANSWERED = "followup_safety_unanswered"
+# The reason that says the first visit's plan was not given; the handout gate's blockers go with it.
+PLAN_NOT_GIVEN = "followup_plan_not_given"
+# Safety answers that asked about an opioid: the date of the last dose is asked after either.
+OPIOID_ITEMS = ("opioid_needed_or_taken", "methadone_or_buprenorphine")
+# The pregnancy answers that are news at a follow-up.
+PREGNANCY_NEWS = ("pregnant", "trying", "breastfeeding")
 SEVERITY_WORD = {"stop": "STOP", "caution": "CAUTION", "info": "TO DISCUSS"}
 TIMING_WORDS = {"bedtime": "at bedtime", "morning": "in the morning"}
 CGI_I = {
@@ -78,6 +103,7 @@ CGI_I = {
     7: "very much worse",
 }
 NOT_ASKED = "— not asked —"
+INVALID_INPUT_CSS = "border: 2px solid #b00020;"
 REASON_NEEDED = "Give a reason for the different decision; it is kept in the record."
 ERROR_CSS = "color: #b00020; font-weight: bold;"
 BODY_CSS = (
@@ -154,6 +180,36 @@ def _callout(name: str) -> tuple[QFrame, QLabel, QVBoxLayout]:
     text = wrapping_label(rich=True)
     layout.addWidget(text)
     return frame, text, layout
+
+
+class OptionalDate(QWidget):
+    """A date that may be not asked: ticking "known" records the date shown beside it."""
+
+    def __init__(self, accessible_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.known = QCheckBox("known:")
+        self.known.setAccessibleName(f"{accessible_name}: known")
+        self.edit = QDateEdit()
+        self.edit.setCalendarPopup(True)
+        self.edit.setDisplayFormat("yyyy-MM-dd")
+        self.edit.setAccessibleName(accessible_name)
+        self.edit.setEnabled(False)
+        self.known.toggled.connect(self.edit.setEnabled)
+        self.setFocusProxy(self.known)
+        layout.addWidget(self.known)
+        layout.addWidget(self.edit)
+        layout.addStretch(1)
+
+    def value(self) -> str | None:
+        if not (self.isEnabled() and self.known.isChecked()):
+            return None
+        return self.edit.date().toString("yyyy-MM-dd")
+
+    def reset(self, day: dt.date) -> None:
+        self.known.setChecked(False)
+        self.edit.setDate(_qdate(day))
 
 
 class FollowUpPage(QWizardPage):
@@ -269,7 +325,7 @@ class FollowUpPage(QWizardPage):
         self.choice = QComboBox()
         self.choice.setObjectName("followup.choice")
         self.choice.setAccessibleName("Clinician's decision")
-        for decision in DECISIONS:
+        for decision in CHOOSABLE:
             self.choice.addItem(self._decision_word(decision), decision)
         self.choice.setToolTip(self._why("follow_ups.clinician_decision"))
         choice_label = QLabel("&Decision:")
@@ -337,6 +393,13 @@ class FollowUpPage(QWizardPage):
         self.new_missed.setRange(0, 7)
         self.new_missed.valueChanged.connect(self._on_form_edited)
         self._add_input(dose_form, "missed_doses_last_week", self.new_missed)
+        self.new_days_off = QSpinBox()
+        # -1 shows as "not asked": the rules need the answer (a long break restarts at step 1).
+        self.new_days_off.setRange(-1, 3650)
+        self.new_days_off.setSpecialValueText(NOT_ASKED)
+        self.new_days_off.setSuffix(" days")
+        self.new_days_off.valueChanged.connect(self._on_form_edited)
+        self._add_input(dose_form, "days_without_ldn", self.new_days_off)
         left.addWidget(dose_group)
 
         effects_group, effects_form = self._group("Side effects since the last visit")
@@ -378,12 +441,22 @@ class FollowUpPage(QWizardPage):
         left.addWidget(response_group)
 
         safety_group, safety_form = self._group("Safety since the last visit")
-        self.new_opioid = self._answer_combo(choices["yes_no"])
-        self._add_input(safety_form, "safety.opioid_needed_or_taken", self.new_opioid)
-        self.new_pregnancy = self._answer_combo(choices["pregnancy"])
-        self._add_input(safety_form, "safety.pregnancy", self.new_pregnancy)
-        self.new_surgery = self._answer_combo(choices["yes_no"])
-        self._add_input(safety_form, "safety.surgery_planned", self.new_surgery)
+        # Every item starts "not asked"; an unasked item is unknown, never "no".
+        self.new_safety: dict[str, QComboBox] = {}
+        for name in SAFETY_ITEMS:
+            if name == "last_opioid_dose":
+                self.new_last_opioid = OptionalDate(self._question(f"safety.{name}"))
+                self._add_input(safety_form, f"safety.{name}", self.new_last_opioid)
+                continue
+            combo = self._answer_combo(choices["pregnancy" if name == "pregnancy" else "yes_no"])
+            self._add_input(safety_form, f"safety.{name}", combo)
+            self.new_safety[name] = combo
+            if name in OPIOID_ITEMS:
+                combo.currentIndexChanged.connect(self._enable_last_opioid)
+        self.new_opioid = self.new_safety["opioid_needed_or_taken"]
+        self.new_pregnancy = self.new_safety["pregnancy"]
+        self.new_surgery = self.new_safety["surgery_planned"]
+        self._enable_last_opioid()
         right.addWidget(safety_group)
         left.addStretch(1)
         right.addStretch(1)
@@ -432,6 +505,10 @@ class FollowUpPage(QWizardPage):
         widget.setAccessibleName(text)
         if question is not None and question.why:
             widget.setToolTip(question.why)
+        if isinstance(widget, OptionalDate):
+            widget.known.setObjectName(f"followup.new.{field}:known")
+            widget.edit.setObjectName(f"followup.new.{field}:date")
+            widget.edit.setToolTip(widget.toolTip())
         label = QLabel(text)
         label.setWordWrap(True)
         label.setBuddy(widget)
@@ -458,6 +535,17 @@ class FollowUpPage(QWizardPage):
     def _question(self, field: str) -> str:
         question = self.content.language.questions.get(f"{PATH}.{field}")
         return question.text if question is not None else field
+
+    def _reason_words(self, reason: DecisionReason) -> str:
+        return clinician_text(self.content, reason.rule_id, reason.params, reason.inputs)
+
+    def _plan_blockers(self) -> list[str]:
+        """Why the first visit's plan may not be given (the handout gate's blockers, in words)."""
+        decision = self.state.decision
+        if decision is None:
+            return []
+        gate = decision.handout_gate
+        return [blocker_text(self.content, blocker, gate.params) for blocker in gate.blockers]
 
     # ---- keeping widgets and state in step -------------------------------------------------------
 
@@ -512,7 +600,8 @@ class FollowUpPage(QWizardPage):
             self._show_history(None)
             self._show_decision(None)
             return
-        self.decisions = self._review_each(visit)
+        decided = self.state.decision
+        self.decisions = list(decided.follow_ups) if decided is not None else []
         self.decision = self.decisions[-1] if self.decisions else None
         self._show_history(visit)
         self._show_decision(self.decision)
@@ -532,16 +621,6 @@ class FollowUpPage(QWizardPage):
             )
         self._show_score_hint(visit)
 
-    def _review_each(self, visit: Visit) -> list[FollowUpDecision]:
-        """The decision for every follow-up, each from the follow-ups up to it."""
-        found: list[FollowUpDecision] = []
-        for count in range(1, len(visit.follow_ups) + 1):
-            part = visit.model_copy(update={"follow_ups": visit.follow_ups[:count]})
-            decision = review(part, content=self.content)
-            if decision is not None:
-                found.append(decision)
-        return found
-
     def _show_banner(self, word: str, style: tuple[str, str], text: str, decision: str) -> None:
         ink, fill = style
         self.banner.setText(f"{escape(word)} — {escape(text)}")
@@ -560,13 +639,15 @@ class FollowUpPage(QWizardPage):
             "hold": f"Hold {dose} {timing}.",
             "step_down": f"Go back to {dose} {timing}.",
             "switch_to_morning": f"Take {dose} in the morning.",
+            "restart": f"Start again at step 1: {dose} {timing}.",
             "stop": "Stop LDN.",
+            "no_plan": "This visit has no LDN plan that may be given; the reasons below say why.",
         }[decision.decision]
         if decision.next_review is not None:
             what += f" Next review {_day(decision.next_review)}."
         if decision.cannot_judge:
             what += " Response cannot be judged (no score)."
-        if decision.adherence_point and decision.decision != "stop":
+        if decision.adherence_point and decision.decision not in ("stop", "no_plan"):
             what += " Discuss adherence before the change."
         if decision.chosen is not None and decision.chosen != decision.computed:
             chosen = self._decision_word(decision.chosen)
@@ -607,13 +688,7 @@ class FollowUpPage(QWizardPage):
             ]
             if follow_up.side_effects.other_text:
                 effects.append(f"({follow_up.side_effects.other_text})")
-            safety = follow_up.safety
-            if safety.opioid_needed_or_taken == "yes":
-                effects.append("OPIOID needed or taken")
-            if safety.pregnancy in ("pregnant", "trying", "breastfeeding"):
-                effects.append(pregnancy.get(safety.pregnancy, safety.pregnancy).upper())
-            if safety.surgery_planned == "yes":
-                effects.append("SURGERY planned")
+            effects += self._safety_notes(follow_up, pregnancy)
             cells = [
                 follow_up.date.isoformat(),
                 _mg(follow_up.dose_mg),
@@ -633,6 +708,31 @@ class FollowUpPage(QWizardPage):
                     item.setToolTip(self._summary(decision))
                 table.setItem(row, column, item)
         _fit_height(table)
+
+    def _safety_notes(self, follow_up: FollowUp, pregnancy: dict[str, str]) -> list[str]:
+        """The safety news of one review for the history table, and how many items were not asked."""
+        safety = follow_up.safety
+        yes = self.content.language.choices.get("yes_no", {}).get("yes", "yes").upper()
+        notes: list[str] = []
+        unasked = 0
+        for name in SAFETY_ITEMS:
+            value = getattr(safety, name)
+            if name == "last_opioid_dose":
+                if value is not None:
+                    notes.append(f"{self._question(f'safety.{name}')} {value.isoformat()}")
+                continue
+            if value is None:
+                unasked += 1
+            elif name == "pregnancy":
+                if value in PREGNANCY_NEWS:
+                    notes.append(pregnancy.get(value, value).upper())
+            elif value == "yes":
+                notes.append(f"{self._question(f'safety.{name}')} {yes}")
+        if follow_up.days_without_ldn:
+            notes.append(f"{self._question('days_without_ldn')} {follow_up.days_without_ldn}")
+        if unasked:
+            notes.append(f"safety questions not asked: {unasked}")
+        return notes
 
     def _history_decision(self, decision: FollowUpDecision) -> str:
         word = self._decision_word(decision.decision)
@@ -658,24 +758,35 @@ class FollowUpPage(QWizardPage):
             " discuss adherence before any change."
         )
         self._show_cannot_judge(decision)
-        if decision.next_dose_mg is None:
+        no_plan = decision.decision == "no_plan"
+        if no_plan:
+            next_text = (
+                "<b>No plan:</b> this visit has no LDN plan that may be given, so this review gives no"
+                " dosing advice. The reasons below say why."
+            )
+        elif decision.next_dose_mg is None:
             next_text = "<b>Next dose:</b> none — stop LDN."
         else:
             timing = TIMING_WORDS.get(decision.next_timing or "", "")
             next_text = f"<b>Next dose:</b> {_mg(decision.next_dose_mg)} {escape(timing)}"
         parts = [next_text]
-        parts.append(
-            "<b>Next review:</b> "
-            + (_day(decision.next_review) if decision.next_review is not None else "none")
-        )
-        if decision.response_review is not None:
+        if not no_plan:
+            parts.append(
+                "<b>Next review:</b> "
+                + (_day(decision.next_review) if decision.next_review is not None else "none")
+            )
+        if decision.response_review is not None and not no_plan:
             parts.append(f"<b>Response review:</b> {_day(decision.response_review)}")
+        if decision.recheck_due is not None and not no_plan:
+            parts.append(f"<b>Re-check due:</b> {_day(decision.recheck_due)}")
         self.next_label.setText(" &nbsp;·&nbsp; ".join(parts))
         self._fill_revised(decision.revised_steps)
         self.reasons_heading.setText(f"Reasons ({len(decision.reasons)})")
         _clear(self.reasons_layout)
         for reason in decision.reasons:
             self.reasons_layout.addWidget(self._reason_widget(reason))
+        # Without a plan there is nothing to choose between: the clinician fixes the first visit.
+        self.choice_box.setVisible(not no_plan)
         self._show_choice(decision)
 
     def _latest_value(self, field: str) -> Any:
@@ -762,11 +873,17 @@ class FollowUpPage(QWizardPage):
         word = SEVERITY_WORD.get(reason.severity, reason.severity.upper())
         text = wrapping_label(
             f"<span style='color:{ink}'><b>{escape(word)}</b></span> <b>{escape(reason.rule_id)}</b>"
-            f" — {escape(reason.text)}",
+            f" — {escape(self._reason_words(reason))}",
             rich=True,
         )
         text.setAccessibleName(f"{reason.severity}: {reason.rule_id}")
         layout.addWidget(text)
+        if reason.rule_id == PLAN_NOT_GIVEN:
+            blockers = self._plan_blockers()
+            if blockers:
+                listed = wrapping_label("<br>".join(f"• {escape(words)}" for words in blockers), rich=True)
+                listed.setObjectName("followup.plan_blockers")
+                layout.addWidget(listed)
         layout.addWidget(self._sources_label(reason.references))
         return frame
 
@@ -791,7 +908,7 @@ class FollowUpPage(QWizardPage):
                 "",
             )
         elif decision.override_refused:
-            why = refusal.text if refusal is not None else "The computed decision stands."
+            why = self._reason_words(refusal) if refusal is not None else "The computed decision stands."
             self._set_status(
                 f"<b>Refused:</b> your choice “{escape(self._decision_word(decision.chosen))}” was not"
                 f" applied. {escape(why)}",
@@ -888,17 +1005,14 @@ class FollowUpPage(QWizardPage):
             self.new_dose.setText("" if dose is None else f"{dose:.1f}")
             self.new_timing.setCurrentIndex(max(self.new_timing.findData(timing), 0))
             self.new_missed.setValue(0)
+            self.new_days_off.setValue(self.new_days_off.minimum())
             for combo in self.new_effects.values():
                 combo.setCurrentIndex(max(combo.findData("none"), 0))
             self.new_other_text.clear()
-            for combo in (
-                self.new_tolerable,
-                self.new_cgi_i,
-                self.new_opioid,
-                self.new_pregnancy,
-                self.new_surgery,
-            ):
+            for combo in (self.new_tolerable, self.new_cgi_i, *self.new_safety.values()):
                 combo.setCurrentIndex(0)
+            self.new_last_opioid.reset(day)
+            self._mark_unanswered(())
             self.new_score.clear()
             self.new_extend.setChecked(False)
         finally:
@@ -923,16 +1037,15 @@ class FollowUpPage(QWizardPage):
         other_text = self.new_other_text.text().strip()
         if other_text:
             effects["other_text"] = other_text
-        safety = {
-            "opioid_needed_or_taken": self.new_opioid.currentData(),
-            "pregnancy": self.new_pregnancy.currentData(),
-            "surgery_planned": self.new_surgery.currentData(),
-        }
+        safety: dict[str, Any] = {name: combo.currentData() for name, combo in self.new_safety.items()}
+        safety["last_opioid_dose"] = self.new_last_opioid.value()
+        days_off = self.new_days_off.value()
         entry: dict[str, Any] = {
             "date": self.new_date.date().toString("yyyy-MM-dd"),
             "dose_mg": str(dose),
             "timing": self.new_timing.currentData(),
             "missed_doses_last_week": self.new_missed.value(),
+            "days_without_ldn": None if days_off < 0 else days_off,
             "side_effects": effects,
             "tolerable": self.new_tolerable.currentData(),
             "score": score,
@@ -974,12 +1087,47 @@ class FollowUpPage(QWizardPage):
             Visit.model_validate(candidate)
         except ValidationError as exc:
             return self._refuse(self._readable(exc))
+        unanswered = self._unanswered_safety(candidate)
+        self._mark_unanswered(unanswered)
+        if unanswered:
+            listed = "\n".join(f"• {question_text(self.content, path)}" for path in unanswered)
+            return self._refuse(
+                "Not added: answer every safety question first (an unasked one is unknown, never"
+                f" \u201cno\u201d). Not answered:\n{listed}"
+            )
         self.new_error.hide()
         self.state.set(PATH, follow_ups)
         self.refresh()
         self._prefill()
         QTimer.singleShot(0, lambda: self.scroll_area.ensureWidgetVisible(self.decision_heading, 0, 40))
         return True
+
+    def _unanswered_safety(self, candidate: dict[str, Any]) -> tuple[str, ...]:
+        """The safety questions the rules find unasked in the new review (the inputs of its
+        `followup_safety_unanswered` reason): the very list the decision would name."""
+        decided = self.state.decide_draft(candidate)
+        latest = decided.latest if decided is not None else None
+        if latest is None:
+            return ()
+        return tuple(
+            path for reason in latest.reasons if reason.rule_id == SAFETY_UNANSWERED for path in reason.inputs
+        )
+
+    def _mark_unanswered(self, paths: tuple[str, ...]) -> None:
+        """Outline the inputs of the questions named in a refusal; clear every other outline."""
+        named = {re.sub(r"\[\d+\]", "", path).removeprefix(f"{PATH}.") for path in paths}
+        for field, widget in self.inputs.items():
+            css = INVALID_INPUT_CSS if field in named else ""
+            if widget.styleSheet() != css:
+                widget.setStyleSheet(css)
+        first = next((self.inputs[field] for field in self.inputs if field in named), None)
+        if first is not None:
+            first.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _enable_last_opioid(self, *_args: object) -> None:
+        """The date of the last opioid dose is asked only after an opioid answer of yes."""
+        taken = any(self.new_safety[name].currentData() == "yes" for name in OPIOID_ITEMS)
+        self.new_last_opioid.setEnabled(taken)
 
     def _refuse(self, message: str) -> bool:
         self.new_error.setText(message)

@@ -4,6 +4,11 @@ The page composes the handout through `compose_for_visit` (the path the command 
 it once to bytes, and shows those bytes in a QPdfView. Printing draws those PDF pages on the printer
 and saving writes the same render; nothing here lays out the handout. reportlab and QtPdf load on
 first use, so they cost nothing at start-up.
+
+Printing obeys the core's gate (`VisitDecision.handout_gate` for the handout, `followup_gate` for the
+follow-up sheet), the same gate `ldn-aid handout` and `ldn-aid followup-sheet` obey: while it refuses,
+no document is shown as printable; the page lists the reasons in words and Print and Save stay
+disabled.
 """
 
 from __future__ import annotations
@@ -23,10 +28,14 @@ from PySide6.QtWidgets import (
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
+    QWidget,
     QWizardPage,
 )
 
 from ldn_aid.atomic import SaveError
+from ldn_aid.content import ContentBundle
+from ldn_aid.content.words import blocker_text
+from ldn_aid.domain.decision import Gate
 from ldn_aid.domain.errors import LdnAidError
 from ldn_aid.settings import ClinicSettings, load_settings
 from ldn_aid.ui import dialogs
@@ -47,6 +56,11 @@ PAPERS: tuple[tuple[Paper, str], ...] = (("letter", "Letter"), ("a4", "A4"))
 # at most; text at 300 dpi prints cleanly.
 PRINT_MAX_DPI = 300
 WALLET_NOTE = "The wallet card and the dose calendar are the last pages."
+REFUSED_CSS = (
+    "QLabel { color: #5c0010; background: #fdecec; border: 2px solid #b00020; border-left: 8px solid"
+    " #b00020; border-radius: 4px; font-weight: bold; }"
+)
+DOCUMENT_NAMES = {"handout": "handout", "followup": "follow-up sheet"}
 NO_VISIT = (
     "The handout cannot be made yet: some answers on earlier pages are not valid. Go back and fix"
     " the values marked in red."
@@ -63,10 +77,13 @@ class HandoutPage(QWizardPage):
     def __init__(
         self,
         state: VisitState,
+        content: ContentBundle,
         settings_provider: Callable[[], ClinicSettings] | None = None,
     ) -> None:
         super().__init__()
         self.state = state
+        # The clinician's words for the gate's blockers (the wizard's language, not the handout's).
+        self.content = content
         self.settings_provider: Callable[[], ClinicSettings] = settings_provider or load_settings
         self.clinic = ClinicSettings()
         self.pdf_bytes = b""
@@ -142,7 +159,15 @@ class HandoutPage(QWizardPage):
         self.message.setWordWrap(True)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setMargin(24)
-        self.stack.addWidget(self.message)
+        # The words sit in a page of their own: centred for a plain note, at the top (boxed, only as
+        # tall as the reasons) for a refusal.
+        self.message_page = QWidget()
+        self._message_layout = QVBoxLayout(self.message_page)
+        self._message_layout.setContentsMargins(0, 8, 0, 0)
+        self._message_layout.addStretch(1)
+        self._message_layout.addWidget(self.message)
+        self._message_layout.addStretch(1)
+        self.stack.addWidget(self.message_page)
         layout.addWidget(self.stack, 1)
 
         self.document_kind.currentIndexChanged.connect(self._on_option_changed)
@@ -215,9 +240,14 @@ class HandoutPage(QWizardPage):
             return
         language = self.selected_language()
         options = RenderOptions(paper=self.selected_paper(), large_print=self.large_print.isChecked())
+        kind = self.shown_kind()
+        refusal = self.refusal(kind)
+        if refusal is not None:
+            self._show_message(refusal, refused=True)
+            return
         try:
             # The same composition as `ldn-aid handout` / `ldn-aid followup-sheet`, so the bytes match.
-            if self.document_kind.currentData() == "followup" and visit.follow_ups:
+            if kind == "followup":
                 sheet = compose_followup_for_visit(visit, language, self.clinic)
                 if sheet is None:
                     self._show_message("There is no follow-up review to print.")
@@ -232,12 +262,54 @@ class HandoutPage(QWizardPage):
         self.handout, self.options, self.pdf_bytes = handout, options, data
         self._show_pdf(data)
 
-    def _show_message(self, text: str) -> None:
+    def gate(self, kind: str) -> Gate | None:
+        """The core's gate for the handout or the follow-up sheet (None while the visit is invalid)."""
+        decision = self.state.decision
+        if decision is None:
+            return None
+        return decision.followup_gate if kind == "followup" else decision.handout_gate
+
+    def refusal(self, kind: str) -> str | None:
+        """Why the document may not be given to the patient, in words; None when it may."""
+        gate = self.gate(kind)
+        if gate is None or gate.allowed:
+            return None
+        lines = [f"This {DOCUMENT_NAMES[kind]} cannot be printed or saved yet:"]
+        lines += [f"• {blocker_text(self.content, blocker, gate.params)}" for blocker in gate.blockers]
+        return "\n".join(lines)
+
+    def shown_kind(self) -> str:
+        """The document the page is set to show: the follow-up sheet only when there is a review."""
+        visit = self.state.visit
+        wanted = self.document_kind.currentData()
+        return "followup" if wanted == "followup" and visit is not None and visit.follow_ups else "handout"
+
+    def _refused_now(self) -> bool:
+        """Ask the gate again at the moment of printing or saving: if the visit changed since the
+        preview and the gate now refuses, say why instead (nothing refused ever leaves the page)."""
+        refusal = self.refusal(self.shown_kind()) if self.state.visit is not None else NO_VISIT
+        if refusal is None:
+            return False
+        self._show_message(refusal, refused=refusal != NO_VISIT)
+        return True
+
+    def _show_message(self, text: str, *, refused: bool = False) -> None:
+        """Show words instead of a document; nothing is printable while they show."""
         self.handout, self.options, self.pdf_bytes = None, None, b""
         if self.document is not None:
             self.document.close()
         self.message.setText(text)
-        self.stack.setCurrentWidget(self.message)
+        self.message.setProperty("refused", refused)
+        if refused:
+            self.message.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+            self.message.setStyleSheet(REFUSED_CSS)
+            self.message.setMargin(10)
+        else:
+            self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.message.setStyleSheet("")
+            self.message.setMargin(24)
+        self._message_layout.setStretch(0, 0 if refused else 1)
+        self.stack.setCurrentWidget(self.message_page)
         self.note.clear()
         for widget in (self.print_button, self.save_button):
             widget.setEnabled(False)
@@ -290,7 +362,7 @@ class HandoutPage(QWizardPage):
         """Print the PDF pages as shown, one page per sheet, scaled to fit without distortion."""
         from PySide6.QtPrintSupport import QPrinter
 
-        if self.document is None or not self.pdf_bytes:
+        if self.document is None or not self.pdf_bytes or self._refused_now():
             return
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setDocName("LDN handout")  # never the patient's name: print queues are shared
@@ -366,7 +438,7 @@ class HandoutPage(QWizardPage):
         from ldn_aid.handout.render_pdf import write_pdf
 
         handout, options = self.handout, self.options
-        if handout is None or options is None:
+        if handout is None or options is None or self._refused_now():
             return
         path = dialogs.ask_save_path(self, "Save handout", self.suggested_file_name(), dialogs.PDF_FILTER)
         if path is None:

@@ -22,6 +22,8 @@ class PatientPage(QuestionPage):
         name.edit.setPlaceholderText("Optional, printed on the handout only")
         self.number("patient.age_years", integer=True, unit="years")
         self.number("patient.weight_kg", integer=False, unit="kg")
+        # Shown when the rules find the weight implausible for the age (a pound value typed as kg).
+        self.check("patient.weight_confirmed")
         self.choice(
             "patient.sex_at_birth",
             "sex_at_birth",

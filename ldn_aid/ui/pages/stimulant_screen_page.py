@@ -7,6 +7,8 @@ from ldn_aid.domain.visit import STIMULANT_SCREEN_FIELDS
 from ldn_aid.ui.pages.base import QuestionPage
 from ldn_aid.ui.state import VisitState
 
+CONFIRMED = "stimulant_contraindication_confirmed"
+
 
 class StimulantScreenPage(QuestionPage):
     def __init__(self, state: VisitState, content: ContentBundle) -> None:
@@ -17,4 +19,7 @@ class StimulantScreenPage(QuestionPage):
             "These answers shape the comparison of medicines on the patient handout.",
         )
         for name in STIMULANT_SCREEN_FIELDS:
+            if name == CONFIRMED:
+                # The items above defer a stimulant or call for a check; only this rules them out.
+                self.add_heading("The clinician's judgement")
             self.yes_no(f"stimulant_screen.{name}")

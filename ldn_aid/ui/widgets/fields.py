@@ -11,6 +11,7 @@ from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QHBoxLayout,
@@ -178,6 +179,31 @@ class ChoiceField(Field):
 
     def focus_target(self) -> QWidget:
         return self.combo
+
+
+class CheckField(Field):
+    """A tick that records a clinician's confirmation: ticked is True, unticked is not recorded (None)."""
+
+    def __init__(self, path: str, accessible_name: str, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(path, accessible_name, parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.box = QCheckBox(text.replace("&", "&&"))
+        self.box.setObjectName(f"{path}:box")
+        self.box.setAccessibleName(accessible_name)
+        self.setFocusProxy(self.box)
+        self.box.toggled.connect(lambda _checked: self._emit())
+        layout.addWidget(self.box)
+        layout.addStretch(1)
+
+    def value(self) -> bool | None:
+        return True if self.box.isChecked() else None
+
+    def _show(self, value: Any) -> None:
+        self.box.setChecked(value is True)
+
+    def focus_target(self) -> QWidget:
+        return self.box
 
 
 class TextField(Field):
