@@ -30,7 +30,9 @@ from ldn_aid.domain.decision import Gate, VisitDecision
 from ldn_aid.domain.errors import LdnAidError, one_line
 from ldn_aid.domain.followup import FollowUpDecision
 from ldn_aid.domain.protocol import Protocol
+from ldn_aid.domain.values import MAX_DOSE_MG
 from ldn_aid.domain.visit import Visit
+from ldn_aid.handout.compose import dose_limit, doses_above_limit
 from ldn_aid.paths import resource_path
 from ldn_aid.rules import decide
 from ldn_aid.settings import load_settings
@@ -251,6 +253,9 @@ def review_json(
             }
             for r in decision.reasons
         ],
+        # The reasons whose patient words the follow-up sheet prints (every reason above is the
+        # clinician's).
+        "patient_reasons": [r.rule_id for r in decision.patient_reasons],
         "adherence_point": decision.adherence_point,
         "cannot_judge": decision.cannot_judge,
         "next_dose_mg": None if decision.next_dose_mg is None else _number(decision.next_dose_mg),
@@ -300,11 +305,13 @@ def review_summary(visit_decision: VisitDecision, content: ContentBundle | None 
         lines.append("  cannot judge the response rule (no score recorded)")
     if decision.adherence_point:
         lines.append("  adherence: discuss before any change")
-    if decision.ceiling_mg is not None and decision.dose_taken_mg > decision.ceiling_mg:
-        lines.append(
-            f"  dose taken {_mg(decision.dose_taken_mg)} is above this patient's ceiling of"
-            f" {_mg(decision.ceiling_mg)}: an error to correct"
+    if decision.dose_taken_mg > dose_limit(decision):
+        above = (
+            f"the {_mg(MAX_DOSE_MG)} cap"
+            if decision.ceiling_mg is None
+            else f"this patient's ceiling of {_mg(dose_limit(decision))}"
         )
+        lines.append(f"  dose taken {_mg(decision.dose_taken_mg)} is above {above}: an error to correct")
     lines.append("")
     lines.append(f"Reasons ({len(decision.reasons)}):")
     for r in decision.reasons:
@@ -313,14 +320,24 @@ def review_summary(visit_decision: VisitDecision, content: ContentBundle | None 
         if r.rule_id == "followup_plan_not_given":
             lines.extend("  " + line for line in _gate_lines(visit_decision.handout_gate, content))
         lines.append(f"    sources: {', '.join(r.references)}")
+    told = ", ".join(r.rule_id for r in decision.patient_reasons) or "none"
+    if decision.decision != "no_plan":
+        lines.extend(_wrapped(f"On the patient's sheet: {told}", first="  ", rest="    "))
     lines.append("")
+    too_high = doses_above_limit(decision)
     if decision.decision == "no_plan":
         lines.append("Next dose: none - there is no plan, so no dosing advice (see the reasons).")
     elif decision.decision == "stop" or decision.next_dose_mg is None:
         lines.append("Next dose: none (stop LDN).")
+    elif too_high:
+        # A fault in the review: never shown as advice.
+        lines.append(
+            f"Next dose: NOT shown - the review gave {', '.join(_mg(d) for d in too_high)}, above the"
+            f" highest dose of {_mg(dose_limit(decision))}. Report this fault."
+        )
     else:
         lines.append(f"Next dose: {_mg(decision.next_dose_mg)} at {decision.next_timing}.")
-    for step in decision.revised_steps:
+    for step in () if too_high else decision.revised_steps:
         volume = "" if step.volume_ml is None else f" = {step.volume_ml:.1f} mL"
         lines.append(f"  from {step.start.isoformat()}  {_mg(step.dose_mg)}{volume}")
     lines.append(f"Next review:     {_date(decision.next_review) or 'none'}")

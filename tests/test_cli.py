@@ -18,7 +18,7 @@ import ldn_aid
 from ldn_aid.cli import main
 from ldn_aid.content import load_content
 from ldn_aid.content.words import blocker_text, clinician_text, patient_text
-from ldn_aid.domain.followup import SAFETY_ITEMS
+from ldn_aid.domain.followup import SAFETY_ITEMS, SIDE_EFFECTS
 from ldn_aid.domain.visit import Visit
 from ldn_aid.rules import decide, evaluate
 from ldn_aid.visit_file import load_visit
@@ -26,20 +26,27 @@ from ldn_aid.visit_file import load_visit
 MakeVisitData = Callable[..., dict[str, Any]]
 PROJECT = Path(__file__).resolve().parent.parent
 CASES = PROJECT / "tests" / "record" / "cases"
+# The clinical pharmacist's reproducers (issue 9 round 2), shared with the handout tests.
+PHARM = PROJECT / "tests" / "handout" / "cases"
 # Every follow-up safety item answered "no" (pregnancy does not apply to the male base patient).
 ALL_SAFE: dict[str, Any] = {
-    **{item: "no" for item in SAFETY_ITEMS if item != "last_opioid_dose"},
+    **{item: "no" for item in SAFETY_ITEMS if item not in ("last_opioid_dose", "urine_opioid_screen")},
     "pregnancy": "not_applicable",
 }
+# Every side effect asked (an unasked one is unknown, never "none").
+NO_SIDE_EFFECTS: dict[str, Any] = dict.fromkeys(SIDE_EFFECTS, "none")
 
 
 def follow_up(**fields: Any) -> dict[str, Any]:
-    """A follow-up with every safety item answered and no days off, changed by `fields`."""
+    """A follow-up with every safety item and side effect answered and no days off, changed by `fields`
+    (`side_effects` given are laid over "none" for every side effect)."""
+    side_effects = {**NO_SIDE_EFFECTS, **fields.pop("side_effects", {})}
     return {
         "timing": "bedtime",
         "missed_doses_last_week": 0,
         "days_without_ldn": 0,
         "safety": dict(ALL_SAFE),
+        "side_effects": side_effects,
         **fields,
     }
 
@@ -393,6 +400,7 @@ REVIEW_KEYS = {
     "override_reason",
     "override_refused",
     "reasons",
+    "patient_reasons",
     "adherence_point",
     "cannot_judge",
     "next_dose_mg",
@@ -781,3 +789,153 @@ def test_saving_writes_format_2(tmp_path: Path) -> None:
     again = read_visit(path)
     assert again.notice is None
     assert again.visit == loaded.visit
+
+
+# ---- issue 9 round 2: the patient's reasons, the calendar, dates, the cap ---------------------------
+
+
+def _pdf_words(path: Path) -> str:
+    return " ".join(pdf_text(path).split())
+
+
+def test_a_clinician_hold_after_a_severe_reaction_prints_the_choice_not_the_stop(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """severe_other_hold: the sheet printed the severe reaction's "stop LDN" words under Hold; the
+    review and the chart note keep them for the clinician."""
+    visit_path = PHARM / "severe_other_hold.json"
+    words = load_content("en")
+    stop_words = one_sentence(patient_text(words, "followup_stop_severe_other") or "")[:50]
+    choice_words = one_sentence(patient_text(words, "followup_clinician_choice") or "")[:50]
+    assert stop_words
+    assert choice_words
+
+    sheet = tmp_path / "sheet.pdf"
+    assert run(["followup-sheet", str(visit_path), "--lang", "en", "-o", str(sheet)]) == 0
+    text = _pdf_words(sheet)
+    assert one_sentence(words.language.handout.follow_up.decisions["hold"]) in text
+    assert choice_words in text
+    assert stop_words not in text
+    # The hold's calendar ends on the review day on 3.0 mg: the 4.5 mg step is the review's to decide.
+    assert "3.0 mg" in text
+    assert "4.5 mg" not in text
+
+    capsys.readouterr()
+    result = review_json(visit_path, capsys)
+    assert [r["rule_id"] for r in result["reasons"]] == [
+        "followup_stop_severe_other",
+        "followup_clinician_choice",
+    ]
+    assert result["patient_reasons"] == ["followup_clinician_choice"]
+    assert run(["review", str(visit_path)]) == 0
+    out = capsys.readouterr().out
+    assert "[followup_stop_severe_other]" in out
+    assert "On the patient's sheet: followup_clinician_choice" in out
+    assert run(["note", str(visit_path)]) == 0
+    note = " ".join(capsys.readouterr().out.split())
+    assert "] followup_stop_severe_other: " in note
+    assert "Reasons on the patient's sheet: followup_clinician_choice." in note
+
+
+def test_a_stop_sheet_prints_no_keep_taking_words(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """stop_then_blank: "Keep taking the same dose" (an unasked safety item) under Stop."""
+    visit_path = PHARM / "stop_then_blank.json"
+    words = load_content("en")
+    sheet = tmp_path / "sheet.pdf"
+    assert run(["followup-sheet", str(visit_path), "--lang", "en", "-o", str(sheet)]) == 0
+    text = _pdf_words(sheet)
+    assert one_sentence(words.language.handout.follow_up.decisions["stop"]) in text
+    unanswered = one_sentence(patient_text(words, "followup_safety_unanswered") or "")[:50]
+    assert unanswered
+    assert unanswered not in text
+    capsys.readouterr()
+    result = review_json(visit_path, capsys)
+    assert result["decision"] == "stop"
+    assert "followup_safety_unanswered" in [r["rule_id"] for r in result["reasons"]]
+    severities = {r["rule_id"]: r["severity"] for r in result["reasons"]}
+    assert result["patient_reasons"]
+    assert all(severities[rule_id] == "stop" for rule_id in result["patient_reasons"])
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_hold_sheet_for_unasked_safety_stays_on_its_dose_to_the_review_day(
+    language: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """fu_blank_safety: the hold's calendar showed 3.0 mg from the review day."""
+    visit_path = PHARM / "fu_blank_safety.json"
+    sheet = tmp_path / "sheet.pdf"
+    assert run(["followup-sheet", str(visit_path), "--lang", language, "-o", str(sheet)]) == 0
+    text = _pdf_words(sheet)
+    assert "1.5 mg" in text
+    assert "3.0 mg" not in text
+    assert "3,0 mg" not in text
+    assert "2026-12-28" not in text
+
+
+def test_the_opioid_wait_date_on_the_sheet_reads_like_its_header(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """READERS 8: the earliest date to start again was printed as an ISO date."""
+    data = json.loads((PHARM / "stop_then_blank.json").read_text("utf-8"))
+    data["follow_ups"] = data["follow_ups"][:1]
+    visit_path = tmp_path / "opioid_stop.json"
+    visit_path.write_text(json.dumps(data), "utf-8")
+    decision = decide(load_visit(visit_path)).latest
+    assert decision is not None
+    wait = next(r for r in decision.reasons if r.rule_id == "followup_opioid_free_wait")
+    until = wait.params["until"]
+    for language, header in (("en", "Mon Dec 14, 2026"), ("es", "lun 14 dic 2026")):
+        sheet = tmp_path / f"{language}.pdf"
+        assert run(["followup-sheet", str(visit_path), "--lang", language, "-o", str(sheet)]) == 0
+        text = _pdf_words(sheet)
+        assert header in text
+        assert until not in text
+    # The clinician keeps the ISO date.
+    capsys.readouterr()
+    assert run(["review", str(visit_path)]) == 0
+    assert until in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("name", "taken"), [("above_cap", "6.0"), ("above_cap_150", "150.0")])
+def test_a_dose_taken_above_the_cap_is_never_given_by_any_command(
+    name: str, taken: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    visit_path = PHARM / f"{name}.json"
+    assert run(["review", str(visit_path)]) == 0
+    out = capsys.readouterr().out
+    assert f"dose taken {taken} mg is above this patient's ceiling of 4.5 mg: an error to correct" in out
+    assert "Next dose: 4.5 mg at bedtime." in out
+    assert "[followup_dose_above_ceiling]" in out
+
+    result = review_json(visit_path, capsys)
+    assert result["next_dose_mg"] == 4.5
+    assert all(step["dose_mg"] <= 4.5 for step in result["revised_steps"])
+    (reason,) = [r for r in result["reasons"] if r["rule_id"] == "followup_dose_above_ceiling"]
+    assert reason["params"] == {"dose_mg": taken.removesuffix(".0"), "ceiling_mg": "4.5"}
+    assert "{" not in reason["text"]
+
+    sheet = tmp_path / "sheet.pdf"
+    assert run(["followup-sheet", str(visit_path), "--lang", "en", "-o", str(sheet)]) == 0
+    text = _pdf_words(sheet)
+    assert f"({taken.removesuffix('.0')} mg)" in text
+    assert "(4.5 mg)" in text
+    assert f"{taken} mg" not in text
+    assert "{" not in text
+
+    capsys.readouterr()
+    assert run(["note", str(visit_path)]) == 0
+    note = " ".join(capsys.readouterr().out.split())
+    assert f"Dose taken {taken} mg is above this patient's ceiling of 4.5 mg: an error to correct." in note
+    assert "Next: 4.5 mg (Bedtime)" in note
+
+    assert run(["fhir", str(visit_path)]) == 0
+    bundle = json.loads(capsys.readouterr().out)
+    doses = [
+        rate["doseQuantity"]["value"]
+        for entry in bundle["entry"]
+        if entry["resource"]["resourceType"] == "MedicationRequest"
+        for dosage in entry["resource"]["dosageInstruction"]
+        for rate in dosage["doseAndRate"]
+    ]
+    assert doses
+    assert max(doses) <= 4.5

@@ -97,6 +97,8 @@ class Numbers(_Content):
     weight_check_high_ratio: CitedNumber
     adult_weight_check_min_kg: CitedNumber
     adult_weight_check_max_kg: CitedNumber
+    # Issue 9 round 2.
+    baseline_max_age_days: CitedNumber
 
 
 # Whole years of age covered by the weight-for-age medians (CDC 2000 charts start at 2 years).

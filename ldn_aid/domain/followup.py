@@ -14,7 +14,14 @@ from typing import Annotated, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ldn_aid.domain.protocol import Step, Timing
-from ldn_aid.domain.values import Answer, Pregnancy, checked_dose, exact_decimal
+from ldn_aid.domain.values import (
+    RECORD_MAX_DOSE_MG,
+    Answer,
+    Pregnancy,
+    UrineOpioidScreen,
+    checked_dose,
+    exact_decimal,
+)
 
 Grade = Literal["none", "mild", "moderate", "severe"]
 # `restart`: start again at the first step (after a stop that has cleared, or a long break).
@@ -32,16 +39,21 @@ class _Record(BaseModel):
 
 
 class SideEffects(_Record):
-    """How bad each side effect has been since the last visit; `other_text` says what "other" was."""
+    """How bad each side effect has been since the last visit; `other_text` says what "other" was.
 
-    vivid_dreams: Grade = "none"
-    sleep_trouble: Grade = "none"
-    nausea: Grade = "none"
-    headache: Grade = "none"
-    other: Grade = "none"
+    None means not asked. A severe reaction can stop LDN, so an unasked grade is unknown, never
+    "none": the review then never raises the dose. (Format 1 defaulted every grade to "none"; its
+    files migrate with that old default written out.)
+    """
+
+    vivid_dreams: Grade | None = None
+    sleep_trouble: Grade | None = None
+    nausea: Grade | None = None
+    headache: Grade | None = None
+    other: Grade | None = None
     other_text: Annotated[str, Field(max_length=500)] | None = None
 
-    def graded(self) -> dict[str, Grade]:
+    def graded(self) -> dict[str, Grade | None]:
         """Each side effect's grade by name, in form order (other_text left out)."""
         return {
             "vivid_dreams": self.vivid_dreams,
@@ -77,6 +89,9 @@ class SafetyChanges(_Record):
     surgery_planned: Answer = None
     low_mood_worse: Answer = None
     suicidal_thoughts: Answer = None
+    # Asked before a restart after an opioid stop when screening needed a urine screen (past opioid
+    # use disorder, or doubt about recent opioids): the same negative screen is needed again.
+    urine_opioid_screen: UrineOpioidScreen | None = None
 
 
 SAFETY_ITEMS: tuple[str, ...] = tuple(SafetyChanges.model_fields)
@@ -113,10 +128,39 @@ class FollowUp(_Record):
     @field_validator("dose_mg")
     @classmethod
     def _dose_within_cap(cls, value: Decimal) -> Decimal:
-        return checked_dose(value, "dose_mg")
+        # The dose actually taken may be above the cap (a dispensing error, another prescriber's
+        # 6 mg): it must be recordable so the review can flag it; no decision ever gives it.
+        return checked_dose(value, "dose_mg", cap=RECORD_MAX_DOSE_MG)
 
 
 # ---- the decision (computed, never stored) ---------------------------------------------------------
+
+# The reason an accepted clinician choice carries: its patient words say the clinician reviewed
+# this with the patient and chose this plan.
+CLINICIAN_CHOICE = "followup_clinician_choice"
+# Clinician-only: a refused choice.
+_REFUSALS = frozenset({"followup_override_refused", "followup_override_refused_stop"})
+# Reasons whose patient words tell the computed decision itself (its dose, timing or next step):
+# under an accepted clinician choice they are shown to the clinician only.
+_COMPUTED_DECISION_REASONS = frozenset(
+    {
+        "followup_advance",
+        "followup_continue",
+        "followup_continue_maintenance",
+        "followup_extend_once",
+        "followup_hold",
+        "followup_hold_tolerable",
+        "followup_maintenance_no_score",
+        "followup_restart",
+        "followup_step_down",
+        "followup_switch_morning",
+        "followup_tolerated_ceiling",
+    }
+)
+# Without a plan: why there is no plan, and a dose to correct.
+_NO_PLAN_REASONS = frozenset(
+    {"followup_no_protocol", "followup_plan_not_given", "followup_no_plan_dose_above_ceiling"}
+)
 
 
 class DecisionReason(_Record):
@@ -164,3 +208,34 @@ class FollowUpDecision(_Record):
     @property
     def rule_ids(self) -> tuple[str, ...]:
         return tuple(reason.rule_id for reason in self.reasons)
+
+    @property
+    def patient_reasons(self) -> tuple[DecisionReason, ...]:
+        """The reasons whose patient words may be printed under this decision (clinicians see all).
+
+        - `stop`: the stop-severity reasons only (never "stay on your dose" words), after the
+          clinician's choice when the stop was chosen (then without the extension's "cannot
+          judge", whose words offer to keep the dose);
+        - an accepted clinician choice: `followup_clinician_choice` first, then the non-stop
+          reasons that still hold (not the words of the computed decision, nor its stops);
+        - `no_plan`: why there is no plan, the stops, and a dose to correct;
+        - otherwise the non-stop reasons.
+        A refused choice is never shown to the patient.
+        """
+        shown = [item for item in self.reasons if item.rule_id not in _REFUSALS]
+        choice = tuple(item for item in shown if item.rule_id == CLINICIAN_CHOICE)
+        rest = [item for item in shown if item.rule_id != CLINICIAN_CHOICE]
+        if self.decision == "stop":
+            stops = [item for item in rest if item.severity == "stop"]
+            if self.decision != self.computed and any(
+                item.rule_id == "followup_extend_once" for item in rest
+            ):
+                # A stop chosen inside the extension: "cannot judge" offered the extension there.
+                stops = [item for item in stops if item.rule_id != "followup_cannot_judge"]
+            return (*choice, *stops)
+        if self.decision == "no_plan":
+            return tuple(item for item in rest if item.severity == "stop" or item.rule_id in _NO_PLAN_REASONS)
+        not_stop = [item for item in rest if item.severity != "stop"]
+        if self.decision != self.computed:
+            return (*choice, *(item for item in not_stop if item.rule_id not in _COMPUTED_DECISION_REASONS))
+        return tuple(not_stop)

@@ -10,6 +10,9 @@ from typing import Literal
 # resources/content/rules.toml and a test keeps the two equal.
 MAX_DOSE_MG = Decimal("4.5")
 TENTH_MG = Decimal("0.1")
+# The highest dose a follow-up may record as actually taken: oral naltrexone's highest labelled
+# daily dose (150 mg on a three-times-a-week schedule). Anything above is a typing error.
+RECORD_MAX_DOSE_MG = Decimal("150")
 
 YesNo = Literal["yes", "no"]
 Answer = YesNo | None
@@ -26,12 +29,12 @@ def exact_decimal(value: object, field: str) -> object:
     return value
 
 
-def checked_dose(value: Decimal, field: str) -> Decimal:
-    """A dose in mg: positive, at most the cap, a whole number of tenths of a mg."""
+def checked_dose(value: Decimal, field: str, cap: Decimal = MAX_DOSE_MG) -> Decimal:
+    """A dose in mg: positive, at most `cap`, a whole number of tenths of a mg."""
     if not value.is_finite() or value <= 0:
         raise ValueError(f"{field} must be a positive number of mg")
-    if value > MAX_DOSE_MG:
-        raise ValueError(f"{field} {value} mg is above the {MAX_DOSE_MG} mg cap")
+    if value > cap:
+        raise ValueError(f"{field} {value} mg is above the {cap} mg cap")
     if value != value.quantize(TENTH_MG):
         raise ValueError(f"{field} must be a whole number of tenths of a mg (for example 1.5)")
     return value.quantize(TENTH_MG)

@@ -12,7 +12,7 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ldn_aid.domain.followup import FollowUp
+from ldn_aid.domain.followup import SIDE_EFFECTS, FollowUp
 from ldn_aid.domain.values import MAX_DOSE_MG as MAX_DOSE_MG
 from ldn_aid.domain.values import Answer as Answer
 from ldn_aid.domain.values import Pregnancy as Pregnancy
@@ -204,9 +204,13 @@ class Plan(_Record):
     # The clinician's tick that guideline medicines were discussed (needed to print a plan when the
     # outcome is guideline_first); kept so the chart note can show it.
     guideline_options_discussed: bool = False
-    # A paediatric specialist agreed to this trial: needed under `min_age_years`, and for a trial in
-    # an under-18 that runs past `paediatric_max_trial_weeks`.
+    # A paediatric specialist agreed that a child of 6 or 7 (under `min_age_years`) may start; it does
+    # not lift the 16-week limit (see the next field).
     specialist_signoff: Annotated[bool, Field(strict=True)] = False
+    # A paediatric specialist agreed that an under-18 trial may run past
+    # `paediatric_max_trial_weeks`. Separate from the age sign-off: agreeing to start a 7-year-old
+    # does not lift the only time limit the paediatric data give.
+    specialist_signoff_longer_trial: Annotated[bool, Field(strict=True)] = False
 
     @field_validator("target_mg", mode="before")
     @classmethod
@@ -310,7 +314,21 @@ def migrate_visit_data(data: object) -> object:
         if old != "not_tried":
             history["non_stimulant_unspecified"] = old
         migrated["history"] = history
+    follow_ups = data.get("follow_ups")
+    if isinstance(follow_ups, list):
+        migrated["follow_ups"] = [_with_old_side_effect_defaults(item) for item in follow_ups]
     return migrated
+
+
+def _with_old_side_effect_defaults(follow_up: object) -> object:
+    """Format 1 read an absent side-effect grade as "none"; format 2 reads it as not asked."""
+    if not isinstance(follow_up, dict):
+        return follow_up
+    effects = follow_up.get("side_effects", {})
+    if not isinstance(effects, dict):
+        return follow_up
+    filled = {**{name: "none" for name in SIDE_EFFECTS}, **effects}
+    return {**follow_up, "side_effects": filled}
 
 
 def visit_format_of(data: object) -> str | None:

@@ -7,7 +7,9 @@ Both documents obey the one gate in the core (`ldn_aid.rules.gate`, carried by `
 - the handout is composed only when `handout_gate` allows it, and carries the plan (steps, calendar,
   wallet card) only when `VisitDecision.plan_printable`;
 - the follow-up sheet is composed only when `followup_gate` allows it; its headline and boxes follow
-  the decision (`stop`: the stop box; anything else: the dose to take and its calendar).
+  the decision (`stop`: the stop box; anything else: the dose to take and its calendar, which ends
+  on the next review day with the dose in force); it prints only the patient's reasons
+  (`FollowUpDecision.patient_reasons`), with their dates in the sheet's own format.
 A refusal raises `DocumentRefusedError`, which names every blocker.
 """
 
@@ -22,12 +24,13 @@ from typing import Literal
 from ldn_aid.content import ContentBundle, load_content
 from ldn_aid.content.handout_schema import OPTION_IDS, ROW_IDS, HandoutText, SectionText
 from ldn_aid.content.schema import Reference
-from ldn_aid.content.words import blocker_text, clinician_text, patient_text
+from ldn_aid.content.words import blocker_text, clinician_text, dated_params, patient_text
 from ldn_aid.domain.assessment import Assessment, Finding, Outcome
 from ldn_aid.domain.decision import Gate, VisitDecision
 from ldn_aid.domain.errors import LdnAidError
 from ldn_aid.domain.followup import FollowUpDecision
 from ldn_aid.domain.protocol import Protocol, Step
+from ldn_aid.domain.values import MAX_DOSE_MG
 from ldn_aid.domain.visit import Visit
 from ldn_aid.handout.model import (
     Block,
@@ -299,7 +302,9 @@ def _personal_section(
     blocks: list[Block] = _section(words.for_you)
 
     def patient_line(finding: Finding) -> str | None:
-        text = patient_text(content, finding.rule_id, finding.params, finding.inputs)
+        text = patient_text(
+            content, finding.rule_id, finding.params, finding.inputs, lambda day: format_date(day, words)
+        )
         return None if text is None else text + cite.mark(finding.references)
 
     stimulant_points = [
@@ -339,11 +344,15 @@ def _personal_section(
 
 def _no_plan_section(assessment: Assessment, content: ContentBundle, cite: _Citations) -> list[Block]:
     words = content.language.handout
+
+    def written(day: dt.date) -> str:
+        return format_date(day, words)
+
     if assessment.outcome == Outcome.STOP:
         reasons = tuple(
             (
-                patient_text(content, f.rule_id, f.params, f.inputs)
-                or clinician_text(content, f.rule_id, f.params, f.inputs)
+                patient_text(content, f.rule_id, f.params, f.inputs, written)
+                or clinician_text(content, f.rule_id, dated_params(f.params, written), f.inputs)
             )
             + cite.mark(f.references)
             for f in assessment.with_severity("stop")
@@ -409,26 +418,45 @@ def _calendar(
     marked: tuple[tuple[dt.date, str], ...],
     words: HandoutText,
 ) -> Calendar:
-    """One row per week from `first` to the week holding `last`, each with the dose in force that week."""
+    """The days from `first` to `last` (the review day) inclusive, a row per week, each with the dose in
+    force.
+
+    A step that starts on or after `last` is left out: a dose change on the review day or later is the
+    review's to decide, so the review day shows the dose still in force. A step that starts inside a
+    week starts a new row (the row before it ends the day before), so a row never holds two doses.
+    """
     labels = words.labels
+    last = max(first, last)
+    shown = [step for step in steps if step.start < last or step.start <= first]
+
+    def in_force(day: dt.date) -> Step:
+        started = [step for step in shown if step.start <= day]
+        return started[-1] if started else shown[0]
+
+    changes = {step.start for step in shown if first < step.start < last}
+    rows: list[list[dt.date]] = []
+    day = first
+    while day <= last:
+        if not rows or (day - first).days % 7 == 0 or day in changes:
+            rows.append([])
+        rows[-1].append(day)
+        day += dt.timedelta(days=1)
+
     weeks: list[CalendarWeek] = []
-    week_start = first
-    while week_start <= last:
-        in_effect = [step for step in steps if step.start <= week_start][-1]
-        days = tuple(week_start + dt.timedelta(days=i) for i in range(7))
+    for row in rows:
+        step = in_force(row[0])
         day_labels = tuple(
-            f"{day.day} {words.months[day.month - 1]}" if (day == first or day.day == 1) else str(day.day)
-            for day in days
+            f"{d.day} {words.months[d.month - 1]}" if (d == first or d.day == 1) else str(d.day) for d in row
         )
         weeks.append(
             CalendarWeek(
-                label=f"{len(weeks) + 1}",
-                dose=_dose_text(in_effect.dose_mg, in_effect.volume_ml),
-                days=days,
+                label=f"{(row[0] - first).days // 7 + 1}",
+                dose=_dose_text(step.dose_mg, step.volume_ml),
+                days=tuple(row),
                 day_labels=day_labels,
+                offset=(row[0] - first).days % 7,
             )
         )
-        week_start += dt.timedelta(weeks=1)
     return Calendar(
         weekday_names=tuple(words.weekdays[(first.weekday() + i) % 7] for i in range(7)),
         weeks=tuple(weeks),
@@ -511,6 +539,25 @@ class FollowUpSheetError(LdnAidError):
     """A follow-up decision the sheet cannot state without contradicting itself."""
 
 
+ADHERENCE = "followup_adherence"
+
+
+def dose_limit(decision: FollowUpDecision) -> Decimal:
+    """The highest dose a sheet, note or export may give after this review: the cap, or this
+    patient's ceiling when lower."""
+    ceiling = decision.ceiling_mg
+    return MAX_DOSE_MG if ceiling is None else min(MAX_DOSE_MG, ceiling)
+
+
+def doses_above_limit(decision: FollowUpDecision) -> tuple[Decimal, ...]:
+    """Any dose the decision would give above `dose_limit` (always empty when the review is right)."""
+    limit = dose_limit(decision)
+    doses = [step.dose_mg for step in decision.revised_steps]
+    if decision.next_dose_mg is not None:
+        doses.append(decision.next_dose_mg)
+    return tuple(sorted({dose for dose in doses if dose > limit}))
+
+
 def compose_followup_sheet(
     visit: Visit, decision: FollowUpDecision, content: ContentBundle, clinic: ClinicSettings | None = None
 ) -> Handout:
@@ -518,11 +565,15 @@ def compose_followup_sheet(
 
     The headline and the boxes follow `decision.decision`: `stop` prints the stop box and no dose;
     every other decision prints the dose to take from today and its calendar (`restart` from the
-    first step again). `no_plan` gives no dosing advice at all, so there is no sheet for it.
+    first step again), up to the next review day with the dose in force: a change on or after that
+    day is the review's to decide. `no_plan` gives no dosing advice at all, so there is no sheet for
+    it. The reasons are the patient's (`decision.patient_reasons`; the clinician's record shows them
+    all), their dates written as the header's.
 
     Raises:
         DocumentRefusedError: the decision is `no_plan`.
-        FollowUpSheetError: a decision to keep taking LDN that names no dose.
+        FollowUpSheetError: a decision to keep taking LDN that names no dose, or a dose above the cap
+            or this patient's ceiling.
     """
     if decision.decision == "no_plan":
         raise DocumentRefusedError("followup_sheet", Gate(allowed=False, blockers=("followup_no_plan",)))
@@ -532,12 +583,21 @@ def compose_followup_sheet(
             f"the review on {decision.review_date.isoformat()} says {decision.decision} but gives no dose to"
             " take, so no follow-up sheet is printed"
         )
+    too_high = doses_above_limit(decision)
+    if too_high:
+        raise FollowUpSheetError(
+            f"the review on {decision.review_date.isoformat()} gives {', '.join(_mg(d) for d in too_high)},"
+            f" above the highest dose of {_mg(dose_limit(decision))}, so no follow-up sheet is printed"
+        )
     clinic = clinic if clinic is not None else ClinicSettings()
     words = content.language.handout
     sheet = words.follow_up
     labels = words.labels
     cite = _Citations(dict(content.rules.references))
     blank = labels["not_set"]
+
+    def written(day: dt.date) -> str:
+        return format_date(day, words)
 
     blocks: list[Block] = [Heading(text=sheet.title, level=1), Paragraph(text=sheet.intro)]
     blocks.append(
@@ -547,7 +607,7 @@ def compose_followup_sheet(
                     labels["prepared_for"],
                     clean_user_text(visit.patient.display_name, SHEET_TEXT_LIMIT) or blank,
                 ),
-                (labels["date"], format_date(decision.review_date, words)),
+                (labels["date"], written(decision.review_date)),
                 # One line for the clinic keeps the sheet to a single page.
                 (
                     labels["clinic"],
@@ -570,16 +630,22 @@ def compose_followup_sheet(
             heading=sheet.decisions[decision.decision],
         )
     )
+    printed = decision.patient_reasons
     reasons = tuple(
         text + cite.mark(reason.references)
-        for reason in decision.reasons
-        if (text := patient_text(content, reason.rule_id, reason.params, reason.inputs))
+        for reason in printed
+        if (text := patient_text(content, reason.rule_id, reason.params, reason.inputs, written))
     )
-    if reasons or decision.adherence_point:
+    # The adherence point is said once: by its reason when that is printed, else by the paragraph
+    # (never under a stop: there are no doses left to take).
+    adherence = (
+        decision.adherence_point and not stopping and all(reason.rule_id != ADHERENCE for reason in printed)
+    )
+    if reasons or adherence:
         blocks.append(Heading(text=sheet.why_heading, level=2))
         if reasons:
             blocks.append(Bullets(items=reasons))
-        if decision.adherence_point:
+        if adherence:
             blocks.append(Paragraph(text=sheet.adherence))
 
     if stopping:
@@ -597,15 +663,13 @@ def compose_followup_sheet(
         first_step = decision.revised_steps[0]
         next_review = decision.next_review or decision.response_review or decision.review_date
         blocks.append(Heading(text=sheet.new_plan_heading, level=2))
-        blocks.append(
-            Facts(
-                rows=(
-                    (labels["dose"], _dose_text(first_step.dose_mg, first_step.volume_ml)),
-                    (labels["from_date"], format_date(first_step.start, words)),
-                    (labels["next_review"], format_date(next_review, words)),
-                )
-            )
-        )
+        # "Your plan from today": the start is said only when it is not today (the header's date),
+        # which keeps the sheet to one page.
+        plan_rows = [(labels["dose"], _dose_text(first_step.dose_mg, first_step.volume_ml))]
+        if first_step.start != decision.review_date:
+            plan_rows.append((labels["from_date"], written(first_step.start)))
+        plan_rows.append((labels["next_review"], written(next_review)))
+        blocks.append(Facts(rows=tuple(plan_rows)))
         blocks.append(Paragraph(text=f"{timing} {sheet.reminder}"))
         blocks.append(Heading(text=sheet.calendar_heading, level=2))
         blocks.append(Paragraph(text=sheet.calendar_intro))

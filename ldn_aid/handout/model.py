@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class _Block(BaseModel):
@@ -101,14 +101,32 @@ class PageBreak(_Block):
 
 
 class CalendarWeek(_Block):
+    """One row of the calendar: up to seven days in a row with one dose.
+
+    `offset` is how many weekday columns are left blank before the first day: a row that starts mid-week
+    (a dose change inside a week). A row may also end early (the calendar ends on its review day).
+    """
+
     label: str
     dose: str
     days: tuple[dt.date, ...]
     day_labels: tuple[str, ...]  # the day of the month, with the month named where it changes
+    offset: Annotated[int, Field(ge=0, le=6)] = 0
+
+    @model_validator(mode="after")
+    def _fits_one_week(self) -> CalendarWeek:
+        if not 1 <= len(self.days) <= 7 - self.offset or len(self.day_labels) != len(self.days):
+            raise ValueError("a calendar row holds 1 to 7 days, after its offset, each with a label")
+        return self
 
 
 class Calendar(_Block):
-    """One row per week from the first dose to the response review; the dose changes only between weeks."""
+    """One row per week from the first dose to the review day, each with the dose in force.
+
+    It ends on the review day (the handout's response review, the follow-up sheet's next review):
+    a dose change on or after that day is the review's to decide, so it is never shown. The dose
+    changes only between rows.
+    """
 
     kind: Literal["calendar"] = "calendar"
     weekday_names: tuple[str, ...]

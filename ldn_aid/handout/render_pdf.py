@@ -219,14 +219,42 @@ class _Renderer:
     def flowables(self) -> list[Flowable]:
         story: list[Flowable] = []
         blocks = self.handout.blocks
+        turn = self._landscape_turns()
         for index, block in enumerate(blocks):
             if isinstance(block, model.Heading) and index == 0:
                 story.append(_p(block.text, self.styles.title))
                 continue
             if isinstance(block, model.PageBreak):
                 story.append(NextPageTemplate(self._template_for(blocks[index + 1 :])))
+            elif index in turn:
+                story += [NextPageTemplate("landscape"), PageBreak()]
             story.extend(self._block(block))
         return story
+
+    def _landscape_turns(self) -> set[int]:
+        """Where a large-print calendar that follows other text on its page (the follow-up sheet) starts
+        a landscape page of its own, with its heading and intro: seven 18 pt day columns do not fit
+        across a portrait page."""
+        if not self.options.large_print:
+            return set()
+        blocks = self.handout.blocks
+        turns: set[int] = set()
+        after_break = True
+        for index, block in enumerate(blocks):
+            if isinstance(block, model.PageBreak):
+                after_break = True
+                continue
+            if isinstance(block, model.Calendar) and not after_break:
+                start = index
+                while start > 1 and isinstance(blocks[start - 1], (model.Heading, model.Paragraph)):
+                    start -= 1
+                    if isinstance(blocks[start], model.Heading):
+                        break
+                turns.add(start)
+            # Only a heading and its intro may stand between a page break and its calendar.
+            if not isinstance(block, (model.Heading, model.Paragraph)):
+                after_break = False
+        return turns
 
     def _template_for(self, page: Sequence[model.Block]) -> str:
         """The page template for the blocks after a page break, up to the next one."""
@@ -461,11 +489,17 @@ class _Renderer:
         ]
         for row_index, week in enumerate(cal.weeks, start=1):
             row: list[Any] = [_p(week.label, s.cell_bold), _p(week.dose, s.cell)]
-            for column, (day, label) in enumerate(zip(week.days, week.day_labels, strict=True), start=2):
+            # A row that starts mid-week or ends on the review day leaves its other columns empty.
+            row += [""] * week.offset
+            first_column = 2 + week.offset
+            for column, (day, label) in enumerate(
+                zip(week.days, week.day_labels, strict=True), start=first_column
+            ):
                 row.append(TickBox(label, box, s.body_size, day in marked))
                 if day in marked:
                     styles.append(("BACKGROUND", (column, row_index), (column, row_index), MARK_FILL))
                     styles.append(("BOX", (column, row_index), (column, row_index), 2, WARN_EDGE))
+            row += [""] * (9 - len(row))
             data.append(row)
         table = Table(data, colWidths=[week_width, dose_width] + [day_width] * 7, repeatRows=1, hAlign="LEFT")
         table.setStyle(TableStyle(styles))

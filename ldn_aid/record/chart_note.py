@@ -30,6 +30,7 @@ from ldn_aid.domain.assessment import Assessment, Finding, Outcome, Severity
 from ldn_aid.domain.decision import Gate, VisitDecision
 from ldn_aid.domain.followup import SAFETY_ITEMS, SIDE_EFFECTS, DecisionReason, FollowUp, FollowUpDecision
 from ldn_aid.domain.protocol import Protocol, Step
+from ldn_aid.domain.values import MAX_DOSE_MG
 from ldn_aid.domain.visit import (
     CONDITIONAL_LDN_SCREEN_FIELDS,
     LDN_SCREEN_FIELDS,
@@ -39,7 +40,7 @@ from ldn_aid.domain.visit import (
     Plan,
     Visit,
 )
-from ldn_aid.handout.compose import clean_user_text
+from ldn_aid.handout.compose import clean_user_text, dose_limit, doses_above_limit
 
 NOTE_WIDTH = 100
 _SEVERITIES: tuple[Severity, ...] = ("stop", "caution", "info")
@@ -404,32 +405,58 @@ def _changes(note: _Lines, visit: Visit, assessment: Assessment, protocol: Proto
 
 
 def _side_effects(follow_up: FollowUp, content: ContentBundle) -> str:
+    """The side effects other than "none", then those not asked (unknown, never "none")."""
     graded = follow_up.side_effects.graded()
     parts = []
     for name in SIDE_EFFECTS:
-        if graded[name] == "none":
+        grade = graded[name]
+        if grade is None or grade == "none":
             continue
         what = _question(content, f"follow_ups.side_effects.{name}")
         described = _typed(follow_up.side_effects.other_text) if name == "other" else ""
         if described:
             what = f"{what} ({described})"
-        parts.append(f"{what}: {_label(content, 'grade', graded[name])}")
+        parts.append(f"{what}: {_label(content, 'grade', grade)}")
+    unasked = [_question(content, f"follow_ups.side_effects.{n}") for n in SIDE_EFFECTS if graded[n] is None]
+    if unasked:
+        parts.append(f"not asked: {', '.join(unasked)}")
     return "; ".join(parts) if parts else "none"
 
 
-def _asked_safety_items(follow_up: FollowUp) -> tuple[str, ...]:
-    """The safety items asked at this review: the last opioid dose only after an opioid."""
+_SAFETY_UNANSWERED = "followup_safety_unanswered"
+# Safety items asked only where they apply: the last opioid dose after an opioid; the urine opioid
+# screen before a restart after an opioid stop, when screening needed one.
+_CONDITIONAL_SAFETY_ITEMS = ("last_opioid_dose", "urine_opioid_screen")
+
+
+def _asked_safety_items(follow_up: FollowUp, decided: FollowUpDecision) -> tuple[str, ...]:
+    """The safety items this review had to ask: every item, and a conditional one when it was answered
+    or the review lists it as unanswered."""
     safety = follow_up.safety
+    unanswered = {
+        path for reason in decided.reasons if reason.rule_id == _SAFETY_UNANSWERED for path in reason.inputs
+    }
     opioid = "yes" in (safety.opioid_needed_or_taken, safety.methadone_or_buprenorphine)
-    return tuple(item for item in SAFETY_ITEMS if item != "last_opioid_dose" or opioid)
+    return tuple(
+        item
+        for item in SAFETY_ITEMS
+        if item not in _CONDITIONAL_SAFETY_ITEMS
+        or getattr(safety, item) is not None
+        or f"follow_ups.safety.{item}" in unanswered
+        or (item == "last_opioid_dose" and opioid)
+    )
 
 
-def _safety(follow_up: FollowUp, content: ContentBundle) -> tuple[list[str], list[str]]:
-    """The safety answers that are not "no" (with the last opioid dose), and the items not asked."""
+def _safety(
+    follow_up: FollowUp, decided: FollowUpDecision, content: ContentBundle
+) -> tuple[list[str], list[str], int]:
+    """The safety answers that are not "no" (with the last opioid dose), the items not asked, and how
+    many items this review had to ask."""
     safety = follow_up.safety
     flagged: list[str] = []
     not_asked: list[str] = []
-    for field in _asked_safety_items(follow_up):
+    asked = _asked_safety_items(follow_up, decided)
+    for field in asked:
         value = getattr(safety, field)
         if value is None:
             not_asked.append(field)
@@ -438,7 +465,7 @@ def _safety(follow_up: FollowUp, content: ContentBundle) -> tuple[list[str], lis
         elif value not in ("no", "not_applicable"):
             answer = _label(content, _ANSWER_GROUPS.get(field, "yes_no"), value)
             flagged.append(f"{_question(content, f'follow_ups.safety.{field}')} {answer}")
-    return flagged, not_asked
+    return flagged, not_asked, len(asked)
 
 
 def _reason_line(
@@ -463,6 +490,15 @@ def _next(note: _Lines, decided: FollowUpDecision, content: ContentBundle) -> No
             "Next: no dosing advice - this visit has no plan that may be given (see the reasons).", level=1
         )
         return
+    too_high = doses_above_limit(decided)
+    if too_high:
+        # Never recorded as advice: the review gave a dose above the cap or the ceiling (a fault).
+        note.item(
+            f"Next: NOT recorded - the review gave {', '.join(_mg(dose) for dose in too_high)}, above the"
+            f" highest dose of {_mg(dose_limit(decided))}; no sheet is printed. Report this fault.",
+            level=1,
+        )
+        return
     steps = ", ".join(f"{_dose(step)} from {step.start.isoformat()}" for step in decided.revised_steps)
     review_on = decided.next_review.isoformat() if decided.next_review else "none"
     note.item(
@@ -476,6 +512,13 @@ def _next(note: _Lines, decided: FollowUpDecision, content: ContentBundle) -> No
             f" {decided.recheck_due.isoformat()}.",
             level=1,
         )
+
+
+def _above(decided: FollowUpDecision) -> str:
+    """What a dose taken above the limit is above: this patient's ceiling, or the cap without one."""
+    if decided.ceiling_mg is None:
+        return f"above the {_mg(MAX_DOSE_MG)} cap"
+    return f"above this patient's ceiling of {_mg(dose_limit(decided))}"
 
 
 def _follow_ups(note: _Lines, visit: Visit, decision: VisitDecision, content: ContentBundle) -> None:
@@ -502,11 +545,10 @@ def _follow_ups(note: _Lines, visit: Visit, decision: VisitDecision, content: Co
             f" {follow_up.missed_doses_last_week}; days without LDN: {days_off}; side effects:"
             f" {_side_effects(follow_up, content)};{tolerable} score: {score}; CGI-I: {cgi}."
         )
-        flagged, not_asked = _safety(follow_up, content)
+        flagged, not_asked, asked = _safety(follow_up, decided, content)
         if flagged:
             note.item(f"Safety: {' '.join(flagged)}", level=1)
         if not_asked:
-            asked = len(_asked_safety_items(follow_up))
             note.item(f"Safety items not asked: {len(not_asked)} of {asked}.", level=1)
         line = f"Decision: {decided.decision} (computed: {decided.computed})"
         if decided.chosen is not None and decided.chosen != decided.computed:
@@ -515,11 +557,9 @@ def _follow_ups(note: _Lines, visit: Visit, decision: VisitDecision, content: Co
             line += f"; clinician chose {decided.chosen} ({verdict}), reason: {reason}"
         note.item(line + ".", level=1)
         _next(note, decided, content)
-        if decided.ceiling_mg is not None and decided.dose_taken_mg > decided.ceiling_mg:
+        if decided.dose_taken_mg > dose_limit(decided):
             note.item(
-                f"Dose taken {_mg(decided.dose_taken_mg)} is above this patient's ceiling of"
-                f" {_mg(decided.ceiling_mg)}: an error to correct.",
-                level=1,
+                f"Dose taken {_mg(decided.dose_taken_mg)} is {_above(decided)}: an error to correct.", level=1
             )
         if decided.reasons:
             note.item(f"Reasons ({len(decided.reasons)}):", level=1)
@@ -527,6 +567,9 @@ def _follow_ups(note: _Lines, visit: Visit, decision: VisitDecision, content: Co
                 _reason_line(note, why, decision, content)
         else:
             note.item("Reasons: none.", level=1)
+        if decided.decision != "no_plan":
+            told = ", ".join(reason.rule_id for reason in decided.patient_reasons) or "none"
+            note.item(f"Reasons on the patient's sheet: {told}.", level=1)
 
 
 def _given(

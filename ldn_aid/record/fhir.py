@@ -58,9 +58,10 @@ from pydantic import BaseModel
 from ldn_aid.content import ContentBundle
 from ldn_aid.domain.assessment import Assessment, Outcome
 from ldn_aid.domain.decision import VisitDecision
-from ldn_aid.domain.errors import ContentError
+from ldn_aid.domain.errors import ContentError, LdnAidError
 from ldn_aid.domain.followup import FollowUp
 from ldn_aid.domain.protocol import Protocol
+from ldn_aid.domain.values import MAX_DOSE_MG
 from ldn_aid.domain.visit import MEDICINE_CLASSES, VISIT_FORMAT, Visit
 from ldn_aid.rules.engine import missing_answers
 
@@ -366,6 +367,13 @@ def medication_request(
     `status` is "draft" while the plan stands and "stopped" once a review has stopped LDN
     (`status_reason` then says when and why).
     """
+    limit = min(protocol.ceiling_mg, MAX_DOSE_MG)
+    too_high = sorted({step.dose_mg for step in protocol.steps if step.dose_mg > limit})
+    if too_high:  # pragma: no cover - the protocol builder keeps every step within the ceiling
+        raise LdnAidError(
+            f"the plan gives {', '.join(_mg(d) for d in too_high)}, above the highest dose of {_mg(limit)};"
+            " no prescription is exported"
+        )
     dosages = []
     count = len(protocol.steps)
     for index, step in enumerate(protocol.steps):

@@ -84,9 +84,11 @@ def evaluate(visit: Visit, rules: RuleBook | None = None) -> Assessment:
 def missing_answers(visit: Visit, rules: RuleBook | None = None) -> tuple[str, ...]:
     """Required answers not yet given, as dotted visit-file paths, in question order.
 
-    `rules` is needed only to judge whether a weight is plausible for the age (loaded when needed).
+    `rules` is needed only to judge whether a weight is plausible for the age and whether a baseline
+    is recent enough (loaded when needed).
     """
     patient, screen = visit.patient, visit.ldn_screen
+    book = rules  # loaded on first need
     missing: list[str] = []
     if patient.age_years is None:
         missing.append("patient.age_years")
@@ -94,13 +96,17 @@ def missing_answers(visit: Visit, rules: RuleBook | None = None) -> tuple[str, .
     if patient.weight_kg is None:
         missing.append("patient.weight_kg")
     elif patient.age_years is not None and not patient.weight_confirmed:
-        book = rules if rules is not None else load_rules()
+        book = book if book is not None else load_rules()
         if weight_out_of_range(visit, book) is not None:
             missing.append("patient.weight_confirmed")
     if visit.diagnosis.adhd_confirmed is None:
         missing.append("diagnosis.adhd_confirmed")
-    if not _baseline_allowed(visit):
+    if visit.diagnosis.baseline is None:
         missing.append("diagnosis.baseline")
+    else:
+        book = book if book is not None else load_rules()
+        if not baseline_usable(visit, book):
+            missing.append("diagnosis.baseline")
     missing.extend(
         f"history.{cls}_adequate_trial"
         for cls in MEDICINE_CLASSES
@@ -148,9 +154,20 @@ def _childbearing_potential_needed(visit: Visit) -> bool:
     return _could_be_pregnant(visit) and visit.ldn_screen.pregnancy == "not_applicable"
 
 
-def _baseline_allowed(visit: Visit) -> bool:
+def baseline_usable(visit: Visit, rules: RuleBook) -> bool:
+    """Whether the baseline can carry the response rule and describes the patient now.
+
+    Usable: on a scale that can judge a response (RESPONSE_SCALES), dated on or before the visit
+    and at most `baseline_max_age_days` before it, with a score above 0 (a 30 % fall from 0 means
+    nothing). Anything else leaves `diagnosis.baseline` missing, with `baseline_needed`.
+    """
     baseline = visit.diagnosis.baseline
-    return baseline is not None and baseline.scale in RESPONSE_SCALES
+    if baseline is None or baseline.scale not in RESPONSE_SCALES:
+        return False
+    age_days = (visit.visit_date - baseline.date).days
+    if age_days < 0 or age_days > rules.number("baseline_max_age_days"):
+        return False
+    return baseline.score != 0
 
 
 def weight_out_of_range(visit: Visit, rules: RuleBook) -> tuple[Decimal, Decimal] | None:
@@ -184,16 +201,19 @@ def _age_rules(visit: Visit, rules: RuleBook) -> Iterator[Fired]:
     if age is None:
         return
     n = rules.number
-    signoff = visit.effective_plan.specialist_signoff
+    plan = visit.effective_plan
     age_inputs = ("patient.age_years",)
-    if age < n("min_age_signoff_years") or (age < n("min_age_years") and not signoff):
+    # `specialist_signoff` lets a 6- or 7-year-old start; it never lifts the trial limit.
+    if age < n("min_age_signoff_years") or (age < n("min_age_years") and not plan.specialist_signoff):
         yield "age_under_min", age_inputs, {}
         return
     if age < n("min_age_years"):
         yield "age_under_min_signoff", ("patient.age_years", "plan.specialist_signoff"), {}
     if age < n("adult_age_years"):
         yield "age_under_adult", age_inputs, {}
-        yield "paediatric_trial_limit", ("patient.age_years", "plan.specialist_signoff"), {}
+        # Only a specialist's agreement to a longer trial lifts the 16-week limit (SM13).
+        if not plan.specialist_signoff_longer_trial:
+            yield "paediatric_trial_limit", ("patient.age_years", "plan.specialist_signoff_longer_trial"), {}
 
 
 def _fired_rules(visit: Visit, rules: RuleBook) -> Iterator[Fired]:
@@ -203,7 +223,7 @@ def _fired_rules(visit: Visit, rules: RuleBook) -> Iterator[Fired]:
 
     if visit.diagnosis.adhd_confirmed in ("no", "unsure"):
         yield "diagnosis_not_confirmed", ("diagnosis.adhd_confirmed",), {}
-    if not _baseline_allowed(visit):
+    if not baseline_usable(visit, rules):
         yield "baseline_needed", ("diagnosis.baseline",), {}
     yield from _age_rules(visit, rules)
     if weight is not None and weight < rules.number("full_dose_min_weight_kg"):
@@ -258,6 +278,18 @@ def _guideline_rules(visit: Visit) -> Iterator[Fired]:
         yield "guideline_trial_not_adequate", not_adequate, {}
     if history.non_stimulant_unspecified not in (None, "not_tried"):
         yield "non_stimulant_unspecified", ("history.non_stimulant_unspecified",), {}
+    if all_guideline_classes_declined(visit) and no_guideline_medicine_taken(visit):
+        # Declining every class leaves nothing open, so the outcome can be ldn_option; say plainly
+        # that guideline medicines remain the evidence-based choice (the outcome is unchanged).
+        yield (
+            "guideline_options_declined",
+            (
+                "preferences.declines_stimulants",
+                "preferences.declines_non_stimulants",
+                *(f"history.{cls}" for cls in MEDICINE_CLASSES),
+            ),
+            {},
+        )
 
 
 def _finding(rules: RuleBook, rule_id: str, inputs: tuple[str, ...], params: dict[str, str]) -> Finding:
@@ -285,6 +317,25 @@ def stimulants_excluded(visit: Visit) -> bool:
 
 def non_stimulants_excluded(visit: Visit) -> bool:
     return visit.preferences.declines_non_stimulants == "yes"
+
+
+def all_guideline_classes_declined(visit: Visit) -> bool:
+    """The patient declines stimulants and non-stimulants alike (a contraindication is not a choice)."""
+    prefs = visit.preferences
+    return prefs.declines_stimulants == "yes" and prefs.declines_non_stimulants == "yes"
+
+
+def no_guideline_medicine_taken(visit: Visit) -> bool:
+    """Every guideline class is "not_tried", and no format-1 "non-stimulant" was recorded either.
+
+    Stricter than "no class counts as tried": a medicine that helped, helped partly or was given a
+    trial that was not adequate has its own finding, and the declined-options words say none has
+    been tried.
+    """
+    history = visit.history
+    return all(getattr(history, cls) == "not_tried" for cls in MEDICINE_CLASSES) and (
+        history.non_stimulant_unspecified in (None, "not_tried")
+    )
 
 
 def class_open(visit: Visit, cls: str) -> bool:

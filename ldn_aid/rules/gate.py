@@ -20,14 +20,16 @@ from ldn_aid.domain.followup import FollowUpDecision
 from ldn_aid.domain.protocol import Protocol
 from ldn_aid.domain.visit import Plan, Visit
 
-# Plan values whose change from the default needs a reason in the record. A specialist sign-off
-# lifts the minimum age and the paediatric trial limit, so it needs one too (who agreed, and why).
+# Plan values whose change from the default needs a reason in the record. Each specialist sign-off
+# needs one too (who agreed, and why): `specialist_signoff` lets a 6- or 7-year-old start, and
+# `specialist_signoff_longer_trial` lifts the under-18 limit of `paediatric_max_trial_weeks`.
 CHANGED_NEEDS_REASON: tuple[str, ...] = (
     "schedule",
     "timing",
     "step_weeks",
     "target_mg",
     "specialist_signoff",
+    "specialist_signoff_longer_trial",
 )
 
 

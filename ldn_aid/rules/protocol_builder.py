@@ -32,8 +32,10 @@ def build_protocol(visit: Visit, assessment: Assessment, rules: RuleBook | None 
     `ceiling_mg` is this patient's own ceiling (the adult target, or 0.1 mg/kg, within the cap). A
     clinician target above it is refused, never silently replaced: the protocol is built at the
     ceiling and keeps the refused value in `refused_target_mg`, so the handout gate blocks printing
-    and names the ceiling. Under 18 without a specialist sign-off, `trial_ends` is the last day the
-    trial may run (start + `paediatric_max_trial_weeks`).
+    and names the ceiling. Under 18, `trial_ends` is the last day the trial may run (start +
+    `paediatric_max_trial_weeks`) unless a specialist agreed to a longer trial
+    (`plan.specialist_signoff_longer_trial`); the age sign-off (`plan.specialist_signoff`) does not
+    lift it.
     """
     if assessment.outcome in (Outcome.STOP, Outcome.INCOMPLETE):
         return None
@@ -80,7 +82,7 @@ def build_protocol(visit: Visit, assessment: Assessment, rules: RuleBook | None 
     )
     timing, timing_reason = _timing(visit)
     trial_ends = None
-    if age < n("adult_age_years") and not plan.specialist_signoff:
+    if age < n("adult_age_years") and not plan.specialist_signoff_longer_trial:
         trial_ends = start + dt.timedelta(weeks=int(n("paediatric_max_trial_weeks")))
     return Protocol(
         formulation="capsule" if capsule else "liquid_1mg_per_ml",

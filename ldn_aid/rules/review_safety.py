@@ -6,8 +6,16 @@ raises the dose. Two answers carry forward from review to review:
 
 - the opioid-free wait: after any opioid (or methadone or buprenorphine) the review stops LDN until
   the last opioid dose is at least `opioid_free_days` old (`agonist_free_days` once methadone or
-  buprenorphine has been reported); with no date for the last dose the wait cannot end;
-- the pregnancy status: the latest answer given (the screening's until a review answers).
+  buprenorphine has been reported). A "yes" at a review means the last dose was on or after the
+  previous review (the first visit, for the first review): only a date given at that review, on
+  or after the previous review, can start the clock; without one (or with an older one) the wait
+  cannot end (`followup_opioid_date_needed`) until a later review gives such a date. An older date
+  never clears a newer "yes";
+- the pregnancy status: the latest answer given (the screening's until a review answers); a
+  pregnancy, breastfeeding or trying to conceive stops LDN until a later answer clears it.
+
+Side effects are part of the block too: a grade left unasked (None) is unknown, never "none" (a
+severe "other" reaction stops LDN), so it is listed with the unanswered items.
 
 Pure: ids, paths, dates only; the words live in content.
 """
@@ -23,16 +31,26 @@ from ldn_aid.domain.values import Pregnancy
 from ldn_aid.domain.visit import Visit
 
 SAFETY_PATH = "follow_ups.safety."
+SIDE_EFFECTS_PATH = "follow_ups.side_effects."
 DAYS_WITHOUT_LDN_PATH = "follow_ups.days_without_ldn"
-# Asked only where they apply: the date of the last opioid dose (after any opioid), and pregnancy
-# (not for male sex at birth or a recorded "no" child-bearing potential).
-_CONDITIONAL = ("last_opioid_dose", "pregnancy")
+URINE_SCREEN_PATH = SAFETY_PATH + "urine_opioid_screen"
+UNANSWERED = "followup_safety_unanswered"
+# Asked only where they apply: the date of the last opioid dose (after any opioid), pregnancy
+# (not for male sex at birth or a recorded "no" child-bearing potential), and the urine opioid
+# screen (before a restart after an opioid stop, where screening needed one: see review.py).
+_CONDITIONAL = ("last_opioid_dose", "pregnancy", "urine_opioid_screen")
 _ALWAYS_ASKED = tuple(name for name in SAFETY_ITEMS if name not in _CONDITIONAL)
 # A "yes" that stops LDN at any step, whatever else the review finds (rule id -> items).
 _STOP_ITEMS: dict[str, tuple[str, ...]] = {
     "followup_stop_allergy": ("allergic_reaction",),
     "followup_stop_liver": ("liver_injury_signs", "new_liver_disease"),
     "followup_stop_suicidal": ("suicidal_thoughts",),
+}
+# The pregnancy statuses that stop LDN (carried until a later answer clears them).
+_PREGNANCY_STOPS: dict[str, str] = {
+    "pregnant": "followup_stop_pregnancy",
+    "breastfeeding": "followup_stop_breastfeeding",
+    "trying": "followup_trying_to_conceive",
 }
 # A "yes" that holds any increase until it is discussed.
 _CAUTION_ITEMS: dict[str, tuple[str, ...]] = {
@@ -60,8 +78,13 @@ class SafetyState:
     opioid_wait: bool = False
     # Methadone or buprenorphine was reported at a review of this visit: the longer wait applies.
     agonist: bool = False
-    # The latest date of a last opioid dose reported at any review.
+    # The latest date of a last opioid dose reported at any review (None while it is unknown).
     last_opioid_dose: dt.date | None = None
+    # A "yes" was given without a usable date: the last dose is unknown, but on or after this day
+    # (the review before that "yes"); only a date on or after it can start the opioid-free clock.
+    opioid_date_floor: dt.date | None = None
+    # The date of the previous review (the first visit's date before the first review).
+    previous_review: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -75,7 +98,7 @@ class SafetyFindings:
 
 
 def first_state(visit: Visit) -> SafetyState:
-    return SafetyState(pregnancy=visit.ldn_screen.pregnancy)
+    return SafetyState(pregnancy=visit.ldn_screen.pregnancy, previous_review=visit.visit_date)
 
 
 def pregnancy_asked(visit: Visit) -> bool:
@@ -103,23 +126,40 @@ def assess_safety(book: RuleBook, visit: Visit, state: SafetyState, follow_up: F
     state = replace(state, pregnancy=status)
     if not answered:
         unknown.append("pregnancy")
-    pregnancy_input = (SAFETY_PATH + "pregnancy",)
-    if status == "pregnant":
-        stops.append(Fired("followup_stop_pregnancy", pregnancy_input))
-    elif status == "breastfeeding":
-        stops.append(Fired("followup_stop_breastfeeding", pregnancy_input))
-    elif status == "trying":
-        cautions.append(Fired("followup_trying_to_conceive", pregnancy_input))
+    if status in _PREGNANCY_STOPS:
+        stops.append(Fired(_PREGNANCY_STOPS[status], (SAFETY_PATH + "pregnancy",)))
     for rule_id, items in _CAUTION_ITEMS.items():
         if said := _said_yes(follow_up, items):
             cautions.append(Fired(rule_id, said))
 
     paths = [SAFETY_PATH + name for name in SAFETY_ITEMS if name in unknown]
+    paths += [
+        SIDE_EFFECTS_PATH + name for name, grade in follow_up.side_effects.graded().items() if grade is None
+    ]
     if follow_up.days_without_ldn is None:
         paths.append(DAYS_WITHOUT_LDN_PATH)
     if paths:
-        cautions.insert(0, Fired("followup_safety_unanswered", tuple(paths)))
+        cautions.insert(0, Fired(UNANSWERED, tuple(paths)))
     return SafetyFindings(tuple(stops), tuple(cautions), tuple(paths), state)
+
+
+def with_unanswered(cautions: tuple[Fired, ...], path: str) -> tuple[Fired, ...]:
+    """`cautions` with one more unanswered item (a conditional question asked at this review)."""
+    for k, item in enumerate(cautions):
+        if item.rule_id == UNANSWERED:
+            inputs = (*item.inputs, path) if path not in item.inputs else item.inputs
+            return (*cautions[:k], replace(item, inputs=inputs), *cautions[k + 1 :])
+    return (Fired(UNANSWERED, (path,)), *cautions)
+
+
+def after_positive_screen(state: SafetyState, before: SafetyState, follow_up: FollowUp) -> SafetyState:
+    """A positive urine opioid screen is an opioid taken since the review before: the opioid-free
+    wait starts again, from a date on or after that review (like a "yes" with no date)."""
+    floor = before.previous_review
+    given = follow_up.safety.last_opioid_dose
+    if given is not None and (floor is None or given >= floor):
+        return replace(state, opioid_wait=True, last_opioid_dose=given, opioid_date_floor=None)
+    return replace(state, opioid_wait=True, last_opioid_dose=None, opioid_date_floor=floor)
 
 
 def _said_yes(follow_up: FollowUp, items: tuple[str, ...]) -> tuple[str, ...]:
@@ -138,14 +178,27 @@ def _opioids(book: RuleBook, state: SafetyState, follow_up: FollowUp) -> tuple[_
     safety = follow_up.safety
     opioid = safety.opioid_needed_or_taken == "yes"
     agonist_now = safety.methadone_or_buprenorphine == "yes"
+    said_yes = opioid or agonist_now
     agonist = state.agonist or agonist_now
-    reported = [day for day in (state.last_opioid_dose, safety.last_opioid_dose) if day is not None]
-    last = max(reported) if reported else None
+    given = safety.last_opioid_dose
+    # A "yes" now: the last dose was on or after the previous review, whatever was reported before.
+    floor = state.previous_review if said_yes else state.opioid_date_floor
+    usable = given if given is not None and (floor is None or given >= floor) else None
+    last: dt.date | None
+    if usable is not None:
+        last = usable if state.last_opioid_dose is None else max(usable, state.last_opioid_dose)
+        floor = None
+    elif floor is not None:
+        last = None  # unknown, on or after `floor`: no older date may clear it
+    else:
+        last = state.last_opioid_dose
     days = book.number("agonist_free_days" if agonist else "opioid_free_days")
     until = None if last is None else last + dt.timedelta(days=int(days))
     # A last dose still inside the window is a wait even without a stop being recorded before.
-    waiting = state.opioid_wait or opioid or agonist_now or (until is not None and follow_up.date < until)
-    cleared = until is not None and follow_up.date >= until
+    waiting = (
+        state.opioid_wait or said_yes or floor is not None or (until is not None and follow_up.date < until)
+    )
+    cleared = floor is None and until is not None and follow_up.date >= until
 
     stops: list[Fired] = []
     if opioid:
@@ -153,10 +206,11 @@ def _opioids(book: RuleBook, state: SafetyState, follow_up: FollowUp) -> tuple[_
     if agonist_now:
         stops.append(Fired("followup_stop_agonist", (SAFETY_PATH + "methadone_or_buprenorphine",)))
     if waiting and not cleared:
-        # Without the date of the last dose the wait cannot end; that is its own reason, so the words
-        # never promise a date they do not have.
+        # Without a usable date of the last dose the wait cannot end; that is its own reason, so the
+        # words never promise a date they do not have. `since`: the date the last dose is on or after.
         if until is None:
-            stops.append(Fired("followup_opioid_date_needed", (SAFETY_PATH + "last_opioid_dose",)))
+            params = {} if floor is None else {"since": floor.isoformat()}
+            stops.append(Fired("followup_opioid_date_needed", (SAFETY_PATH + "last_opioid_dose",), params))
         else:
             stops.append(
                 Fired(
@@ -168,11 +222,14 @@ def _opioids(book: RuleBook, state: SafetyState, follow_up: FollowUp) -> tuple[_
     new_state = replace(
         state,
         # A "yes" now keeps the wait for the next review even when the date is already old enough.
-        opioid_wait=opioid or agonist_now or (waiting and not cleared),
+        opioid_wait=said_yes or (waiting and not cleared),
         agonist=agonist,
         last_opioid_dose=last,
+        opioid_date_floor=floor,
+        previous_review=follow_up.date,
     )
-    return _Wait(tuple(stops), date_needed=opioid or agonist_now or (waiting and last is None)), new_state
+    date_needed = waiting and not cleared and until is None
+    return _Wait(tuple(stops), date_needed=date_needed or said_yes), new_state
 
 
 def _pregnancy(visit: Visit, state: SafetyState, follow_up: FollowUp) -> tuple[Pregnancy | None, bool]:

@@ -79,8 +79,12 @@ class OutcomePanel(QFrame):
             )
         gate = state.decision.handout_gate if state.decision is not None else None
         if gate is not None and not gate.allowed:
-            words = "; ".join(blocker_text(self.content, blocker, gate.params) for blocker in gate.blockers)
-            lines.append(f"<b>Not printable yet:</b> {escape(words)}")
+            # Each blocker is a sentence of its own (joining them with "; " printed ".;").
+            words = "".join(
+                f"<br>• {escape(blocker_text(self.content, blocker, gate.params))}"
+                for blocker in gate.blockers
+            )
+            lines.append(f"<b>Not printable yet:</b>{words}")
         self.detail.setText("<br>".join(lines))
         self.setAccessibleDescription(f"{word}. {self.content.language.outcomes[outcome.value]}")
 

@@ -23,6 +23,7 @@ from ldn_aid.ui.pages.patient_page import PatientPage
 from ldn_aid.ui.pages.preferences_page import PreferencesPage
 from ldn_aid.ui.pages.stimulant_screen_page import StimulantScreenPage
 from ldn_aid.ui.state import VisitState
+from ldn_aid.ui.widgets.wheel import guard_wheel
 
 
 class LdnWizard(QWizard):
@@ -67,6 +68,8 @@ class LdnWizard(QWizard):
         self.outcome_panel = OutcomePanel(state, content)
         self.setSideWidget(self.outcome_panel)
         self.assessment_page.jump_requested.connect(self.jump_to)
+        # The wheel scrolls the page; it changes a drop-down, spin box or date only while it has focus.
+        self.wheel_guard = guard_wheel(self)
 
     def done(self, result: int) -> None:
         """Enter on the last page or Escape must not close the visit; the File menu closes it."""

@@ -223,6 +223,8 @@ NEW_NUMBERS: dict[str, tuple[Decimal, bool]] = {
     "weight_check_high_ratio": (Decimal("1.6"), True),
     "adult_weight_check_min_kg": (Decimal("35"), True),
     "adult_weight_check_max_kg": (Decimal("200"), True),
+    # Issue 9 round 2.
+    "baseline_max_age_days": (Decimal("90"), True),
 }
 # Judgements that were already in rules.toml before issue 9 and stay marked.
 OLDER_JUDGEMENTS = ("response_review_weeks", "maintenance_review_weeks", "extend_once_weeks")
@@ -258,7 +260,7 @@ NEW_RULES: dict[str, str] = {
     "followup_new_interaction": "caution",
     "followup_stop_pregnancy": "stop",
     "followup_stop_breastfeeding": "stop",
-    "followup_trying_to_conceive": "caution",
+    "followup_trying_to_conceive": "stop",
     "followup_adherence": "caution",
     "followup_surgery": "caution",
     "followup_maintenance_no_score": "caution",
@@ -270,6 +272,14 @@ NEW_RULES: dict[str, str] = {
     "followup_opioid_date_needed": "stop",
     "followup_no_protocol": "caution",
     "followup_plan_not_given": "caution",
+    # Issue 9 round 2 (pharmacist review).
+    "trying_to_conceive": "stop",
+    "followup_stay_off": "stop",
+    "followup_clinician_choice": "info",
+    "followup_urine_screen_needed": "stop",
+    "followup_urine_positive": "stop",
+    "followup_tolerated_ceiling": "info",
+    "guideline_options_declined": "info",
 }
 # Show-time placeholders each rule's words may use (and the rules fill from params or inputs).
 SHOW_TIME_USE: dict[str, set[str]] = {
@@ -458,15 +468,23 @@ def test_severe_side_effect_questions_match_the_new_rules() -> None:
 
 def test_restart_after_surgery_waits_for_the_opioid_free_interval() -> None:
     """Clinical audit A-5: restart only after opioid_free_days with no opioid; after more than
-    restart_after_days_off days off, restart at step 1."""
+    restart_after_days_off days off, restart at step 1. Round 2 (pharmacist L3): the clinician words
+    restart at step 1 after ANY opioid too, and give the 14 days after methadone or buprenorphine;
+    (readers, item 4) the patient is not left to restart alone or to choose the dose: ask the surgical
+    team about opioids, and call the clinic before starting again."""
     for rule_id in ("planned_surgery", "followup_surgery"):
         for language in LANGUAGES:
             words = load_content(language).language.findings[rule_id]
-            for text in (words.clinician, words.patient or ""):
-                assert "10" in text, (rule_id, language)
-                assert "14" in text, (rule_id, language)
+            assert "10" in words.clinician, (rule_id, language)
+            assert "14" in words.clinician, (rule_id, language)
+            assert "10" in (words.patient or ""), (rule_id, language)
         english = load_content("en").language.findings[rule_id]
         assert "finished" not in english.clinician
+        assert "step 1 after any opioid" in english.clinician
+        assert "Call your clinic before you start LDN again" in (english.patient or "")
+        assert "any opioid pain medicine" in (english.patient or "")
+        spanish = load_content("es").language.findings[rule_id]
+        assert "Llame a su clínica antes de volver a tomar la LDN" in (spanish.patient or "")
 
 
 def test_stimulant_cautions_defer_or_check_they_do_not_exclude() -> None:
@@ -497,11 +515,17 @@ def test_no_patient_words_claim_ldn_works_for_adhd(language: str) -> None:
 
 def test_spanish_patient_withdrawal_is_explained_and_prescribing_information_is_named() -> None:
     """Clinical audit D-2.1 and D-2.3: "abstinencia" alone reads as abstaining; "etiqueta" is the
-    sticker on the bottle."""
+    sticker on the bottle. Readers, item 19: the first mention is "abstinencia de opioides", explained
+    at once as a "malestar" (never "repentino" for withdrawal the patient already has)."""
     for rule_id, fields in _findings("es").items():
         patient = fields.get("patient", "")
-        for match in re.finditer("abstinencia", patient):
-            assert patient[match.end() :].startswith(" (un malestar fuerte y repentino"), rule_id
+        first = re.search("abstinencia", patient)
+        if first is not None:
+            assert patient[first.end() :].startswith(" de opioides"), rule_id
+            assert "malestar" in patient[first.end() : first.end() + 40], rule_id
+    withdrawal_now = _findings("es")["opioid_withdrawal"]["patient"]
+    assert "repentino" not in withdrawal_now
+    for rule_id, fields in _findings("es").items():
         for text in fields.values():
             assert "etiqueta" not in text, rule_id
     for path, question in tomllib.loads((CONTENT / "es" / "questions.toml").read_text("utf-8")).items():
@@ -532,6 +556,272 @@ def test_c7_reliability_grades() -> None:
         assert "practice opinion" in (refs[ref_id].note or "").lower(), ref_id
     for ref_id in ("STR", "INT", "ADXR", "CON"):
         assert refs[ref_id].reliability == "secondary", ref_id
+
+
+# ---- issue 9 round 2: the pharmacist's and the patient readers' findings ---------------------------
+
+
+def _patient_words(language: str) -> dict[str, str]:
+    """Every patient text of the findings, by rule id (placeholders still in)."""
+    return {
+        rule_id: fields["patient"] for rule_id, fields in _findings(language).items() if "patient" in fields
+    }
+
+
+def _handout_strings(language: str) -> list[str]:
+    def strings(value: object) -> list[str]:
+        if isinstance(value, dict):
+            return [text for item in value.values() for text in strings(item)]
+        if isinstance(value, list):
+            return [text for item in value for text in strings(item)]
+        return [value] if isinstance(value, str) else []
+
+    return strings(tomllib.loads((CONTENT / language / "handout.toml").read_text("utf-8")))
+
+
+def _patient_and_handout(language: str) -> list[tuple[str, str]]:
+    return [*_patient_words(language).items(), *(("handout", text) for text in _handout_strings(language))]
+
+
+def test_trying_to_conceive_is_a_stop_with_its_reason_in_rules_toml() -> None:
+    """Pharmacist M2: the embryo is exposed before pregnancy is known, so trying to conceive stops LDN."""
+    rules = load_rules()
+    assert rules.rules["trying_to_conceive"].severity == "stop"
+    assert rules.rules["followup_trying_to_conceive"].severity == "stop"
+    assert "FINAL-REG" in rules.rules["trying_to_conceive"].references
+    text = (CONTENT / "rules.toml").read_text("utf-8")
+    before = text[: text.index("[rules.trying_to_conceive]")].rsplit("\n\n", 1)[-1]
+    for reason in ("embryo", "before a pregnancy is known", "3 weeks before", "pregnancy reasoning"):
+        assert reason in before, reason
+    english, spanish = _patient_words("en"), _patient_words("es")
+    assert "Do not start LDN while you are trying" in english["trying_to_conceive"]
+    assert "Stop taking LDN now" in english["followup_trying_to_conceive"]
+    for rule_id in ("trying_to_conceive", "followup_trying_to_conceive"):
+        # Readers, item 5: "use birth control" to someone trying to get pregnant makes no sense.
+        assert "birth control" not in english[rule_id]
+        assert "Stay on the same dose" not in english[rule_id]
+        assert "tratando de quedar embarazada" in spanish[rule_id]
+        assert "anticonceptivo" not in spanish[rule_id]
+
+
+def test_the_adequate_trial_cites_nice_not_the_monitoring_summary() -> None:
+    """Pharmacist L4: NICE-IAT summarises monitoring thresholds; the 6-week trial is NICE NG87."""
+    rules = load_rules()
+    for references in (
+        rules.numbers.adequate_trial_weeks.references,
+        rules.rules["guideline_trial_not_adequate"].references,
+    ):
+        assert set(references) == {"NICE", "NICE-FF"}
+
+
+def test_the_baseline_age_limit_is_a_marked_judgement() -> None:
+    number = load_rules().numbers.baseline_max_age_days
+    assert number.value == Decimal("90")
+    assert (number.note or "").startswith("JUDGEMENT: no source sets it")
+
+
+# Phrases that credit LDN with a change no blinded comparison has shown (pharmacist L5, readers item 15).
+UNBLINDED_CREDIT = {
+    "en": (
+        "ldn met the goal",
+        "still helps",
+        "live with it",
+        "going well",
+        "whether ldn helped",
+        "if it is helping",
+        "counts as working",
+        "ldn did not help",
+        "ldn no longer meets",
+    ),
+    "es": (
+        "la ldn alcanzó la meta",
+        "todavía le ayuda",
+        "puede llevarlo",
+        "va bien",
+        "si la ldn le ayudó",
+        "cuenta como que funciona",
+        "la ldn no ayudó",
+        "la ldn ya no alcanza",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_patient_words_credit_ldn_with_no_unblinded_change(language: str) -> None:
+    for where, text in _patient_and_handout(language):
+        lowered = text.lower()
+        assert not any(phrase in lowered for phrase in UNBLINDED_CREDIT[language]), (where, text)
+    met = _patient_words(language)["followup_response_met"]
+    assert ("does not show that LDN caused it" if language == "en" else "no quiere decir que la LDN") in met
+
+
+SELF_HARM = {"en": ("hurting yourself", "hurt yourself"), "es": ("hacerse daño",)}
+EMERGENCY_FIRST = {
+    "en": "If you think about hurting yourself or ending your life, call your local emergency number now.",
+    "es": "Si piensa en hacerse daño o en quitarse la vida, llame ya al número de emergencias de su zona.",
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_self_harm_words_put_the_emergency_line_first(language: str) -> None:
+    """Readers, item 25: wherever self-harm is mentioned, the emergency line comes first."""
+    mentions = {
+        rule_id: text
+        for rule_id, text in _patient_words(language).items()
+        if any(word in text for word in SELF_HARM[language])
+    }
+    assert {"suicidal_thoughts", "followup_stop_suicidal", "depression", "followup_low_mood"} <= set(mentions)
+    for rule_id, text in mentions.items():
+        assert text.startswith(EMERGENCY_FIRST[language]), rule_id
+        assert "seguro o segura" not in text, rule_id
+    emergency = tomllib.loads((CONTENT / language / "handout.toml").read_text("utf-8"))["emergency"][
+        "bullets"
+    ]
+    assert any(word in emergency[0] for word in SELF_HARM[language])
+
+
+def test_english_patient_words_say_care_team_not_clinician() -> None:
+    """Readers, item 28: "clinician" is too hard at grade 6; the one choice is "your care team"."""
+    for where, text in _patient_and_handout("en"):
+        assert "clinician" not in text.lower(), (where, text)
+    assert "Your care team" in _patient_words("en")["followup_stop_suicidal"]
+
+
+def test_restart_words_give_both_opioid_free_intervals() -> None:
+    """Pharmacist L3: after methadone or buprenorphine the wait is 14 days, not 10."""
+    for language in LANGUAGES:
+        restart = load_content(language).language.findings["followup_restart"]
+        assert "10" in (restart.patient or ""), language
+        assert "14" in (restart.patient or ""), language
+    english = _patient_words("en")["followup_restart"]
+    assert "Do not go back to your old dose" not in english  # readers, item 11: it clashed with the calendar
+    assert "reinicie" not in _patient_words("es")["followup_restart"]
+
+
+def test_the_agonist_question_covers_long_acting_opioids() -> None:
+    """Pharmacist L6: the label's 7 to 10 days are for short-acting opioids only."""
+    english = load_content("en").language
+    spanish = load_content("es").language
+    assert "another long-acting opioid" in english.questions["ldn_screen.opioid_agonist_last_14_days"].text
+    assert "short-acting opioids only" in english.questions["ldn_screen.opioid_agonist_last_14_days"].why
+    assert "acción prolongada" in spanish.questions["ldn_screen.opioid_agonist_last_14_days"].text
+    for pack in (english, spanish):
+        words = pack.findings["opioid_agonist_recent"]
+        assert "14" in words.clinician
+        assert "10" in words.clinician
+    assert "another long-acting opioid" in english.findings["opioid_agonist_recent"].clinician
+    assert "short-acting opioids only" in english.findings["opioid_agonist_recent"].clinician
+    assert "long-acting opioid" in (english.findings["opioid_agonist_recent"].patient or "")
+
+
+def test_unanswered_safety_words_read_right_with_or_without_a_plan() -> None:
+    """Pharmacist L9 and readers, item 6: shown on hold and on no_plan reviews alike."""
+    english = load_content("en").language.findings["followup_safety_unanswered"]
+    assert "at most hold" not in english.clinician
+    assert "no dose increase; with no plan, no dosing advice at all" in english.clinician
+    patient = english.patient or ""
+    assert "Do not take more" not in patient
+    assert "Keep taking" not in patient  # wrong under no_plan, where no LDN may be taken
+    assert "Do not raise your LDN dose" in patient
+    spanish = load_content("es").language.findings["followup_safety_unanswered"]
+    assert "sin plan, no hay ninguna indicación de dosis" in spanish.clinician
+    assert "No suba la dosis" in (spanish.patient or "")
+
+
+def test_stop_words_give_no_conflicting_action() -> None:
+    """Readers, items 1 and 7: a stop sheet's reasons never offer to keep taking LDN, and the
+    stop box leaves a restart to the care team."""
+    english = _patient_words("en")
+    assert "keep taking" not in english["followup_cannot_judge"].lower()
+    assert "may stop" not in english["followup_cannot_judge"].lower()
+    assert "seguir tomándola" not in _patient_words("es")["followup_cannot_judge"]
+    wait = english["followup_opioid_free_wait"]
+    assert wait.startswith("Do not take LDN again before {until}.")
+    assert "{agonist_free_days}" not in wait
+    assert "morphine" in english["followup_stop_opioids"]
+    for language, phrase in (("en", "if and when you may start again"), ("es", "si puede volver a tomarla")):
+        handout = tomllib.loads((CONTENT / language / "handout.toml").read_text("utf-8"))
+        assert phrase in handout["follow_up"]["no_more_doses"]
+
+
+def test_the_hold_decision_does_not_promise_a_rise() -> None:
+    """Readers, item 3: "a little longer" read as "going up soon"."""
+    for language, phrase in (("en", "Do not go up for now."), ("es", "No la suba por ahora.")):
+        handout = tomllib.loads((CONTENT / language / "handout.toml").read_text("utf-8"))
+        assert handout["follow_up"]["decisions"]["hold"].endswith(phrase)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_yellow_skin_has_one_urgency_everywhere(language: str) -> None:
+    """Readers, item 13: liver signs mean "stop LDN and call the clinic today", everywhere."""
+    yellow, today = {"en": ("yellow", "today"), "es": ("amarill", "hoy")}[language]
+    same_day = {"en": "the same day", "es": "el mismo día"}[language]
+    emergency_now = {"en": "emergency care now", "es": "atención de emergencia ya"}[language]
+    for where, text in _patient_and_handout(language):
+        if yellow in text and where in ("followup_stop_liver", "followup_stop_severe_other"):
+            assert today in text, where
+        assert emergency_now not in text, where
+    handout = tomllib.loads((CONTENT / language / "handout.toml").read_text("utf-8"))
+    assert not any(yellow in bullet for bullet in handout["emergency"]["bullets"])
+    assert any(yellow in bullet and same_day in bullet for bullet in handout["call_clinic"]["bullets"])
+
+
+def test_spanish_patient_words_use_latin_american_usage_and_one_term_per_thing() -> None:
+    """Readers, items 14, 20, 26 and 27."""
+    avoid = (
+        "verle",
+        "llevarlo",
+        "de llevar",
+        "sentaba",
+        "puntuaron",
+        "puntuación",
+        "lista estándar",
+        "prueba de orina",
+        "medicina",
+        "a la hora de dormir",
+        "deje la ldn",
+        "dejar la ldn",
+        "dejará la ldn",
+        "tarjeta para la billetera",
+        "buscando un embarazo",
+    )
+    for where, text in _patient_and_handout("es"):
+        lowered = text.lower()
+        assert not any(phrase in lowered for phrase in avoid), (where, text)
+        for match in re.finditer(r"\btarjeta\b", lowered):
+            assert lowered[match.end() :].startswith(" de bolsillo") or lowered[: match.start()].endswith(
+                "la "
+            ), (where, text)
+
+
+def test_english_patient_words_use_one_term_per_thing() -> None:
+    """Readers, item 27: one word for the target dose and one for the rating scale."""
+    avoid = ("top dose", "rating form", "symptom check", "standard adhd checklist", "strong dreams")
+    for where, text in _patient_and_handout("en"):
+        assert not any(phrase in text.lower() for phrase in avoid), (where, text)
+
+
+def test_the_two_sign_offs_have_their_own_questions() -> None:
+    """Plan.specialist_signoff now allows only a start at 6-7; specialist_signoff_longer_trial alone
+    lifts the 16-week limit. A restart after an opioid stop may need a new urine screen."""
+    for language in LANGUAGES:
+        questions = load_content(language).language.questions
+        assert "16" in questions["plan.specialist_signoff_longer_trial"].text
+        assert "16" in questions["plan.specialist_signoff"].why  # says it does NOT lift the limit
+        assert questions["follow_ups.safety.urine_opioid_screen"].why
+    english = load_content("en").language.questions
+    assert "under age 8" in english["plan.specialist_signoff"].text
+    assert "does not lift" in english["plan.specialist_signoff"].why
+
+
+def test_new_round_2_reasons_have_patient_words_that_keep_ldn_stopped() -> None:
+    english = _patient_words("en")
+    assert english["followup_stay_off"].startswith("Do not take LDN for now.")
+    assert "stay on" not in english["followup_stay_off"].lower()
+    for rule_id in ("followup_urine_screen_needed", "followup_urine_positive"):
+        assert "urine test" in english[rule_id]
+        assert "examen de orina" in _patient_words("es")[rule_id]
+    assert "chose this plan" in english["followup_clinician_choice"]
 
 
 @pytest.fixture(scope="module")

@@ -57,7 +57,8 @@ def test_a_minimal_follow_up_has_safe_defaults() -> None:
     record = FollowUp.model_validate(follow_up())
     assert record.dose_mg == Decimal("1.5")
     assert record.side_effects == SideEffects()
-    assert all(grade == "none" for grade in record.side_effects.graded().values())
+    # An unasked grade is unknown (None), never "none": a severe reaction can stop LDN.
+    assert all(grade is None for grade in record.side_effects.graded().values())
     assert record.side_effects.other_text is None
     assert record.safety == SafetyChanges()
     assert (record.safety.opioid_needed_or_taken, record.safety.pregnancy, record.safety.surgery_planned) == (
@@ -88,8 +89,10 @@ def test_dose_is_an_exact_decimal(raw: Any, expected: str) -> None:
     [
         (0, "positive"),
         (-1.5, "positive"),
-        (4.6, "above the 4.5 mg cap"),
-        (45, "above the 4.5 mg cap"),
+        # A dose actually taken may be recorded above the 4.5 mg cap (so review can flag it), up to
+        # oral naltrexone's highest labelled daily dose.
+        (150.1, "above the 150 mg cap"),
+        (300, "above the 150 mg cap"),
         (1.55, "tenths"),
         (True, "number of mg"),
         ("NaN", "finite"),
@@ -172,6 +175,13 @@ def test_decisions_match_the_contract() -> None:
     )
 
 
+@pytest.mark.parametrize("raw", [4.6, 6, 50, 150])
+def test_a_dose_taken_above_the_cap_can_be_recorded(raw: Any) -> None:
+    assert FollowUp.model_validate(follow_up(dose_mg=raw)).dose_mg == Decimal(str(raw)).quantize(
+        Decimal("0.1")
+    )
+
+
 def test_safety_items_match_the_contract() -> None:
     assert SAFETY_ITEMS == (
         "opioid_needed_or_taken",
@@ -186,23 +196,23 @@ def test_safety_items_match_the_contract() -> None:
         "surgery_planned",
         "low_mood_worse",
         "suicidal_thoughts",
+        "urine_opioid_screen",
     )
 
 
 def test_every_safety_item_and_the_break_load() -> None:
-    safety = {name: "yes" for name in SAFETY_ITEMS if name not in ("pregnancy", "last_opioid_dose")} | {
+    special = ("pregnancy", "last_opioid_dose", "urine_opioid_screen")
+    safety = {name: "yes" for name in SAFETY_ITEMS if name not in special} | {
         "pregnancy": "breastfeeding",
         "last_opioid_dose": "2026-01-10",
+        "urine_opioid_screen": "negative",
     }
     record = FollowUp.model_validate(follow_up(safety=safety, days_without_ldn=15))
     assert record.days_without_ldn == 15
     assert record.safety.last_opioid_dose is not None
     assert record.safety.last_opioid_dose.isoformat() == "2026-01-10"
-    assert all(
-        getattr(record.safety, name) == "yes"
-        for name in safety
-        if name not in ("pregnancy", "last_opioid_dose")
-    )
+    assert record.safety.urine_opioid_screen == "negative"
+    assert all(getattr(record.safety, name) == "yes" for name in safety if name not in special)
     for days in (0, 3650):
         assert FollowUp.model_validate(follow_up(days_without_ldn=days)).days_without_ldn == days
 
@@ -279,7 +289,7 @@ def test_follow_ups_out_of_order_are_refused_naming_follow_ups(
 
 
 def test_a_follow_up_error_names_its_index(make_visit_data: MakeVisitData) -> None:
-    text = visit_error(make_visit_data(follow_ups=[follow_up(), follow_up("2026-02-01", dose_mg=9)]))
+    text = visit_error(make_visit_data(follow_ups=[follow_up(), follow_up("2026-02-01", dose_mg=200)]))
     assert "follow_ups.1.dose_mg" in text
 
 
@@ -358,11 +368,16 @@ def test_follow_up_examples_answer_every_safety_item(path: Path) -> None:
     assert _matches(raw, visit.model_dump(mode="json"))
     for record in visit.follow_ups:
         assert record.days_without_ldn == 0
-        # The last opioid dose is asked only after an opioid; every other item is answered.
+        # The last opioid dose is asked only after an opioid, and the urine screen only before a
+        # restart after an opioid stop; every other item is answered.
         assert record.safety.opioid_needed_or_taken == "no"
         assert record.safety.last_opioid_dose is None
-        asked = [name for name in SAFETY_ITEMS if name != "last_opioid_dose"]
+        assert record.safety.urine_opioid_screen is None
+        conditional = ("last_opioid_dose", "urine_opioid_screen")
+        asked = [name for name in SAFETY_ITEMS if name not in conditional]
         assert all(getattr(record.safety, name) is not None for name in asked), record.date
+        # Every side effect is graded: an unasked grade is unknown and would hold the dose.
+        assert all(grade is not None for grade in record.side_effects.graded().values()), record.date
 
 
 @pytest.mark.parametrize("name", ["format1_ldn_option", "format1_followup_advance"])
@@ -385,6 +400,10 @@ def test_format_1_files_migrate_on_load(name: str) -> None:
         assert added
         assert all(getattr(record.safety, item) is None for item in added)
         assert record.days_without_ldn is None
+        # Format 1 read an absent grade as "none"; migration writes that old default out.
+        old_effects = old.get("side_effects", {})
+        for name, grade in record.side_effects.graded().items():
+            assert grade == old_effects.get(name, "none"), (name, grade)
     again = parse_visit(visit_json(visit).encode())
     assert again == visit
     assert again.format == VISIT_FORMAT
@@ -413,3 +432,21 @@ def test_follow_up_examples_extend_the_ldn_option_example(name: str) -> None:
     example = json.loads((EXAMPLES / f"{name}.json").read_text("utf-8"))
     assert example.pop("follow_ups")
     assert example == base
+
+
+def test_a_format_1_follow_up_without_grades_migrates_them_as_none() -> None:
+    """Format 1 defaulted an absent grade to "none"; format 2 reads absent as not asked (None).
+    A format-1 file keeps its meaning: the old default is written out on migration."""
+    raw = json.loads((FIXTURES / "format1_followup_advance.json").read_text("utf-8"))
+    raw["follow_ups"][0]["side_effects"] = {"vivid_dreams": "mild"}
+    del raw["follow_ups"][1]["side_effects"]
+    visit = parse_visit(json.dumps(raw).encode())
+    first, second = visit.follow_ups[0].side_effects, visit.follow_ups[1].side_effects
+    assert first.vivid_dreams == "mild"
+    assert (first.sleep_trouble, first.nausea, first.headache, first.other) == ("none",) * 4
+    assert all(grade == "none" for grade in second.graded().values())
+    # The same follow-up in format 2 leaves the grades unasked.
+    raw["format"] = VISIT_FORMAT
+    raw["history"].pop("non_stimulant", None)
+    now = parse_visit(json.dumps(raw).encode())
+    assert now.follow_ups[1].side_effects.graded() == dict.fromkeys(SIDE_EFFECTS)

@@ -16,7 +16,7 @@ import pytest
 from ldn_aid.cli import main
 from ldn_aid.content import load_content
 from ldn_aid.content.words import blocker_text, patient_text
-from ldn_aid.domain.followup import SAFETY_ITEMS, FollowUpDecision
+from ldn_aid.domain.followup import SAFETY_ITEMS, SIDE_EFFECTS, FollowUpDecision
 from ldn_aid.domain.visit import Visit
 from ldn_aid.handout import model
 from ldn_aid.handout.compose import (
@@ -32,9 +32,11 @@ from ldn_aid.visit_file import load_visit
 
 CASES = Path(__file__).resolve().parents[1] / "record" / "cases"
 ALL_SAFE: dict[str, Any] = {
-    **{item: "no" for item in SAFETY_ITEMS if item != "last_opioid_dose"},
+    **{item: "no" for item in SAFETY_ITEMS if item not in ("last_opioid_dose", "urine_opioid_screen")},
     "pregnancy": "not_applicable",
 }
+# Every side effect asked (an unasked one is unknown, never "none").
+NO_SIDE_EFFECTS: dict[str, Any] = dict.fromkeys(SIDE_EFFECTS, "none")
 
 
 def _visit(name: str):  # type: ignore[no-untyped-def]
@@ -135,6 +137,7 @@ def _base_visit(make_visit_data: Any, *follow_ups: dict[str, Any]) -> Visit:
             "days_without_ldn": 0,
             "safety": dict(ALL_SAFE),
             **f,
+            "side_effects": {**NO_SIDE_EFFECTS, **f.get("side_effects", {})},
         }
         for f in follow_ups
     ]

@@ -44,6 +44,8 @@ TYPED = st.one_of(st.none(), st.text(max_size=300), st.just("a" * 250 + "\nOUTCO
 SAFETY_VALUES = {
     "pregnancy": st.sampled_from([None, "no", "no", "not_applicable", "pregnant", "trying", "breastfeeding"]),
     "last_opioid_dose": st.none(),
+    # Asked only before a restart after an opioid stop (when screening needed a urine screen).
+    "urine_opioid_screen": st.sampled_from([None, None, "negative", "positive", "not_done"]),
 }
 
 
@@ -56,8 +58,8 @@ def safety_dicts(draw: st.DrawFn, day: dt.date) -> dict[str, Any]:
         answered = st.sampled_from(["no", "no", "yes", None])
     safety: dict[str, Any] = {}
     for item in SAFETY_ITEMS:
-        if item == "pregnancy":
-            safety[item] = draw(SAFETY_VALUES["pregnancy"])
+        if item in ("pregnancy", "urine_opioid_screen"):
+            safety[item] = draw(SAFETY_VALUES[item])
         elif item == "last_opioid_dose":
             continue
         else:
@@ -79,7 +81,14 @@ def follow_up_dicts(draw: st.DrawFn, day: dt.date, scale_range: tuple[int, int] 
     score = None
     if scale_range is not None and draw(st.booleans()):
         score = draw(st.integers(*scale_range))
-    safety = {**{item: "no" for item in SAFETY_ITEMS}, "last_opioid_dose": None} if calm else None
+    safety = (
+        {**{item: "no" for item in SAFETY_ITEMS}, "last_opioid_dose": None, "urine_opioid_screen": None}
+        if calm
+        else None
+    )
+    # A side effect not asked is unknown (None); calm reviews ask every one.
+    if not calm:
+        grades = st.sampled_from(["none", "none", "mild", "moderate", "severe", None])
     return {
         "date": day.isoformat(),
         "dose_mg": float(draw(st.sampled_from(["0.5", "1.5", "2.3", "3.0", "4.5"]))),

@@ -3,21 +3,24 @@ stable, and saying plainly whether the plan may be given to the patient."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import subprocess
 import sys
 import unicodedata
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from record_helpers import CASE_FILES, CASES, EXAMPLES, PROJECT, follow_up, unwrapped
+from record_helpers import CASE_FILES, CASES, EXAMPLES, NO_SIDE_EFFECTS, PHARM, PROJECT, follow_up, unwrapped
 from record_strategies import visits
 
 from ldn_aid.content import ContentBundle, load_content
 from ldn_aid.content.words import blocker_text, clinician_text
+from ldn_aid.domain.protocol import Step
 from ldn_aid.domain.visit import Visit
 from ldn_aid.handout.compose import compose_followup_for_visit, compose_for_visit
 from ldn_aid.handout.render_pdf import RenderOptions, render_pdf_bytes
@@ -444,7 +447,7 @@ def test_follow_up_safety_and_side_effect_text(content: ContentBundle, make_visi
         make_visit,
         {},
         {
-            "side_effects": {"other": "moderate", "other_text": "dry mouth"},
+            "side_effects": {**NO_SIDE_EFFECTS, "other": "moderate", "other_text": "dry mouth"},
             "tolerable": "yes",
             "score": 12,
             "cgi_i": 2,
@@ -543,3 +546,75 @@ def test_any_visit_gives_a_stable_pasteable_note(visit: Visit) -> None:
     # beside a refused plan.
     assert ("off-label): may be given to the patient." in note) == decision.plan_printable
     assert ("NOT to be given to the patient" in note) == (not decision.handout_gate.allowed)
+
+
+# ---- issue 9 round 2 ------------------------------------------------------------------------------
+
+
+def test_unasked_side_effects_are_listed_as_not_asked(content: ContentBundle, make_visit: MakeVisit) -> None:
+    side_effects = {**NO_SIDE_EFFECTS, "nausea": "mild", "headache": None, "other": None}
+    visit = _follow_up_visit(make_visit, {"side_effects": side_effects})
+    reviews = unwrapped(section(note_for(visit, content), "FOLLOW-UP REVIEWS (2)"))
+    assert "side effects: Nausea: Mild; not asked: Headache, Other side effect;" in reviews
+
+
+def test_the_urine_screen_is_counted_only_where_it_is_asked(
+    content: ContentBundle, make_visit: MakeVisit
+) -> None:
+    """The urine opioid screen is asked only before a restart after an opioid stop: it is not one of the
+    items "not asked" at an ordinary review."""
+    visit = _follow_up_visit(make_visit, {"safety": {"opioid_needed_or_taken": "no"}})
+    decided = decide(visit).follow_ups[0]
+    unanswered = next(r for r in decided.reasons if r.rule_id == "followup_safety_unanswered")
+    assert "follow_ups.safety.urine_opioid_screen" not in unanswered.inputs
+    reviews = unwrapped(section(note_for(visit, content), "FOLLOW-UP REVIEWS (2)"))
+    # 11 items asked at a review after no opioid (not the last dose's date, not the urine screen).
+    assert "Safety items not asked: 10 of 11." in reviews
+
+
+def test_the_note_keeps_every_reason_and_names_those_on_the_patients_sheet(content: ContentBundle) -> None:
+    """severe_other_hold: the clinician's hold after a severe reaction; the sheet says only that the
+    clinician chose this plan, the note keeps the stop's reason."""
+    visit = load_visit(PHARM / "severe_other_hold.json")
+    reviews = unwrapped(section(note_for(visit, content), "FOLLOW-UP REVIEWS (2)"))
+    assert (
+        "Decision: hold (computed: stop); clinician chose hold (applied), reason: viral rash, seen by GP."
+        in reviews
+    )
+    assert "] followup_stop_severe_other: " in reviews
+    assert "] followup_clinician_choice: " in reviews
+    assert "Reasons on the patient's sheet: followup_clinician_choice." in reviews
+    stop = load_visit(PHARM / "stop_then_blank.json")
+    reviews = unwrapped(section(note_for(stop, content), "FOLLOW-UP REVIEWS (2)"))
+    assert "] followup_safety_unanswered: " in reviews
+    assert "Reasons on the patient's sheet: followup_stop_opioids, followup_opioid_free_wait." in reviews
+
+
+@pytest.mark.parametrize(("name", "taken"), [("above_cap", "6.0"), ("above_cap_150", "150.0")])
+def test_a_dose_taken_above_the_cap_is_named_and_never_given(
+    name: str, taken: str, content: ContentBundle
+) -> None:
+    visit = load_visit(PHARM / f"{name}.json")
+    reviews = unwrapped(section(note_for(visit, content), "FOLLOW-UP REVIEWS (1)"))
+    assert f"dose taken {taken} mg" in reviews
+    assert f"Dose taken {taken} mg is above this patient's ceiling of 4.5 mg: an error to correct." in reviews
+    assert "Next: 4.5 mg (Bedtime); schedule: 4.5 mg from 2026-12-14;" in reviews
+    assert "] followup_dose_above_ceiling: The dose taken (" + taken.removesuffix(".0") + " mg)" in reviews
+
+
+def test_a_next_dose_above_the_cap_is_never_recorded_as_advice(content: ContentBundle) -> None:
+    """Should a review ever give a dose above the cap (a fault), the note does not record it as advice."""
+    visit = load_visit(PHARM / "above_cap.json")
+    decided = decide(visit)
+    latest = decided.latest
+    assert latest is not None
+    broken = latest.model_copy(
+        update={
+            "next_dose_mg": Decimal("6.0"),
+            "revised_steps": (Step(start=dt.date(2026, 12, 14), dose_mg=Decimal("6.0"), volume_ml=None),),
+        }
+    )
+    note = chart_note(visit, decided.model_copy(update={"follow_ups": (broken,)}), content, None)
+    reviews = unwrapped(section(note, "FOLLOW-UP REVIEWS (1)"))
+    assert "Next: NOT recorded - the review gave 6.0 mg, above the highest dose of 4.5 mg" in reviews
+    assert "6.0 mg from" not in reviews

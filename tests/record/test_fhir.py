@@ -22,7 +22,7 @@ from fhir.resources.R4B.questionnaireresponse import (
 )
 from hypothesis import HealthCheck, given, settings
 from pydantic import BaseModel
-from record_helpers import CASE_FILES, CASES, EXAMPLES, follow_up
+from record_helpers import CASE_FILES, CASES, EXAMPLES, PHARM, follow_up
 from record_strategies import visits
 
 from ldn_aid.content import ContentBundle, load_content
@@ -503,3 +503,30 @@ def test_any_visit_exports_and_parses_back(visit: Visit) -> None:
         assert isinstance(request, MedicationRequest)
         stopped = decision.latest is not None and decision.latest.decision == "stop"
         check_request(request, protocol, bundle.entry[0].fullUrl, "stopped" if stopped else "draft")
+
+
+@pytest.mark.parametrize("name", ["above_cap", "above_cap_150"])
+def test_a_dose_taken_above_the_cap_is_recorded_but_never_prescribed(
+    name: str, content: ContentBundle
+) -> None:
+    """Issue 9 round 2 (M8): a follow-up may record up to 150 mg taken (to flag the error); the
+    proposal never carries a dose above the cap."""
+    visit = load_visit(PHARM / f"{name}.json")
+    taken = visit.follow_ups[-1].dose_mg
+    bundle = Bundle.model_validate_json(export(visit, content))
+    (request,) = _requests(bundle)
+    doses = [rate.doseQuantity.value for dosage in request.dosageInstruction for rate in dosage.doseAndRate]
+    assert doses
+    assert max(doses) <= Decimal("4.5")
+    assert str(taken) not in " ".join(dosage.text for dosage in request.dosageInstruction)
+    responses = [
+        e.resource for e in bundle.entry if e.resource.get_resource_type() == "QuestionnaireResponse"
+    ]
+    answers = {
+        item.linkId: item.answer[0]
+        for response in responses[1:]
+        for group in response.item
+        for item in group.item
+        if item.answer
+    }
+    assert answers["follow_ups.dose_mg"].valueDecimal == taken

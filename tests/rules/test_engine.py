@@ -8,13 +8,15 @@ judge a response, and pregnancy does not apply. Findings are data: rule ids, inp
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
-from ldn_aid.content import load_rules
+from ldn_aid.content import RuleBook, load_rules
 from ldn_aid.domain.assessment import Assessment, Finding, Outcome
 from ldn_aid.domain.visit import (
     CONDITIONAL_LDN_SCREEN_FIELDS,
@@ -26,7 +28,7 @@ from ldn_aid.domain.visit import (
     STIMULANT_SCREEN_FIELDS,
     Visit,
 )
-from ldn_aid.rules import evaluate
+from ldn_aid.rules import build_protocol, evaluate
 from ldn_aid.rules.engine import missing_answers, untried_guideline_options
 
 MakeVisit = Callable[..., Visit]
@@ -37,6 +39,7 @@ CONFIRMED = "stimulant_contraindication_confirmed"
 DISCUSS_FIELDS = tuple(name for name in STIMULANT_SCREEN_FIELDS if name != CONFIRMED)
 UNCONDITIONAL_SCREEN = tuple(name for name in LDN_SCREEN_FIELDS if name not in CONDITIONAL_LDN_SCREEN_FIELDS)
 FEMALE = {"patient.sex_at_birth": "female"}
+DECLINES_BOTH = {"preferences.declines_stimulants": "yes", "preferences.declines_non_stimulants": "yes"}
 NOT_ALLOWED_SCALES = ("cgi_s", "asrs_v1_1_part_a", "snap_iv_26")
 ALLOWED_SCALES = ("adhd_rs_5", "aisrs", "vanderbilt_parent", "vanderbilt_teacher", "snap_iv_18")
 
@@ -242,6 +245,25 @@ ROWS: list[Row] = [
         Outcome.STOP,
         "ldn_screen.pregnancy",
     ),
+    # Round 2, M2: trying to conceive is a stop (the embryo is exposed before a pregnancy is known;
+    # FINAL required contraception from 3 weeks before the first dose).
+    Row(
+        "trying",
+        {**FEMALE, "ldn_screen.pregnancy": "trying"},
+        "trying_to_conceive",
+        "stop",
+        Outcome.STOP,
+        "ldn_screen.pregnancy",
+    ),
+    # A recorded answer is never ignored, even when sex at birth says it cannot apply.
+    Row(
+        "trying, male",
+        {"ldn_screen.pregnancy": "trying"},
+        "trying_to_conceive",
+        "stop",
+        Outcome.STOP,
+        "ldn_screen.pregnancy",
+    ),
     # A-7: current suicidal thoughts stop (FINAL excluded PHQ-9 item 9 > 0).
     Row(
         "suicidal thoughts",
@@ -285,8 +307,26 @@ ROWS: list[Row] = [
         "paediatric_trial_limit",
         "caution",
         Outcome.LDN_OPTION,
-        "patient.age_years",
+        "plan.specialist_signoff_longer_trial",
         also=("age_under_adult",),
+    ),
+    # Round 2, H2: the age sign-off does not lift the 16-week limit; only the longer-trial one does.
+    Row(
+        "age 12, age sign-off only",
+        {**CHILD_12, "plan.specialist_signoff": True},
+        "paediatric_trial_limit",
+        "caution",
+        Outcome.LDN_OPTION,
+        "plan.specialist_signoff_longer_trial",
+        also=("age_under_adult",),
+    ),
+    Row(
+        "age 12, longer-trial sign-off",
+        {**CHILD_12, "plan.specialist_signoff_longer_trial": True},
+        "age_under_adult",
+        "caution",
+        Outcome.LDN_OPTION,
+        "patient.age_years",
     ),
     Row(
         "surgery",
@@ -348,14 +388,6 @@ ROWS: list[Row] = [
         "caution",
         Outcome.LDN_OPTION,
         "ldn_screen.severe_kidney_disease",
-    ),
-    Row(
-        "trying",
-        {**FEMALE, "ldn_screen.pregnancy": "trying"},
-        "trying_to_conceive",
-        "caution",
-        Outcome.LDN_OPTION,
-        "ldn_screen.pregnancy",
     ),
     # A-9: contraception advice wherever pregnancy is possible.
     Row(
@@ -485,6 +517,24 @@ ROWS: list[Row] = [
         )
         for scale in NOT_ALLOWED_SCALES
     ),
+    # Round 2, M6: the baseline must describe the patient now (JUDGEMENT: baseline_max_age_days, 90).
+    *(
+        Row(
+            f"baseline {name}",
+            {"diagnosis.baseline": {"scale": "aisrs", "score": score, "date": date}},
+            "baseline_needed",
+            "caution",
+            Outcome.INCOMPLETE,
+            "diagnosis.baseline",
+            missing=("diagnosis.baseline",),
+            params={},
+        )
+        for name, score, date in (
+            ("dated after the visit", 36, "2026-01-06"),
+            ("91 days old", 36, "2025-10-06"),
+            ("score 0", 0, "2026-01-05"),
+        )
+    ),
     # A format-1 "non-stimulant" answer says nothing about which: every non-stimulant stays open.
     Row(
         "legacy non-stimulant",
@@ -557,6 +607,15 @@ ROWS: list[Row] = [
             f"history.{cls}_adequate_trial",
         )
         for cls in MEDICINE_CLASSES
+    ),
+    # Round 2, L7: every guideline class declined while none was tried; the outcome is unchanged.
+    Row(
+        "declines every class, none tried",
+        {**DECLINES_BOTH, **untried(*MEDICINE_CLASSES)},
+        "guideline_options_declined",
+        "info",
+        Outcome.LDN_OPTION,
+        "preferences.declines_non_stimulants",
     ),
     Row("base", {}, ALWAYS, "info", Outcome.LDN_OPTION, None),
 ]
@@ -647,10 +706,17 @@ def test_base_visit_fires_only_the_evidence_rule(make_visit: MakeVisit) -> None:
         {"history.non_stimulant_unspecified": "not_tried"},
         {f"stimulant_screen.{CONFIRMED}": "yes"},
         {"plan.specialist_signoff": True},
+        {"plan.specialist_signoff_longer_trial": True},
         *(
             {"diagnosis.baseline": {"scale": scale, "score": 20, "date": "2026-01-05"}}
             for scale in ALLOWED_SCALES
         ),
+        # M6 boundaries: exactly baseline_max_age_days (90) old, and the lowest score above 0.
+        {"diagnosis.baseline": {"scale": "aisrs", "score": 36, "date": "2025-10-07"}},
+        {"diagnosis.baseline": {"scale": "aisrs", "score": 1, "date": "2026-01-05"}},
+        {"diagnosis.baseline": {"scale": "adhd_rs_5", "score": 0.5, "date": "2026-01-05"}},
+        # L7: declining every class after all were tried is not the declined-options finding.
+        DECLINES_BOTH,
     ],
 )
 def test_boundaries_and_neutral_answers_fire_nothing(
@@ -1017,24 +1083,40 @@ def test_urine_opioid_screen(
 
 # ---- age (A-8) and weight plausibility (A-13) --------------------------------------------------------
 
-AGE_ROWS: list[tuple[int, bool, Outcome, set[str]]] = [
-    # (age, specialist sign-off, outcome, age rules); weights are plausible and confirmed.
-    (5, False, Outcome.STOP, {"age_under_min"}),
-    (5, True, Outcome.STOP, {"age_under_min"}),
-    (6, False, Outcome.STOP, {"age_under_min"}),
-    (6, True, Outcome.LDN_OPTION, {"age_under_min_signoff", "age_under_adult", "paediatric_trial_limit"}),
-    (7, False, Outcome.STOP, {"age_under_min"}),
-    (7, True, Outcome.LDN_OPTION, {"age_under_min_signoff", "age_under_adult", "paediatric_trial_limit"}),
-    (8, False, Outcome.LDN_OPTION, {"age_under_adult", "paediatric_trial_limit"}),
-    (8, True, Outcome.LDN_OPTION, {"age_under_adult", "paediatric_trial_limit"}),
-    (17, False, Outcome.LDN_OPTION, {"age_under_adult", "paediatric_trial_limit"}),
-    (18, False, Outcome.LDN_OPTION, set()),
+UNDER_8_SIGNED = {"age_under_min_signoff", "age_under_adult"}
+CHILD = {"age_under_adult"}
+LIMIT = {"paediatric_trial_limit"}
+AGE_ROWS: list[tuple[int, bool, bool, Outcome, set[str]]] = [
+    # (age, age sign-off, longer-trial sign-off, outcome, age rules); weights plausible and confirmed.
+    # Round 2, H2: `specialist_signoff` only lets a 6- or 7-year-old start; the 16-week limit
+    # (paediatric_trial_limit) is lifted only by `specialist_signoff_longer_trial`.
+    (5, False, False, Outcome.STOP, {"age_under_min"}),
+    (5, True, False, Outcome.STOP, {"age_under_min"}),
+    (5, True, True, Outcome.STOP, {"age_under_min"}),
+    (6, False, False, Outcome.STOP, {"age_under_min"}),
+    (6, False, True, Outcome.STOP, {"age_under_min"}),
+    (6, True, False, Outcome.LDN_OPTION, UNDER_8_SIGNED | LIMIT),
+    (6, True, True, Outcome.LDN_OPTION, UNDER_8_SIGNED),
+    (7, False, False, Outcome.STOP, {"age_under_min"}),
+    # A longer trial agreed does not let a 7-year-old start.
+    (7, False, True, Outcome.STOP, {"age_under_min"}),
+    (7, True, False, Outcome.LDN_OPTION, UNDER_8_SIGNED | LIMIT),
+    (7, True, True, Outcome.LDN_OPTION, UNDER_8_SIGNED),
+    (8, False, False, Outcome.LDN_OPTION, CHILD | LIMIT),
+    (8, True, False, Outcome.LDN_OPTION, CHILD | LIMIT),
+    (8, False, True, Outcome.LDN_OPTION, CHILD),
+    (12, True, False, Outcome.LDN_OPTION, CHILD | LIMIT),
+    (12, False, True, Outcome.LDN_OPTION, CHILD),
+    (17, False, False, Outcome.LDN_OPTION, CHILD | LIMIT),
+    (17, True, True, Outcome.LDN_OPTION, CHILD),
+    (18, False, False, Outcome.LDN_OPTION, set()),
+    (18, True, True, Outcome.LDN_OPTION, set()),
 ]
 
 
-@pytest.mark.parametrize(("age", "signoff", "outcome", "rules"), AGE_ROWS)
+@pytest.mark.parametrize(("age", "signoff", "longer", "outcome", "rules"), AGE_ROWS)
 def test_minimum_age_and_specialist_signoff(
-    make_visit: MakeVisit, age: int, signoff: bool, outcome: Outcome, rules: set[str]
+    make_visit: MakeVisit, age: int, signoff: bool, longer: bool, outcome: Outcome, rules: set[str]
 ) -> None:
     visit = make_visit(
         **{
@@ -1042,12 +1124,18 @@ def test_minimum_age_and_specialist_signoff(
             "patient.weight_kg": 50,
             "patient.weight_confirmed": True,
             "plan.specialist_signoff": signoff,
+            "plan.specialist_signoff_longer_trial": longer,
         }
     )
     assessment = evaluate(visit)
     assert assessment.outcome is outcome
     assert rule_ids(assessment) == {ALWAYS, *rules}
     assert assessment.missing == ()
+    if "paediatric_trial_limit" in rules:
+        assert finding(assessment, "paediatric_trial_limit").inputs == (
+            "patient.age_years",
+            "plan.specialist_signoff_longer_trial",
+        )
 
 
 WEIGHT_ROWS: list[tuple[int, float, str | None]] = [
@@ -1098,6 +1186,285 @@ def test_weight_plausibility(
     confirmed = evaluate(make_visit(**overrides, **{"patient.weight_confirmed": True}))
     assert "weight_check" not in rule_ids(confirmed)
     assert "patient.weight_confirmed" not in confirmed.missing
+
+
+# ---- the baseline must describe the patient now (round 2, M6) -----------------------------------------
+
+BASELINE_ROWS: list[tuple[str, str, str, str, float, bool]] = [
+    # (name, visit date, baseline date, scale, score, usable); JUDGEMENT baseline_max_age_days = 90.
+    ("same day", "2026-01-05", "2026-01-05", "aisrs", 36, True),
+    ("1 day old", "2026-01-05", "2026-01-04", "aisrs", 36, True),
+    ("90 days old", "2026-01-05", "2025-10-07", "aisrs", 36, True),
+    ("91 days old", "2026-01-05", "2025-10-06", "aisrs", 36, False),
+    ("years old", "2026-01-05", "2019-01-01", "adhd_rs_5", 40, False),
+    ("one day after the visit", "2026-01-05", "2026-01-06", "aisrs", 36, False),
+    ("months after the visit", "2026-11-25", "2027-06-01", "adhd_rs_5", 40, False),
+    # Across a leap day: 2028-02-29 counts (2028-05-29 is 90 days later).
+    ("90 days across a leap day", "2028-05-29", "2028-02-29", "aisrs", 36, True),
+    ("91 days across a leap day", "2028-05-29", "2028-02-28", "aisrs", 36, False),
+    ("score 0", "2026-01-05", "2026-01-05", "adhd_rs_5", 0, False),
+    ("score 0.0 on another scale", "2026-01-05", "2026-01-05", "vanderbilt_parent", 0.0, False),
+    ("score 1", "2026-01-05", "2026-01-05", "snap_iv_18", 1, True),
+    # A recent baseline on a scale that cannot judge a response is still not usable.
+    ("recent, CGI-S", "2026-01-05", "2026-01-05", "cgi_s", 4, False),
+    ("after the visit, score 0", "2026-01-05", "2026-02-01", "aisrs", 0, False),
+]
+
+
+@pytest.mark.parametrize(
+    ("visit_date", "date", "scale", "score", "usable"),
+    [row[1:] for row in BASELINE_ROWS],
+    ids=[row[0] for row in BASELINE_ROWS],
+)
+def test_baseline_must_describe_the_patient_now(
+    make_visit: MakeVisit, visit_date: str, date: str, scale: str, score: float, usable: bool
+) -> None:
+    visit = make_visit(
+        **{"visit_date": visit_date, "diagnosis.baseline": {"scale": scale, "score": score, "date": date}}
+    )
+    assessment = evaluate(visit)
+    if usable:
+        assert "baseline_needed" not in rule_ids(assessment)
+        assert assessment.missing == ()
+        assert assessment.outcome is Outcome.LDN_OPTION
+        return
+    found = finding(assessment, "baseline_needed")
+    assert (found.severity, found.inputs, found.params) == ("caution", ("diagnosis.baseline",), {})
+    assert assessment.missing == ("diagnosis.baseline",)
+    assert missing_answers(visit) == missing_answers(visit, load_rules()) == ("diagnosis.baseline",)
+    assert assessment.outcome is Outcome.INCOMPLETE
+
+
+def book_with(*, numbers: dict[str, str] | None = None, severities: dict[str, str] | None = None) -> RuleBook:
+    """The installed rule book with some numbers or rule severities changed (for the tests below)."""
+    book = load_rules()
+    changed_numbers = {
+        name: getattr(book.numbers, name).model_copy(update={"value": Decimal(value)})
+        for name, value in (numbers or {}).items()
+    }
+    changed_rules = {
+        rule_id: book.rules[rule_id].model_copy(update={"severity": severity})
+        for rule_id, severity in (severities or {}).items()
+    }
+    return book.model_copy(
+        update={
+            "numbers": book.numbers.model_copy(update=changed_numbers),
+            "rules": {**book.rules, **changed_rules},
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("max_days", "age_days", "usable"), [(30, 30, True), (30, 31, False), (180, 120, True)]
+)
+def test_baseline_age_limit_comes_from_the_rule_book(
+    make_visit: MakeVisit, max_days: int, age_days: int, usable: bool
+) -> None:
+    date = dt.date(2026, 1, 5) - dt.timedelta(days=age_days)
+    visit = make_visit(**{"diagnosis.baseline": {"scale": "aisrs", "score": 36, "date": date.isoformat()}})
+    book = book_with(numbers={"baseline_max_age_days": str(max_days)})
+    assessment = evaluate(visit, book)
+    assert ("baseline_needed" in rule_ids(assessment)) is not usable
+    assert missing_answers(visit, book) == (() if usable else ("diagnosis.baseline",))
+
+
+# ---- the outcome follows each rule's severity in the rule book (round 2, M2) ---------------------------
+
+PREGNANCY_ANSWER_ROWS: list[tuple[str, str]] = [
+    ("pregnant", "pregnancy"),
+    ("trying", "trying_to_conceive"),
+    ("breastfeeding", "breastfeeding"),
+]
+
+
+@pytest.mark.parametrize(("answer", "rule_id"), PREGNANCY_ANSWER_ROWS)
+@pytest.mark.parametrize("potential", [None, "yes", "no"])
+def test_every_pregnancy_answer_but_no_stops_at_screening(
+    make_visit: MakeVisit, answer: str, rule_id: str, potential: str | None
+) -> None:
+    """Pregnant, trying to conceive and breastfeeding all stop, whatever the child-bearing answer."""
+    visit = make_visit(
+        **{**FEMALE, "ldn_screen.pregnancy": answer, "ldn_screen.childbearing_potential": potential}
+    )
+    assessment = evaluate(visit)
+    assert finding(assessment, rule_id).severity == "stop"
+    assert assessment.outcome is Outcome.STOP
+    assert "pregnancy_possible" not in rule_ids(assessment)
+    assert build_protocol(visit, assessment) is None
+
+
+@pytest.mark.parametrize(
+    ("severity", "outcome"),
+    [("stop", Outcome.STOP), ("caution", Outcome.LDN_OPTION), ("info", Outcome.LDN_OPTION)],
+)
+def test_the_outcome_follows_the_rule_books_severity(
+    make_visit: MakeVisit, severity: str, outcome: Outcome
+) -> None:
+    """No severity is written into the engine: a rule is a stop because rules.toml says so."""
+    visit = make_visit(**{**FEMALE, "ldn_screen.pregnancy": "trying"})
+    book = book_with(severities={"trying_to_conceive": severity})
+    assessment = evaluate(visit, book)
+    assert finding(assessment, "trying_to_conceive").severity == severity
+    assert assessment.outcome is outcome
+
+
+# ---- every guideline class declined while none was tried (round 2, L7) --------------------------------
+# "None was tried": every class is "not_tried" and no format-1 "non-stimulant" was recorded (the
+# words say none has been tried; a medicine taken before has its own finding).
+
+DECLINED_ROWS: list[tuple[str, dict[str, Any], bool, Outcome, set[str]]] = [
+    # (name, overrides, guideline_options_declined fires, outcome, other rules that fire)
+    (
+        "declines both, none tried",
+        {**DECLINES_BOTH, **untried(*MEDICINE_CLASSES)},
+        True,
+        Outcome.LDN_OPTION,
+        set(),
+    ),
+    # One choice only: the other group is still open, so the outcome already says guideline first.
+    (
+        "declines stimulants only",
+        {**untried(*MEDICINE_CLASSES), "preferences.declines_stimulants": "yes"},
+        False,
+        Outcome.GUIDELINE_FIRST,
+        set(),
+    ),
+    (
+        "declines non-stimulants only",
+        {**untried(*MEDICINE_CLASSES), "preferences.declines_non_stimulants": "yes"},
+        False,
+        Outcome.GUIDELINE_FIRST,
+        set(),
+    ),
+    (
+        "declines both, one unanswered",
+        {**DECLINES_BOTH, **untried(*MEDICINE_CLASSES), "preferences.declines_non_stimulants": None},
+        False,
+        Outcome.GUIDELINE_FIRST,
+        set(),
+    ),
+    # A contraindication the clinician confirms is not the patient's choice.
+    (
+        "stimulants contraindicated, declines non-stimulants",
+        {
+            **untried(*MEDICINE_CLASSES),
+            f"stimulant_screen.{CONFIRMED}": "yes",
+            "preferences.declines_non_stimulants": "yes",
+        },
+        False,
+        Outcome.LDN_OPTION,
+        set(),
+    ),
+    # Any guideline medicine taken means one was tried: side effects, or an adequate trial.
+    (
+        "declines both, one class stopped for side effects",
+        {**DECLINES_BOTH, **untried(*MEDICINE_CLASSES), "history.atomoxetine": "side_effects"},
+        False,
+        Outcome.LDN_OPTION,
+        set(),
+    ),
+    (
+        "declines both, one adequate trial without benefit",
+        {
+            **DECLINES_BOTH,
+            **untried(*MEDICINE_CLASSES),
+            "history.methylphenidate": "no_benefit",
+            "history.methylphenidate_adequate_trial": "yes",
+        },
+        False,
+        Outcome.LDN_OPTION,
+        set(),
+    ),
+    ("declines both, all tried", DECLINES_BOTH, False, Outcome.LDN_OPTION, set()),
+    # Any guideline medicine taken (helped, helped partly, a trial that was not adequate, or a
+    # format-1 "non-stimulant"): that answer has its own finding, and "none was tried" is not true.
+    (
+        "declines both, a trial not adequate",
+        {
+            **DECLINES_BOTH,
+            **untried(*MEDICINE_CLASSES),
+            "history.amphetamine": "no_benefit",
+            "history.amphetamine_adequate_trial": "no",
+        },
+        False,
+        Outcome.LDN_OPTION,
+        {"guideline_trial_not_adequate"},
+    ),
+    (
+        "declines both, one helped",
+        {**DECLINES_BOTH, **untried(*MEDICINE_CLASSES), "history.methylphenidate": "helped"},
+        False,
+        Outcome.LDN_OPTION,
+        {"guideline_medicine_helped"},
+    ),
+    (
+        "declines both, one partial",
+        {**DECLINES_BOTH, **untried(*MEDICINE_CLASSES), "history.viloxazine": "partial"},
+        False,
+        Outcome.LDN_OPTION,
+        {"guideline_medicine_partial"},
+    ),
+    (
+        "declines both, legacy non-stimulant",
+        {
+            **DECLINES_BOTH,
+            **untried(*MEDICINE_CLASSES),
+            "history.non_stimulant_unspecified": "no_benefit",
+        },
+        False,
+        Outcome.LDN_OPTION,
+        {"non_stimulant_unspecified"},
+    ),
+    (
+        "declines both, legacy non-stimulant not tried",
+        {
+            **DECLINES_BOTH,
+            **untried(*MEDICINE_CLASSES),
+            "history.non_stimulant_unspecified": "not_tried",
+        },
+        True,
+        Outcome.LDN_OPTION,
+        set(),
+    ),
+    # The finding is information only: a stop or a gap decides the outcome as before.
+    (
+        "declines both, none tried, allergy",
+        {**DECLINES_BOTH, **untried(*MEDICINE_CLASSES), "ldn_screen.naltrexone_allergy": "yes"},
+        True,
+        Outcome.STOP,
+        {"naltrexone_allergy"},
+    ),
+    (
+        "declines both, none tried, surgery unanswered",
+        {**DECLINES_BOTH, **untried(*MEDICINE_CLASSES), "ldn_screen.planned_surgery": None},
+        True,
+        Outcome.INCOMPLETE,
+        set(),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "fires", "outcome", "others"),
+    [row[1:] for row in DECLINED_ROWS],
+    ids=[row[0] for row in DECLINED_ROWS],
+)
+def test_guideline_options_declined(
+    make_visit: MakeVisit, overrides: dict[str, Any], fires: bool, outcome: Outcome, others: set[str]
+) -> None:
+    assessment = evaluate(make_visit(**overrides))
+    assert assessment.outcome is outcome
+    expected = {ALWAYS, *others, *(("guideline_options_declined",) if fires else ())}
+    assert rule_ids(assessment) == expected
+    if fires:
+        found = finding(assessment, "guideline_options_declined")
+        assert found.severity == "info"
+        assert found.params == {}
+        assert found.inputs == (
+            "preferences.declines_stimulants",
+            "preferences.declines_non_stimulants",
+            *(f"history.{cls}" for cls in MEDICINE_CLASSES),
+        )
 
 
 # ---- guideline first (B-1) ----------------------------------------------------------------------------

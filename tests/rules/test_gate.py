@@ -115,6 +115,8 @@ HANDOUT_ROWS: list[tuple[str, dict[str, Any], Outcome, bool, tuple[str, ...], di
             ("step_weeks", 3),
             ("target_mg", "3.0"),
             ("specialist_signoff", True),
+            # Round 2, H2: agreeing to a longer trial is a change too (who agreed, and why).
+            ("specialist_signoff_longer_trial", True),
         )
     ),
     *(
@@ -125,6 +127,7 @@ HANDOUT_ROWS: list[tuple[str, dict[str, Any], Outcome, bool, tuple[str, ...], di
             ("step_weeks", 1),
             ("target_mg", "0.5"),
             ("specialist_signoff", True),
+            ("specialist_signoff_longer_trial", True),
         )
     ),
     (
@@ -169,7 +172,8 @@ HANDOUT_ROWS: list[tuple[str, dict[str, Any], Outcome, bool, tuple[str, ...], di
         (),
         {},
     ),
-    # Under 18: a response review after start + 16 weeks is refused unless a specialist signs off.
+    # Under 18: a response review after start + 16 weeks is refused unless a specialist agreed to a
+    # longer trial. Round 2, H2: the age sign-off (6-7 years) does not lift the limit.
     (
         "child 45 kg gentle 4-week steps",
         {**CHILD, "patient.weight_kg": 45, "plan.schedule": "gentle", "plan.step_weeks": 4, **REASON},
@@ -179,12 +183,57 @@ HANDOUT_ROWS: list[tuple[str, dict[str, Any], Outcome, bool, tuple[str, ...], di
         {"until": "2026-04-27"},
     ),
     (
-        "child 45 kg gentle 4-week steps, sign-off",
+        "child 45 kg gentle 4-week steps, age sign-off only",
         {
             **CHILD,
             "patient.weight_kg": 45,
             "plan.schedule": "gentle",
             "plan.step_weeks": 4,
+            "plan.specialist_signoff": True,
+            **REASON,
+        },
+        Outcome.LDN_OPTION,
+        False,
+        ("paediatric_trial_too_long",),
+        {"until": "2026-04-27"},
+    ),
+    (
+        "child 45 kg gentle 4-week steps, longer-trial sign-off",
+        {
+            **CHILD,
+            "patient.weight_kg": 45,
+            "plan.schedule": "gentle",
+            "plan.step_weeks": 4,
+            "plan.specialist_signoff_longer_trial": True,
+            **REASON,
+        },
+        Outcome.LDN_OPTION,
+        True,
+        (),
+        {},
+    ),
+    (
+        "child 45 kg gentle 4-week steps, longer-trial sign-off, no reason",
+        {
+            **CHILD,
+            "patient.weight_kg": 45,
+            "plan.schedule": "gentle",
+            "plan.step_weeks": 4,
+            "plan.specialist_signoff_longer_trial": True,
+        },
+        Outcome.LDN_OPTION,
+        False,
+        ("change_reason_missing",),
+        {},
+    ),
+    (
+        "age 7, age sign-off only, 4-week steps",
+        {
+            **CHILD,
+            "patient.age_years": 7,
+            "patient.weight_kg": 24,
+            "plan.step_weeks": 4,
+            "plan.schedule": "gentle",
             "plan.specialist_signoff": True,
             **REASON,
         },
@@ -258,6 +307,7 @@ def test_every_first_visit_blocker_at_once(make_visit: MakeVisit) -> None:
     )
     gate, protocol = gate_for(visit)
     assert protocol is not None
+    assert protocol.trial_ends is not None
     # The clinician's 4.0 mg is refused; build a plan whose review falls past the limit by hand, so
     # the four checks are seen together in their order.
     late = protocol.model_copy(update={"response_review": protocol.trial_ends + dt.timedelta(days=1)})
@@ -337,8 +387,12 @@ def test_plan_changed() -> None:
         ("step_weeks", 1),
         ("target_mg", Decimal("4.5")),
         ("specialist_signoff", True),
+        ("specialist_signoff_longer_trial", True),
     ):
         assert plan_changed(Plan.model_validate({name: value})) is True, name
+    # Each sign-off needs a reason (who agreed, and why): the age sign-off and the longer trial.
+    assert {"specialist_signoff", "specialist_signoff_longer_trial"} <= set(CHANGED_NEEDS_REASON)
+    assert plan_changed(Plan(specialist_signoff_longer_trial=False)) is False
 
 
 # ---- the follow-up sheet ---------------------------------------------------------------------------

@@ -2,8 +2,10 @@
 
 Each generated visit is checked against an independent model of the rules written from the
 specification (SPEC "Rule ids / Screening", "Guideline-first, fairly", the protocol's ceiling and
-the paediatric limit, and the handout gate), so the properties are exact, not just "does not crash".
-The model reads the cited numbers from the rule book, so a content change moves both together.
+the paediatric limit, and the handout gate; SPEC2: only the longer-trial sign-off lifts the
+paediatric limit, a baseline must describe the patient now, every guideline class declined while
+none was tried), so the properties are exact, not just "does not crash". The model reads the cited
+numbers and severities from the rule book, so a content change moves both together.
 """
 
 from __future__ import annotations
@@ -42,6 +44,14 @@ URINE = ("negative", "positive", "not_done")
 ALLOWED_SCALES = ("adhd_rs_5", "aisrs", "vanderbilt_parent", "vanderbilt_teacher", "snap_iv_18")
 CONFIRMED = "stimulant_contraindication_confirmed"
 DISCUSS = tuple(name for name in STIMULANT_SCREEN_FIELDS if name != CONFIRMED)
+# A recorded pregnancy answer fires its rule whatever the sex at birth: answer -> rule id.
+PREGNANCY_RULES = {"pregnant": "pregnancy", "trying": "trying_to_conceive", "breastfeeding": "breastfeeding"}
+# Pregnancy answers a visit that can reach a plan may give (those whose rule is not a stop).
+CLEAN_PREGNANCY = tuple(
+    answer
+    for answer in ("not_applicable", "no", *PREGNANCY_RULES)
+    if answer not in PREGNANCY_RULES or BOOK.rules[PREGNANCY_RULES[answer]].severity != "stop"
+)
 # A "yes" fires the rule: ldn_screen field -> rule id.
 YES_RULES = {
     "current_opioid_use": "opioid_current",
@@ -86,13 +96,34 @@ targets = st.integers(1, 45).map(lambda n: Decimal(n) / 10)
 reasons = st.sampled_from([None, "", "  ", "Slower steps: side effects on other medicines."])
 
 
+MAX_BASELINE_DAYS = int(BOOK.number("baseline_max_age_days"))
+
+
 @st.composite
-def baselines(draw: st.DrawFn, *, allowed_only: bool = False) -> dict[str, Any] | None:
-    if not allowed_only and draw(st.integers(0, 3)) == 0:
+def baselines(draw: st.DrawFn, visit_date: dt.date, *, usable_only: bool = False) -> dict[str, Any] | None:
+    """A baseline dated relative to the visit: mostly recent, often at the edges, sometimes far off.
+
+    `usable_only`: on an allowed scale, within baseline_max_age_days before the visit, score above 0.
+    """
+    if not usable_only and draw(st.integers(0, 3)) == 0:
         return None
-    scale = draw(st.sampled_from(ALLOWED_SCALES if allowed_only else sorted(SCALE_RANGES)))
+    scale = draw(st.sampled_from(ALLOWED_SCALES if usable_only else sorted(SCALE_RANGES)))
     low, high = SCALE_RANGES[scale]
-    return {"scale": scale, "score": draw(st.integers(low, high)), "date": draw(dates).isoformat()}
+    if usable_only:
+        days_before = draw(st.integers(0, MAX_BASELINE_DAYS))
+        score: float = draw(st.integers(max(low, 1), high))
+    else:
+        edges = [-1, 0, MAX_BASELINE_DAYS - 1, MAX_BASELINE_DAYS, MAX_BASELINE_DAYS + 1]
+        days_before = draw(
+            st.one_of(
+                st.integers(0, MAX_BASELINE_DAYS),
+                st.sampled_from(edges),
+                st.integers(-400, 4000),
+            )
+        )
+        score = draw(st.one_of(st.integers(low, high), st.just(low)))  # low is 0 on most scales
+    date = visit_date - dt.timedelta(days=days_before)
+    return {"scale": scale, "score": score, "date": date.isoformat()}
 
 
 plans = st.one_of(
@@ -108,6 +139,7 @@ plans = st.one_of(
             "change_reason": reasons,
             "guideline_options_discussed": st.booleans(),
             "specialist_signoff": st.booleans(),
+            "specialist_signoff_longer_trial": st.booleans(),
         },
     ),
 )
@@ -138,27 +170,28 @@ def visit_dicts(draw: st.DrawFn, *, clean: bool | None = None) -> dict[str, Any]
     else:
         mode = "clean" if clean else "random"
     sex = draw(st.sampled_from(["female", "male", "intersex", "not_stated"]))
+    visit_date = draw(dates)
     plan = draw(plans)
     if mode == "clean":
         signoff = draw(st.booleans())
-        age = draw(st.integers(6 if signoff else 8, 120))
+        age: int | None = draw(st.integers(6 if signoff else 8, 120))
         plan = {**(plan or {}), "specialist_signoff": signoff}
-        weight = draw(any_weight)
+        weight: float | None = draw(any_weight)
         confirmed = True
-        adhd = "yes"
+        adhd: str | None = "yes"
         screen: dict[str, Any] = {name: "no" for name in STOP_FIELDS}
         screen |= {name: draw(st.sampled_from(["yes", "no"])) for name in OTHER_FIELDS}
         screen["doubt_about_recent_opioids"] = draw(st.sampled_from(["yes", "no"]))
         required = "yes" in (screen["past_opioid_use_disorder"], screen["doubt_about_recent_opioids"])
         screen["urine_opioid_screen"] = "negative" if required else draw(st.sampled_from([None, "negative"]))
         if sex == "male":
-            screen["pregnancy"] = draw(st.sampled_from([None, "not_applicable", "no", "trying"]))
+            screen["pregnancy"] = draw(st.sampled_from([None, *CLEAN_PREGNANCY]))
             screen["childbearing_potential"] = draw(yes_no_none)
         else:
-            screen["pregnancy"] = draw(st.sampled_from(["not_applicable", "no", "trying"]))
+            screen["pregnancy"] = draw(st.sampled_from(CLEAN_PREGNANCY))
             potential = "no" if screen["pregnancy"] == "not_applicable" else draw(yes_no_none)
             screen["childbearing_potential"] = potential
-        baseline = draw(baselines(allowed_only=True))
+        baseline = draw(baselines(visit_date, usable_only=True))
         history = draw(histories(answered=True))
     else:
         answer = yes_no_none if mode == "random" else mostly_no
@@ -170,7 +203,7 @@ def visit_dicts(draw: st.DrawFn, *, clean: bool | None = None) -> dict[str, Any]
         screen["urine_opioid_screen"] = draw(st.sampled_from([None, *URINE]))
         screen["pregnancy"] = draw(st.sampled_from([*PREGNANCY, None]))
         screen["childbearing_potential"] = draw(yes_no_none)
-        baseline = draw(baselines())
+        baseline = draw(baselines(visit_date))
         history = draw(histories(answered=False))
     diagnosis: dict[str, Any] = {
         "adhd_confirmed": adhd,
@@ -182,7 +215,7 @@ def visit_dicts(draw: st.DrawFn, *, clean: bool | None = None) -> dict[str, Any]
         diagnosis["baseline"] = baseline
     return {
         "format": "ldn-aid.visit/2",
-        "visit_date": draw(dates).isoformat(),
+        "visit_date": visit_date.isoformat(),
         "patient": {
             "display_name": draw(st.one_of(st.none(), st.text(max_size=20))),
             "age_years": age,
@@ -240,6 +273,15 @@ def weight_unconfirmed_implausible(visit: Visit) -> bool:
     return not bounds[0] <= weight <= bounds[1]
 
 
+def baseline_usable(visit: Visit) -> bool:
+    """On an allowed scale, dated 0 to baseline_max_age_days before the visit, score not 0."""
+    baseline = visit.diagnosis.baseline
+    if baseline is None or baseline.scale not in ALLOWED_SCALES:
+        return False
+    days_before = (visit.visit_date - baseline.date).days
+    return 0 <= days_before <= n("baseline_max_age_days") and baseline.score != 0
+
+
 def urine_required(visit: Visit) -> bool:
     screen = visit.ldn_screen
     return screen.past_opioid_use_disorder == "yes" or screen.doubt_about_recent_opioids == "yes"
@@ -248,11 +290,11 @@ def urine_required(visit: Visit) -> bool:
 def expected_rules(visit: Visit) -> set[str]:
     patient, screen, history = visit.patient, visit.ldn_screen, visit.history
     signoff = visit.effective_plan.specialist_signoff
+    longer_trial = visit.effective_plan.specialist_signoff_longer_trial
     fired = {"ldn_untested_in_adhd"}
     if visit.diagnosis.adhd_confirmed in ("no", "unsure"):
         fired.add("diagnosis_not_confirmed")
-    baseline = visit.diagnosis.baseline
-    if baseline is None or baseline.scale not in ALLOWED_SCALES:
+    if not baseline_usable(visit):
         fired.add("baseline_needed")
     age = patient.age_years
     if age is not None:
@@ -262,7 +304,9 @@ def expected_rules(visit: Visit) -> set[str]:
             if age < n("min_age_years"):
                 fired.add("age_under_min_signoff")
             if age < n("adult_age_years"):
-                fired |= {"age_under_adult", "paediatric_trial_limit"}
+                fired.add("age_under_adult")
+                if not longer_trial:
+                    fired.add("paediatric_trial_limit")
     if patient.weight_kg is not None and patient.weight_kg < n("full_dose_min_weight_kg"):
         fired.add("low_weight")
     if weight_unconfirmed_implausible(visit):
@@ -272,15 +316,7 @@ def expected_rules(visit: Visit) -> set[str]:
         fired.add("urine_opioid_positive")
     if urine_required(visit):
         fired.add("urine_opioid_screen_required")
-    fired |= {
-        rule
-        for value, rule in (
-            ("pregnant", "pregnancy"),
-            ("trying", "trying_to_conceive"),
-            ("breastfeeding", "breastfeeding"),
-        )
-        if screen.pregnancy == value
-    }
+    fired |= {rule for value, rule in PREGNANCY_RULES.items() if screen.pregnancy == value}
     if patient.sex_at_birth != "male" and screen.pregnancy == "no" and screen.childbearing_potential != "no":
         fired.add("pregnancy_possible")
     outcomes = [getattr(history, cls) for cls in MEDICINE_CLASSES]
@@ -295,6 +331,14 @@ def expected_rules(visit: Visit) -> set[str]:
         fired.add("guideline_trial_not_adequate")
     if history.non_stimulant_unspecified not in (None, "not_tried"):
         fired.add("non_stimulant_unspecified")
+    prefs = visit.preferences
+    if (
+        prefs.declines_stimulants == "yes"
+        and prefs.declines_non_stimulants == "yes"
+        and all(getattr(history, cls) == "not_tried" for cls in MEDICINE_CLASSES)
+        and history.non_stimulant_unspecified in (None, "not_tried")
+    ):
+        fired.add("guideline_options_declined")
     fired |= {
         f"stimulant_discuss.{name}" for name in DISCUSS if getattr(visit.stimulant_screen, name) == "yes"
     }
@@ -314,8 +358,7 @@ def expected_missing(visit: Visit) -> set[str]:
     }
     if weight_unconfirmed_implausible(visit):
         missing.add("patient.weight_confirmed")
-    baseline = visit.diagnosis.baseline
-    if baseline is None or baseline.scale not in ALLOWED_SCALES:
+    if not baseline_usable(visit):
         missing.add("diagnosis.baseline")
     missing |= {
         f"history.{cls}_adequate_trial"
@@ -338,7 +381,7 @@ def expected_missing(visit: Visit) -> set[str]:
 
 
 def expected_open_classes(visit: Visit) -> tuple[str, ...]:
-    history, prefs = visit.history, visit.preferences
+    prefs = visit.preferences
     stimulants_out = prefs.declines_stimulants == "yes" or getattr(visit.stimulant_screen, CONFIRMED) == "yes"
     non_stimulants_out = prefs.declines_non_stimulants == "yes"
     open_classes = []
@@ -347,13 +390,17 @@ def expected_open_classes(visit: Visit) -> tuple[str, ...]:
             cls in NON_STIMULANT_CLASSES and non_stimulants_out
         ):
             continue
-        outcome = getattr(history, cls)
-        tried = outcome == "side_effects" or (
-            outcome == "no_benefit" and getattr(history, f"{cls}_adequate_trial") == "yes"
-        )
-        if not tried:
+        if not class_tried(visit, cls):
             open_classes.append(cls)
     return tuple(open_classes)
+
+
+def class_tried(visit: Visit, cls: str) -> bool:
+    """Counted as tried: side effects, or no benefit from an adequate trial (NICE NG87)."""
+    outcome: str = getattr(visit.history, cls)
+    return outcome == "side_effects" or (
+        outcome == "no_benefit" and getattr(visit.history, f"{cls}_adequate_trial") == "yes"
+    )
 
 
 def expected_outcome(visit: Visit, fired: set[str]) -> Outcome:
@@ -421,6 +468,7 @@ def plan_was_changed(visit: Visit) -> bool:
         or plan.step_weeks != 2
         or plan.target_mg is not None
         or plan.specialist_signoff
+        or plan.specialist_signoff_longer_trial
     )
 
 
@@ -501,7 +549,8 @@ def check_protocol(visit: Visit, assessment: Assessment, protocol: Protocol | No
 
     age = visit.patient.age_years
     assert age is not None
-    if age < 18 and not plan.specialist_signoff:
+    # Only the longer-trial sign-off lifts the paediatric limit; the age sign-off never does.
+    if age < 18 and not plan.specialist_signoff_longer_trial:
         assert protocol.trial_ends == visit.start_date + dt.timedelta(
             weeks=int(n("paediatric_max_trial_weeks"))
         )
@@ -588,6 +637,39 @@ def test_any_unanswered_required_item_means_no_plan(data: dict[str, Any], draw: 
     protocol = build_protocol(visit, assessment)
     assert protocol is None
     assert handout_gate(visit, assessment, protocol).allowed  # the handout says why not, with no plan
+
+
+# Doses a follow-up may record as taken: tenths of a mg up to RECORD_MAX_DOSE_MG (150), with the edges.
+recorded_doses = st.one_of(
+    st.integers(1, 1500).map(lambda n: Decimal(n) / 10),
+    st.sampled_from([Decimal("4.5"), Decimal("4.6"), Decimal("150")]),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(visit_dicts(), st.lists(recorded_doses, max_size=4))
+def test_follow_ups_change_nothing_in_screening(data: dict[str, Any], taken: list[Decimal]) -> None:
+    """Screening and the starting protocol (its ceiling included) never read the follow-ups, whatever
+    dose they record as taken (up to 150 mg)."""
+    visit = Visit.model_validate(data)
+    start = dt.date.fromisoformat(data["visit_date"])
+    follow_ups = [
+        {
+            "date": (start + dt.timedelta(weeks=2 * (k + 1))).isoformat(),
+            "dose_mg": str(dose),
+            "timing": "bedtime",
+            "missed_doses_last_week": 0,
+        }
+        for k, dose in enumerate(taken)
+    ]
+    reviewed = Visit.model_validate({**data, "follow_ups": follow_ups})
+    assessment = evaluate(visit)
+    assert evaluate(reviewed) == assessment
+    protocol = build_protocol(visit, assessment)
+    assert build_protocol(reviewed, assessment) == protocol
+    assert handout_gate(reviewed, assessment, protocol) == handout_gate(visit, assessment, protocol)
+    if protocol is not None:
+        assert protocol.ceiling_mg == expected_ceiling(visit)[0] <= CAP
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -15,7 +15,8 @@ from ldn_aid.content import load_rules
 from ldn_aid.domain.assessment import Outcome
 from ldn_aid.domain.protocol import Protocol
 from ldn_aid.domain.visit import Visit
-from ldn_aid.rules import build_protocol, evaluate
+from ldn_aid.rules import build_protocol, evaluate, handout_gate
+from ldn_aid.rules.protocol_builder import patient_ceiling
 
 MakeVisit = Callable[..., Visit]
 
@@ -412,6 +413,7 @@ def test_target_formulation_and_steps(
         "patient.weight_kg": weight,
         "patient.weight_confirmed": True,
         "plan.specialist_signoff": True,
+        "plan.specialist_signoff_longer_trial": True,
     }
     overrides |= {f"plan.{key}": value for key, value in plan.items()}
     protocol = protocol_for(make_visit(**overrides))
@@ -514,24 +516,109 @@ def test_ceiling_and_refused_target(
     assert max(doses(protocol)) <= protocol.ceiling_mg
 
 
-# ---- the paediatric trial limit (A-8) -------------------------------------------------------------
-# Under 18 without a specialist sign-off the trial ends by start + paediatric_max_trial_weeks (16).
-# (name, age, weight, sign-off, plan, trial ends, response review); the start is 2026-01-05.
+# ---- round 2: the ceiling is unchanged by the sign-offs and by follow-up doses (item 5) -------------
+# A follow-up may now record up to RECORD_MAX_DOSE_MG (150 mg) actually taken (domain). Screening
+# never reads the follow-ups: the assessment, the protocol (its ceiling and steps) and the handout
+# gate are the same with or without them, and no sign-off moves the ceiling.
+# (name, age, weight, ceiling)
+CEILING_UNCHANGED_ROWS: list[tuple[str, int, float, str]] = [
+    ("adult", 30, 70, "4.5"),
+    ("adult 44.9 kg", 30, 44.9, "4.4"),
+    ("age 12, 23 kg", 12, 23, "2.3"),
+    ("age 7, 24 kg", 7, 24, "2.4"),
+    ("age 9, 50 kg", 9, 50, "4.5"),
+]
+RECORDED_DOSES = ("0.1", "4.5", "4.6", "6", "50", "150")
 
-TRIAL_ROWS: list[tuple[str, int, float, bool, dict[str, Any], str | None, str]] = [
-    ("adult", 30, 70, False, {}, None, "2026-03-30"),
-    ("age 18", 18, 50, False, {}, None, "2026-03-30"),
-    ("age 17", 17, 60, False, {}, "2026-04-27", "2026-03-30"),
-    ("age 12", 12, 23, False, {}, "2026-04-27", "2026-03-30"),
-    ("age 8", 8, 30, False, {}, "2026-04-27", "2026-03-30"),
-    ("age 12, sign-off", 12, 23, True, {}, None, "2026-03-30"),
-    ("age 6, sign-off", 6, 20, True, {}, None, "2026-03-30"),
+
+def follow_up(date: str, dose: str) -> dict[str, Any]:
+    return {"date": date, "dose_mg": dose, "timing": "bedtime", "missed_doses_last_week": 0}
+
+
+@pytest.mark.parametrize(
+    ("age", "weight", "ceiling"),
+    [row[1:] for row in CEILING_UNCHANGED_ROWS],
+    ids=[row[0] for row in CEILING_UNCHANGED_ROWS],
+)
+@pytest.mark.parametrize("longer", [False, True], ids=["no longer-trial sign-off", "longer-trial sign-off"])
+def test_ceiling_ignores_sign_offs_and_recorded_follow_up_doses(
+    make_visit: MakeVisit, age: int, weight: float, ceiling: str, longer: bool
+) -> None:
+    overrides: dict[str, Any] = {
+        "patient.age_years": age,
+        "patient.weight_kg": weight,
+        "patient.weight_confirmed": True,
+        "plan.specialist_signoff": True,  # lets the 7-year-old start; the older rows need none
+        "plan.specialist_signoff_longer_trial": longer,
+        "plan.change_reason": "Paediatric specialist agreed.",
+    }
+    visit = make_visit(**overrides)
+    dates = [
+        (dt.date(2026, 1, 12) + dt.timedelta(weeks=2 * k)).isoformat() for k in range(len(RECORDED_DOSES))
+    ]
+    with_follow_ups = make_visit(
+        **overrides,
+        follow_ups=[follow_up(date, dose) for date, dose in zip(dates, RECORDED_DOSES, strict=True)],
+    )
+    assert max(item.dose_mg for item in with_follow_ups.follow_ups) == D("150")
+
+    assessment = evaluate(visit)
+    protocol = build_protocol(visit, assessment)
+    assert protocol is not None
+    assert protocol.ceiling_mg == patient_ceiling(visit) == D(ceiling)
+    assert max(doses(protocol)) <= protocol.ceiling_mg <= CAP
+    # The follow-ups (up to 150 mg taken) change nothing in screening.
+    assert evaluate(with_follow_ups) == assessment
+    assert build_protocol(with_follow_ups, assessment) == protocol
+    assert patient_ceiling(with_follow_ups) == protocol.ceiling_mg
+    assert handout_gate(with_follow_ups, assessment, protocol) == handout_gate(visit, assessment, protocol)
+    # Nor does any sign-off: the same visit without them has the same ceiling and steps.
+    plain = make_visit(
+        **{
+            **overrides,
+            "plan.specialist_signoff": age < 8,
+            "plan.specialist_signoff_longer_trial": False,
+        }
+    )
+    plain_protocol = build_protocol(plain, evaluate(plain))
+    assert plain_protocol is not None
+    assert (plain_protocol.ceiling_mg, plain_protocol.steps) == (protocol.ceiling_mg, protocol.steps)
+
+
+def test_the_plan_target_is_still_bounded_by_the_cap_not_the_record_bound(make_visit: MakeVisit) -> None:
+    """150 mg bounds what a follow-up may record as taken; a plan target above 4.5 mg is refused."""
+    with pytest.raises(ValidationError):
+        make_visit(**{"plan.target_mg": "150"})
+    with pytest.raises(ValidationError):
+        make_visit(follow_ups=[follow_up("2026-01-12", "150.1")])
+
+
+# ---- the paediatric trial limit (A-8; round 2, H2) -----------------------------------------------
+# Under 18 the trial ends by start + paediatric_max_trial_weeks (16) unless a specialist agreed to a
+# longer trial (`plan.specialist_signoff_longer_trial`). The age sign-off (`plan.specialist_signoff`,
+# which lets a 6- or 7-year-old start) does not lift it.
+# (name, age, weight, plan, trial ends, response review); the start is 2026-01-05.
+SIGNOFF = {"specialist_signoff": True}
+LONGER = {"specialist_signoff_longer_trial": True}
+
+TRIAL_ROWS: list[tuple[str, int, float, dict[str, Any], str | None, str]] = [
+    ("adult", 30, 70, {}, None, "2026-03-30"),
+    ("adult, longer-trial sign-off", 30, 70, LONGER, None, "2026-03-30"),
+    ("age 18", 18, 50, {}, None, "2026-03-30"),
+    ("age 17", 17, 60, {}, "2026-04-27", "2026-03-30"),
+    ("age 12", 12, 23, {}, "2026-04-27", "2026-03-30"),
+    ("age 8", 8, 30, {}, "2026-04-27", "2026-03-30"),
+    ("age 12, age sign-off only", 12, 23, SIGNOFF, "2026-04-27", "2026-03-30"),
+    ("age 6, age sign-off only", 6, 20, SIGNOFF, "2026-04-27", "2026-03-30"),
+    ("age 7, age sign-off only", 7, 24, SIGNOFF, "2026-04-27", "2026-03-30"),
+    ("age 17, longer-trial sign-off", 17, 60, LONGER, None, "2026-03-30"),
+    ("age 12, longer-trial sign-off", 12, 23, LONGER, None, "2026-03-30"),
+    ("age 7, both sign-offs", 7, 24, {**SIGNOFF, **LONGER}, None, "2026-03-30"),
     # 3 steps of 4 weeks: the response review falls on the last day of the trial (allowed).
     (
         "age 12, gentle 4-week steps",
         12,
         23,
-        False,
         {"schedule": "gentle", "step_weeks": 4},
         "2026-04-27",
         "2026-04-27",
@@ -541,17 +628,32 @@ TRIAL_ROWS: list[tuple[str, int, float, bool, dict[str, Any], str | None, str]] 
         "age 12, 45 kg, gentle 4-week steps",
         12,
         45,
-        False,
         {"schedule": "gentle", "step_weeks": 4},
         "2026-04-27",
         "2026-06-22",
     ),
-    ("age 12, start later", 12, 23, False, {"start_date": "2026-02-02"}, "2026-05-25", "2026-04-27"),
+    (
+        "age 12, 45 kg, gentle 4-week steps, age sign-off only",
+        12,
+        45,
+        {"schedule": "gentle", "step_weeks": 4, **SIGNOFF},
+        "2026-04-27",
+        "2026-06-22",
+    ),
+    (
+        "age 12, 45 kg, gentle 4-week steps, longer-trial sign-off",
+        12,
+        45,
+        {"schedule": "gentle", "step_weeks": 4, **LONGER},
+        None,
+        "2026-06-22",
+    ),
+    ("age 12, start later", 12, 23, {"start_date": "2026-02-02"}, "2026-05-25", "2026-04-27"),
 ]
 
 
 @pytest.mark.parametrize(
-    ("age", "weight", "signoff", "plan", "trial_ends", "response_review"),
+    ("age", "weight", "plan", "trial_ends", "response_review"),
     [row[1:] for row in TRIAL_ROWS],
     ids=[row[0] for row in TRIAL_ROWS],
 )
@@ -559,7 +661,6 @@ def test_paediatric_trial_ends(
     make_visit: MakeVisit,
     age: int,
     weight: float,
-    signoff: bool,
     plan: dict[str, Any],
     trial_ends: str | None,
     response_review: str,
@@ -568,7 +669,6 @@ def test_paediatric_trial_ends(
         "patient.age_years": age,
         "patient.weight_kg": weight,
         "patient.weight_confirmed": True,
-        "plan.specialist_signoff": signoff,
     }
     overrides |= {f"plan.{key}": value for key, value in plan.items()}
     protocol = protocol_for(make_visit(**overrides))
@@ -642,12 +742,21 @@ def test_plan_start_date_moves_every_date(make_visit: MakeVisit) -> None:
     assert protocol.response_review == dt.date(2026, 5, 22)
 
 
+def baseline_on(date: str) -> dict[str, Any]:
+    """A baseline taken on the visit date (a baseline must describe the patient now)."""
+    return {"diagnosis.baseline": {"scale": "aisrs", "score": 36, "date": date}}
+
+
 def test_dates_cross_a_leap_day_and_a_year_end(make_visit: MakeVisit) -> None:
-    protocol = protocol_for(make_visit(**{"visit_date": "2027-12-20", "plan.start_date": "2028-02-22"}))
+    protocol = protocol_for(
+        make_visit(
+            **{"visit_date": "2027-12-20", "plan.start_date": "2028-02-22", **baseline_on("2027-12-20")}
+        )
+    )
     assert [step.start.isoformat() for step in protocol.steps] == ["2028-02-22", "2028-03-07", "2028-03-21"]
     assert protocol.tolerability_review == dt.date(2028, 3, 6)
     assert protocol.response_review == dt.date(2028, 5, 16)
-    late = protocol_for(make_visit(**{"visit_date": "2026-12-21"}))
+    late = protocol_for(make_visit(**{"visit_date": "2026-12-21", **baseline_on("2026-12-21")}))
     assert [step.start.isoformat() for step in late.steps] == ["2026-12-21", "2027-01-04", "2027-01-18"]
 
 

@@ -59,6 +59,8 @@ class Case:
 
 STEPS_FROM_0118 = [("2026-01-18", "1.5"), ("2026-02-01", "3.0"), ("2026-02-15", "4.5")]
 STEP_DOWN_0201 = [("2026-02-01", "1.5"), ("2026-02-15", "3.0"), ("2026-03-01", "4.5")]
+# After a step-down for a side effect the schedule never plans the dose that caused it (M5).
+SIDE_EFFECT_STEP_DOWN_0201 = [("2026-02-01", "1.5")]
 STOPPED: dict[str, Any] = {"next_dose": None, "steps": [], "next_review": None, "timing": None}
 
 # fmt: off
@@ -190,28 +192,28 @@ CASES = [
     # ---- step down ----
     Case(
         "step_down_severe_nausea", [fu("2026-02-01", 3.0, side_effects=effects(nausea="severe"))],
-        "step_down", ("followup_step_down",), "1.5", STEP_DOWN_0201, "2026-02-15",
+        "step_down", ("followup_step_down",), "1.5", SIDE_EFFECT_STEP_DOWN_0201, "2026-02-15",
     ),
     Case(
         "step_down_moderate_headache_not_tolerable",
         [fu("2026-02-01", 3.0, side_effects=effects(headache="moderate"), tolerable="no")], "step_down",
-        ("followup_step_down",), "1.5", STEP_DOWN_0201, "2026-02-15",
+        ("followup_step_down",), "1.5", SIDE_EFFECT_STEP_DOWN_0201, "2026-02-15",
     ),
     Case(
         "step_down_and_morning_when_sleep_is_hit_too",
         [fu("2026-02-01", 3.0, side_effects=effects(nausea="severe", vivid_dreams="moderate"))], "step_down",
-        ("followup_step_down", "followup_switch_morning"), "1.5", STEP_DOWN_0201, "2026-02-15",
+        ("followup_step_down", "followup_switch_morning"), "1.5", SIDE_EFFECT_STEP_DOWN_0201, "2026-02-15",
         timing="morning",
     ),
     Case(
         "step_down_severe_sleep_already_morning",
         [fu("2026-02-01", 3.0, timing="morning", side_effects=effects(sleep_trouble="severe"))], "step_down",
-        ("followup_step_down",), "1.5", STEP_DOWN_0201, "2026-02-15", timing="morning",
+        ("followup_step_down",), "1.5", SIDE_EFFECT_STEP_DOWN_0201, "2026-02-15", timing="morning",
     ),
     Case(
         "step_down_from_target",
         [fu("2026-02-16", 4.5, side_effects=effects(headache="severe"))], "step_down",
-        ("followup_step_down",), "3.0", [("2026-02-16", "3.0"), ("2026-03-02", "4.5")], "2026-03-02",
+        ("followup_step_down",), "3.0", [("2026-02-16", "3.0")], "2026-03-02",
     ),
     Case(
         "step_down_on_lowest_step_stays_there",
@@ -221,7 +223,7 @@ CASES = [
     Case(
         "step_down_between_steps_goes_to_the_step_below",
         [fu("2026-02-01", 2.0, side_effects=effects(headache="severe"))], "step_down",
-        ("followup_step_down",), "1.5", STEP_DOWN_0201, "2026-02-15",
+        ("followup_step_down",), "1.5", SIDE_EFFECT_STEP_DOWN_0201, "2026-02-15",
     ),
     # ---- hold ----
     Case(
@@ -344,16 +346,21 @@ CASES = [
         **STOPPED, adherence=True,
     ),
     # ---- history: each step is timed from its real start ----
+    # M5: after a step-down for a side effect the review holds at the highest tolerated step.
     Case(
-        "after_step_down_hold_until_the_step_has_run",
+        "after_step_down_hold_at_the_highest_tolerated_step",
         [fu("2026-02-01", 3.0, side_effects=effects(nausea="severe")), fu("2026-02-08", 1.5)], "hold",
-        ("followup_hold",), "1.5", [("2026-02-08", "1.5"), ("2026-02-15", "3.0"), ("2026-03-01", "4.5")],
-        "2026-02-15",
+        ("followup_tolerated_ceiling",), "1.5", [("2026-02-08", "1.5")], "2026-02-22",
     ),
     Case(
-        "after_step_down_advance_again",
-        [fu("2026-02-01", 3.0, side_effects=effects(nausea="severe")), fu("2026-02-14", 1.5)], "advance",
-        ("followup_advance",), "3.0", [("2026-02-14", "3.0"), ("2026-02-28", "4.5")], "2026-02-28",
+        "after_step_down_never_back_up_to_the_dose_that_caused_it",
+        [fu("2026-02-01", 3.0, side_effects=effects(nausea="severe")), fu("2026-02-14", 1.5)], "hold",
+        ("followup_tolerated_ceiling",), "1.5", [("2026-02-14", "1.5")], "2026-02-28",
+    ),
+    Case(
+        "after_step_down_from_the_target_the_step_below_it_continues_to_be_held",
+        [fu("2026-02-16", 4.5, side_effects=effects(headache="severe")), fu("2026-03-02", 3.0)], "hold",
+        ("followup_tolerated_ceiling",), "3.0", [("2026-03-02", "3.0")], "2026-03-16",
     ),
     Case(
         "after_advance_hold_the_new_step", [fu("2026-01-18"), fu("2026-01-25", 3.0)], "hold",
@@ -400,8 +407,7 @@ CASES = [
     ),
     Case(
         "gentle_step_down", [fu("2026-02-15", 2.5, side_effects=effects(nausea="severe"))], "step_down",
-        ("followup_step_down",), "1.5",
-        [("2026-02-15", "1.5"), ("2026-03-01", "2.5"), ("2026-03-15", "3.5"), ("2026-03-29", "4.5")],
+        ("followup_step_down",), "1.5", [("2026-02-15", "1.5")],
         "2026-03-01", overrides={"plan": plan(schedule="gentle")},
     ),
     Case(
@@ -550,10 +556,10 @@ def test_pregnancy_is_not_asked_where_it_cannot_apply(
     assert (decision.decision, decision.rule_ids) == ("advance", ("followup_advance",))
 
 
-def test_a_specialist_signoff_lifts_the_paediatric_limit(make_visit: MakeVisit) -> None:
+def test_a_specialist_signoff_for_a_longer_trial_lifts_the_paediatric_limit(make_visit: MakeVisit) -> None:
     child = {"patient.age_years": 12, "patient.weight_kg": 40, **WITH_BASELINE}
     late = [fu("2026-04-27", 4.0, score=10, cgi_i=1)]
-    signed = review(make_visit(**child, plan=plan(specialist_signoff=True), follow_ups=late))
+    signed = review(make_visit(**child, plan=plan(specialist_signoff_longer_trial=True), follow_ups=late))
     assert signed is not None
     assert signed.decision == "continue"
     assert signed.rule_ids == ("followup_response_met", "followup_continue_maintenance")
@@ -586,33 +592,36 @@ NO_PLAN: dict[str, Any] = {"next_dose": None, "steps": [], "next_review": None, 
 CHOICES = [
     Choice(
         "hold_instead_of_advance", [fu("2026-01-18", **chose("hold"))], "advance", "hold", False,
-        ("followup_advance",), "1.5", STEPS_FROM_0118, "2026-02-01",
+        ("followup_advance", "followup_clinician_choice"), "1.5", STEPS_FROM_0118, "2026-02-01",
     ),
     Choice(
         "advance_before_the_step_has_run", [fu("2026-01-12", **chose("advance"))], "hold", "advance", False,
-        ("followup_hold",), "3.0", [("2026-01-12", "3.0"), ("2026-01-26", "4.5")], "2026-01-26",
+        ("followup_hold", "followup_clinician_choice"), "3.0", [("2026-01-12", "3.0"), ("2026-01-26", "4.5")],
+        "2026-01-26",
     ),
     Choice(
         "step_down_instead_of_advance", [fu("2026-02-01", 3.0, **chose("step_down"))], "advance", "step_down",
-        False, ("followup_advance",), "1.5", STEP_DOWN_0201, "2026-02-15",
+        False, ("followup_advance", "followup_clinician_choice"), "1.5", STEP_DOWN_0201, "2026-02-15",
     ),
     Choice(
         "morning_instead_of_advance", [fu("2026-01-18", **chose("switch_to_morning"))], "advance",
-        "switch_to_morning", False, ("followup_advance",), "1.5", STEPS_FROM_0118, "2026-02-01",
+        "switch_to_morning", False, ("followup_advance", "followup_clinician_choice"), "1.5", STEPS_FROM_0118,
+        "2026-02-01",
         timing="morning",
     ),
     Choice(
         "stop_instead_of_advance", [fu("2026-01-18", **chose("stop"))], "advance", "stop", False,
-        ("followup_advance",), None, [], None, timing=None,
+        ("followup_advance", "followup_clinician_choice"), None, [], None, timing=None,
     ),
     Choice(
         "restart_instead_of_advance", [fu("2026-02-01", 3.0, **chose("restart"))], "advance", "restart",
-        False, ("followup_advance",), "1.5", STEP_DOWN_0201, "2026-02-15",
+        False, ("followup_advance", "followup_clinician_choice"), "1.5", STEP_DOWN_0201, "2026-02-15",
     ),
+    # M3: no response ends the trial; a different choice is refused at that review and later.
     Choice(
-        "continue_a_non_responder", [fu(RESPONSE_REVIEW, 4.5, score=18, cgi_i=4, **chose("continue"))],
-        "stop", "continue", False, ("followup_stop_no_response",), "4.5", [(RESPONSE_REVIEW, "4.5")],
-        "2026-04-27", overrides=WITH_BASELINE,
+        "no_continuing_a_non_responder", [fu(RESPONSE_REVIEW, 4.5, score=18, cgi_i=4, **chose("continue"))],
+        "stop", "stop", True, ("followup_stop_no_response", "followup_override_refused_stop"), None, [],
+        None, timing=None, overrides=WITH_BASELINE,
     ),
     Choice(
         "refused_without_a_reason", [fu("2026-01-18", **chose("hold", reason=None))], "advance", "advance",
@@ -658,7 +667,7 @@ CHOICES = [
     ),
     Choice(
         "no_plan_stop_accepted", [fu("2026-01-18", **chose("stop"))], "no_plan", "stop", False,
-        ("followup_no_protocol",), **NO_PLAN, overrides=INCOMPLETE,
+        ("followup_no_protocol", "followup_clinician_choice"), **NO_PLAN, overrides=INCOMPLETE,
     ),
     Choice(
         "no_plan_stop_without_a_reason_refused", [fu("2026-01-18", **chose("stop", reason=None))], "no_plan",

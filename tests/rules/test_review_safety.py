@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from followup_cases.helpers import (
+    CONDITIONAL_SAFETY,
     FEMALE,
     SAFE,
     chose,
@@ -33,14 +34,15 @@ from followup_cases.helpers import (
 
 from ldn_aid.content import load_content, load_rules
 from ldn_aid.domain.decision import Gate
-from ldn_aid.domain.followup import SAFETY_ITEMS, FollowUpDecision
+from ldn_aid.domain.followup import SAFETY_ITEMS, SIDE_EFFECTS, FollowUpDecision
 from ldn_aid.domain.visit import Visit
 from ldn_aid.rules import build_protocol, decide, evaluate, review, review_all
 from ldn_aid.rules.protocol_builder import patient_ceiling
 
 MakeVisit = Callable[..., Visit]
 ALL_UNASKED_MALE = (
-    *(f"follow_ups.safety.{name}" for name in SAFETY_ITEMS if name not in ("last_opioid_dose", "pregnancy")),
+    *(f"follow_ups.safety.{name}" for name in SAFETY_ITEMS if name not in CONDITIONAL_SAFETY),
+    *(f"follow_ups.side_effects.{name}" for name in SIDE_EFFECTS),
     "follow_ups.days_without_ldn",
 )
 RESTART_0201 = [("2026-02-01", "1.5"), ("2026-02-15", "3.0"), ("2026-03-01", "4.5")]
@@ -115,7 +117,8 @@ SAFETY_CASES = [
         "last_opioid_dose_needed_after_an_opioid",
         [fu("2026-01-18", safety={"opioid_needed_or_taken": "yes"})], "stop",
         ("followup_stop_opioids", "followup_opioid_date_needed", "followup_safety_unanswered"),
-        params={"followup_opioid_date_needed": {}},
+        # The last dose was on or after the first visit (2026-01-05): only such a date may clear it.
+        params={"followup_opioid_date_needed": {"since": "2026-01-05"}},
         inputs={"followup_safety_unanswered": ("follow_ups.safety.last_opioid_dose",)},
     ),
     Case(
@@ -135,7 +138,8 @@ SAFETY_CASES = [
     ),
     Case(
         "a_lower_dose_may_be_chosen_while_unknown", [unasked("2026-01-18", **chose("stop"))], "stop",
-        ("followup_safety_unanswered",), expect={"computed": "hold", "override_refused": False},
+        ("followup_safety_unanswered", "followup_clinician_choice"),
+        expect={"computed": "hold", "override_refused": False},
     ),
     # ---- A-2, A-15: allergy, liver injury, suicidal thoughts stop at any step, override refused ----
     Case(
@@ -170,17 +174,19 @@ SAFETY_CASES = [
         [fu("2026-01-18", safety={"liver_injury_signs": "yes"}), fu("2026-02-15")], "stop",
         ("followup_stop_liver",), params={"followup_stop_liver": {"since": "2026-01-18"}},
     ),
+    # M4: a liver stop ends the trial; a different choice is refused at every later review too.
     Case(
-        "after_the_same_day_review_the_clinician_may_restart_at_step_one",
+        "after_liver_injury_no_restart_even_with_a_reason",
         [fu("2026-01-18", safety={"liver_injury_signs": "yes"}),
-         fu("2026-02-15", **chose("restart", "liver tests normal; hepatitis A"))], "restart",
-        ("followup_stop_liver",), expect={"computed": "stop", "next_dose_mg": Decimal("1.5")},
+         fu("2026-02-15", **chose("restart", "liver tests normal; hepatitis A"))], "stop",
+        ("followup_stop_liver", "followup_override_refused_stop"),
+        expect={"computed": "stop", "override_refused": True, "next_dose_mg": None},
     ),
     Case(
         "after_liver_injury_no_return_to_a_higher_dose",
         [fu("2026-01-18", 3.0, safety={"liver_injury_signs": "yes"}),
          fu("2026-02-15", 3.0, **chose("advance", "liver tests normal"))], "stop",
-        ("followup_stop_liver", "followup_override_refused"),
+        ("followup_stop_liver", "followup_override_refused_stop"),
     ),
     Case(
         "no_rechallenge_after_an_allergic_reaction",
@@ -197,7 +203,7 @@ SAFETY_CASES = [
     Case(
         "severe_other_hold_with_a_reason",
         [fu("2026-02-01", 3.0, side_effects={"other": "severe"}, **chose("hold", "not related: a new soap"))],
-        "hold", ("followup_stop_severe_other",),
+        "hold", ("followup_stop_severe_other", "followup_clinician_choice"),
         expect={"computed": "stop", "override_refused": False, "next_dose_mg": Decimal("3.0")},
     ),
     Case(
@@ -238,7 +244,7 @@ SAFETY_CASES = [
         "unknown_last_dose_stays_stop",
         [fu("2026-01-18", safety={"opioid_needed_or_taken": "yes"}), fu("2026-03-01")], "stop",
         ("followup_opioid_date_needed", "followup_safety_unanswered"),
-        params={"followup_opioid_date_needed": {}},
+        params={"followup_opioid_date_needed": {"since": "2026-01-05"}},
         inputs={"followup_safety_unanswered": ("follow_ups.safety.last_opioid_dose",)},
     ),
     Case(
@@ -285,7 +291,8 @@ SAFETY_CASES = [
     Case(
         "restart_waits_while_a_safety_item_is_unknown",
         [fu("2026-01-18", safety={"opioid_needed_or_taken": "yes", "last_opioid_dose": "2026-01-16"}),
-         fu("2026-02-01", safety={"opioid_needed_or_taken": None})], "stop", ("followup_safety_unanswered",),
+         fu("2026-02-01", safety={"opioid_needed_or_taken": None})], "stop",
+        ("followup_stay_off", "followup_safety_unanswered"),
         inputs={"followup_safety_unanswered": ("follow_ups.safety.opioid_needed_or_taken",)},
     ),
     Case(
@@ -310,12 +317,13 @@ SAFETY_CASES = [
     Case(
         "restart_the_clinician_may_resume_the_dose",
         [fu("2026-02-01", 3.0, days_without_ldn=20, **chose("hold"))],
-        "hold", ("followup_restart",), expect={"next_dose_mg": Decimal("3.0"), "computed": "restart"},
+        "hold", ("followup_restart", "followup_clinician_choice"),
+        expect={"next_dose_mg": Decimal("3.0"), "computed": "restart"},
     ),
     Case(
         "long_break_with_surgery_planned_stays_off",
         [fu("2026-02-16", 4.5, days_without_ldn=30, safety={"surgery_planned": "yes"})], "stop",
-        ("followup_surgery",),
+        ("followup_stay_off", "followup_surgery"),
     ),
     Case(
         "missed_doses_hold", [fu("2026-02-01", 3.0, missed_doses_last_week=7)], "hold",
@@ -333,8 +341,9 @@ SAFETY_CASES = [
         "restart", ("followup_restart",), overrides=FEMALE, expect={"adherence_point": False},
     ),
     # ---- A-11, A-12: pregnancy status at follow-up ----
+    # M2: trying to conceive stops LDN (the embryo is exposed before pregnancy is known).
     Case(
-        "trying_to_conceive_holds", [fu("2026-01-18", safety={"pregnancy": "trying"})], "hold",
+        "trying_to_conceive_stops", [fu("2026-01-18", safety={"pregnancy": "trying"})], "stop",
         ("followup_trying_to_conceive",), overrides=FEMALE,
     ),
     Case(
@@ -373,11 +382,15 @@ SAFETY_CASES = [
     Case(
         "every_caution_listed",
         [unasked("2026-01-18", days_without_ldn=0, missed_doses_last_week=3,
-                 safety={**SAFE, "pregnancy": "trying", "low_mood_worse": "yes", "new_disulfiram": "yes",
+                 safety={**SAFE, "pregnancy": "no", "low_mood_worse": "yes", "new_disulfiram": "yes",
                          "surgery_planned": "yes", "suicidal_thoughts": None})],
         "hold",
-        ("followup_safety_unanswered", "followup_trying_to_conceive", "followup_low_mood",
-         "followup_new_interaction", "followup_surgery", "followup_adherence"), overrides=FEMALE,
+        ("followup_safety_unanswered", "followup_low_mood", "followup_new_interaction", "followup_surgery",
+         "followup_adherence"), overrides=FEMALE,
+        inputs={"followup_safety_unanswered": (
+            "follow_ups.safety.suicidal_thoughts",
+            *(f"follow_ups.side_effects.{name}" for name in SIDE_EFFECTS),
+        )},
     ),
     # ---- D14: a dose above this patient's ceiling is cut to it, never continued ----
     Case(
@@ -393,7 +406,7 @@ SAFETY_CASES = [
     ),
     Case(
         "dose_above_the_ceiling_stop_may_be_chosen", [fu("2026-02-16", 4.5, **chose("stop"))], "stop",
-        ("followup_dose_above_ceiling",), overrides={"plan": plan(target_mg=3.0)},
+        ("followup_dose_above_ceiling", "followup_clinician_choice"), overrides={"plan": plan(target_mg=3.0)},
     ),
     # ---- A-17: a met response is re-scored at every maintenance review; a planned re-check ----
     Case(
@@ -542,6 +555,7 @@ NO_PLAN_CASES = [
                 "follow_ups.safety.surgery_planned",
                 "follow_ups.safety.low_mood_worse",
                 "follow_ups.safety.suicidal_thoughts",
+                *(f"follow_ups.side_effects.{name}" for name in SIDE_EFFECTS),
                 "follow_ups.days_without_ldn",
             ),
         },
@@ -768,8 +782,15 @@ def test_ten_thousand_follow_ups_review_in_one_pass(make_visit: MakeVisit) -> No
 
 def _all_rows() -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
     import test_review
+    import test_review_pharmacist
 
-    tables: list[Any] = [*test_review.CASES, *test_review.CHOICES, *SAFETY_CASES, *NO_PLAN_CASES]
+    tables: list[Any] = [
+        *test_review.CASES,
+        *test_review.CHOICES,
+        *SAFETY_CASES,
+        *NO_PLAN_CASES,
+        *test_review_pharmacist.ROUND2_CASES,
+    ]
     return [(row.overrides, row.follow_ups) for row in tables]
 
 
@@ -793,18 +814,34 @@ def test_every_reason_has_words(make_visit: MakeVisit, lang: str) -> None:
                 assert findings[item.rule_id].clinician
 
 
-def test_a_trial_ended_by_a_soft_stop_resumes_only_by_the_clinicians_choice(make_visit: MakeVisit) -> None:
-    """No response ends the trial; the clinician may, with a reason, continue (never raise)."""
+def test_a_trial_ended_by_no_response_stays_stopped_whatever_is_chosen(make_visit: MakeVisit) -> None:
+    """M3: no response ends the trial; a different choice is refused at that review and every later one."""
     follow_ups = [
         fu("2026-03-30", 4.5, score=18, cgi_i=4),
         fu("2026-04-13", 4.5, score=10, cgi_i=1, **chose("continue", "re-challenge agreed")),
         fu("2026-04-27", 4.5, score=10, cgi_i=1),
     ]
     decisions = review_all(make_visit(**BASELINE, follow_ups=follow_ups))
-    assert [d.decision for d in decisions] == ["stop", "continue", "continue"]
-    assert decisions[1].computed == "stop"
+    assert [d.decision for d in decisions] == ["stop", "stop", "stop"]
+    assert decisions[1].override_refused
     assert reason(decisions[1], "followup_stop_no_response").params == {"since": "2026-03-30"}
+    assert reason(decisions[2], "followup_stop_no_response").params == {"since": "2026-03-30"}
+
+
+def test_a_trial_ended_by_a_severe_effect_on_the_lowest_step_resumes_only_by_the_clinicians_choice(
+    make_visit: MakeVisit,
+) -> None:
+    """The one soft trial-ending stop: the clinician may, with a reason, keep the dose (never raise it)."""
+    follow_ups = [
+        fu("2026-01-18", side_effects={"nausea": "severe"}),
+        fu("2026-01-25", **chose("continue", "nausea settled with food")),
+        fu("2026-02-08"),
+    ]
+    decisions = review_all(make_visit(follow_ups=follow_ups))
+    assert [d.decision for d in decisions] == ["stop", "continue", "advance"]
+    assert decisions[1].computed == "stop"
+    assert reason(decisions[1], "followup_stop_severe_lowest").params == {"since": "2026-01-18"}
     raised = review_all(
-        make_visit(**BASELINE, follow_ups=[follow_ups[0], fu("2026-04-13", 3.0, **chose("advance"))])
+        make_visit(follow_ups=[follow_ups[0], fu("2026-01-25", **chose("advance", "settled"))])
     )
     assert raised[-1].override_refused

@@ -10,6 +10,11 @@ baseline is not the case's point. So each row tests only its own finding.
 Every row failed on 10e0919: `old` says what that release gave for the same clinical answers (run
 on the original file, and on the adapted answers without the format-2 fields). The table is plain
 literals so a checker can read it without importing the new code.
+
+PHARMACIST_CASES (issue 9 round 2) are the clinical pharmacist's reproducers, copied into
+cases/pharm/ from the review's case folder (already format 2, so copied as they are; the
+follow-ups they carry are for the review rules and are not read by screening). Every row failed on
+0010de7 (round 1); `old` says what it gave.
 """
 
 from __future__ import annotations
@@ -256,7 +261,8 @@ AUDIT_CASES: list[dict[str, Any]] = [
         "absent": ["age_under_min"],
         "missing": [],
         "untried": [],
-        "protocol": {"doses": ["0.8", "1.5", "2.3"], "trial_ends": None},
+        # Round 2 (H2): the age sign-off no longer lifts the 16-week limit.
+        "protocol": {"doses": ["0.8", "1.5", "2.3"], "trial_ends": "2027-03-23"},
         "gate": {"allowed": True, "blockers": []},
         "old": "no sign-off existed: under 8 was offered like any child",
     },
@@ -343,6 +349,162 @@ AUDIT_CASES: list[dict[str, Any]] = [
 ]
 
 
+PHARMACIST_CASES: list[dict[str, Any]] = [
+    # H2: the age sign-off lets a 7-year-old start; it no longer lifts the 16-week limit.
+    {
+        "id": "child7_signoff_past16",
+        "file": "pharm/child7_signoff_past16.json",
+        "review": "H2",
+        "overrides": {},
+        "outcome": "ldn_option",
+        "fires": ["age_under_min_signoff", "age_under_adult", "paediatric_trial_limit", "low_weight"],
+        "absent": ["age_under_min"],
+        "missing": [],
+        "untried": [],
+        "protocol": {
+            "doses": ["0.8", "1.6", "2.4"],
+            "ceiling_mg": "2.4",
+            "trial_ends": "2027-03-23",
+            "response_review": "2027-02-23",
+        },
+        "gate": {"allowed": True, "blockers": []},
+        "old": "trial_ends None: the age sign-off lifted the 16-week limit, reviews ran to 2027-12-01",
+    },
+    {
+        "id": "child7_signoff_past16_longer_trial",
+        "file": "pharm/child7_signoff_past16.json",
+        "review": "H2",
+        "overrides": {"plan.specialist_signoff_longer_trial": True},
+        "outcome": "ldn_option",
+        "fires": ["age_under_min_signoff", "age_under_adult", "low_weight"],
+        "absent": ["paediatric_trial_limit", "age_under_min"],
+        "missing": [],
+        "untried": [],
+        "protocol": {"doses": ["0.8", "1.6", "2.4"], "ceiling_mg": "2.4", "trial_ends": None},
+        "gate": {"allowed": True, "blockers": []},
+        "old": "paediatric_trial_limit still fired (its words: the trial ends by 16 weeks)",
+    },
+    {
+        "id": "child7_longer_trial_without_a_reason",
+        "file": "pharm/child7_signoff_past16.json",
+        "review": "H2",
+        "overrides": {
+            "plan.specialist_signoff": False,
+            "plan.specialist_signoff_longer_trial": True,
+            "plan.change_reason": None,
+            "patient.age_years": 9,
+            "patient.weight_kg": 30.0,
+        },
+        "outcome": "ldn_option",
+        "fires": ["age_under_adult", "low_weight"],
+        "absent": ["paediatric_trial_limit"],
+        "missing": [],
+        "untried": [],
+        "protocol": {"doses": ["1.0", "2.0", "3.0"], "ceiling_mg": "3.0", "trial_ends": None},
+        "gate": {"allowed": False, "blockers": ["change_reason_missing"]},
+        "old": "a longer trial needed no reason in the record (who agreed, and why)",
+    },
+    {
+        "id": "child7_longer_trial_only",
+        "file": "pharm/child7_signoff_past16.json",
+        "review": "H2",
+        "overrides": {"plan.specialist_signoff": False, "plan.specialist_signoff_longer_trial": True},
+        "outcome": "stop",
+        "fires": ["age_under_min"],
+        "absent": ["age_under_min_signoff", "paediatric_trial_limit"],
+        "missing": [],
+        "untried": [],
+        "protocol": None,
+        "gate": {"allowed": True, "blockers": []},
+        "old": "(passed) a longer trial agreed never lets a 7-year-old start",
+    },
+    # M2: trying to conceive stops at screening, whatever the child-bearing potential answer.
+    *(
+        {
+            "id": f"scr_trying_cbp{potential}",
+            "file": f"pharm/scr_trying_cbp{potential}.json",
+            "review": "M2",
+            "overrides": {},
+            "outcome": "stop",
+            "fires": ["trying_to_conceive"],
+            "absent": ["pregnancy_possible"],
+            "missing": [],
+            "untried": [],
+            "protocol": None,
+            "gate": {"allowed": True, "blockers": []},
+            "old": "ldn_option with a caution (trying_to_conceive was a caution in rules.toml)",
+        }
+        for potential in ("None", "no", "yes")
+    ),
+    # M6: a baseline after the visit, years old, or scored 0 does not describe the patient now.
+    *(
+        {
+            "id": name,
+            "file": f"pharm/{name}.json",
+            "review": "M6",
+            "overrides": {},
+            "outcome": "incomplete",
+            "fires": ["baseline_needed"],
+            "absent": [],
+            "missing": ["diagnosis.baseline"],
+            "untried": [],
+            "protocol": None,
+            "gate": {"allowed": True, "blockers": []},
+            "old": f"ldn_option with a full protocol on {what}",
+        }
+        for name, what in (
+            ("baseline_future", "a baseline dated 2027-06-01, after the 2026-11-25 visit"),
+            ("baseline_old", "a baseline from 2019"),
+            ("baseline_zero", "a baseline score of 0 (no 30 % fall is possible)"),
+        )
+    ),
+    {
+        "id": "baseline_old_now_rescored",
+        "file": "pharm/baseline_old.json",
+        "review": "M6",
+        "overrides": {"diagnosis.baseline": {"scale": "adhd_rs_5", "score": 40, "date": "2026-08-27"}},
+        "outcome": "ldn_option",
+        "fires": [],
+        "absent": ["baseline_needed"],
+        "missing": [],
+        "untried": [],
+        "protocol": {"doses": ["1.5", "3.0", "4.5"]},
+        "gate": {"allowed": True, "blockers": []},
+        "old": "(passed) a baseline exactly 90 days before the visit is usable",
+    },
+    # Only a score of 0 is unusable; a low score is the clinician's to judge.
+    {
+        "id": "baseline_low3",
+        "file": "pharm/baseline_low3.json",
+        "review": "M6",
+        "overrides": {},
+        "outcome": "ldn_option",
+        "fires": [],
+        "absent": ["baseline_needed"],
+        "missing": [],
+        "untried": [],
+        "protocol": {"doses": ["1.5", "3.0", "4.5"]},
+        "gate": {"allowed": True, "blockers": []},
+        "old": "(passed) unchanged",
+    },
+    # L7: every guideline class declined while none was tried: say that they remain the choice.
+    {
+        "id": "gf_nothing_tried_declines_all",
+        "file": "pharm/gf_nothing_tried_declines_all.json",
+        "review": "L7",
+        "overrides": {},
+        "outcome": "ldn_option",
+        "fires": ["guideline_options_declined", "pregnancy_possible"],
+        "absent": [],
+        "missing": [],
+        "untried": [],
+        "protocol": {"doses": ["1.5", "3.0", "4.5"], "guideline_options_first": False},
+        "gate": {"allowed": True, "blockers": []},
+        "old": "ldn_option with nothing saying guideline medicines remain the evidence-based choice",
+    },
+]
+
+
 def load_case(name: str, overrides: dict[str, Any]) -> Visit:
     data = json.loads((CASES / name).read_text(encoding="utf-8"))
     for dotted, value in overrides.items():
@@ -360,6 +522,15 @@ def _date(value: str | None) -> dt.date | None:
 
 @pytest.mark.parametrize("case", AUDIT_CASES, ids=[case["id"] for case in AUDIT_CASES])
 def test_audit_case(case: dict[str, Any]) -> None:
+    check_case(case)
+
+
+@pytest.mark.parametrize("case", PHARMACIST_CASES, ids=[case["id"] for case in PHARMACIST_CASES])
+def test_pharmacist_case(case: dict[str, Any]) -> None:
+    check_case(case)
+
+
+def check_case(case: dict[str, Any]) -> None:
     visit = load_case(case["file"], case["overrides"])
     assessment = evaluate(visit)
     fired = {finding.rule_id for finding in assessment.findings}
@@ -420,6 +591,8 @@ def test_every_case_file_is_used() -> None:
     used = {case["file"] for case in AUDIT_CASES} | {"male_preg.json"}
     assert {path.name for path in CASES.glob("*.json")} == used
     assert {path.name for path in (CASES / "original").glob("*.json")} == used
+    pharm = {case["file"] for case in PHARMACIST_CASES}
+    assert {f"pharm/{path.name}" for path in (CASES / "pharm").glob("*.json")} == pharm
 
 
 def test_male_pregnancy_recorded_still_stops() -> None:

@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QFrame, QLabel, QPushButton, QSpinBox, QWidget
 from pytestqt.qtbot import QtBot
-from wizard_driver import LDN_OPTION, WizardDriver
+from wizard_driver import LDN_OPTION, WizardDriver, answer_review
 
 from ldn_aid import cli
 from ldn_aid.content import ContentBundle
@@ -31,8 +31,9 @@ MAN = CASES / "followup_man.json"
 GUIDELINE_NO_ACK = CASES / "guideline_first_no_ack.json"
 CHILD_ABOVE_CEILING = CASES / "child_target_above_ceiling.json"
 FORMAT_1 = CASES / "format1_followup.json"
-# The safety questions a review asks of everyone (the last opioid dose only after an opioid).
-ALWAYS_ASKED = tuple(name for name in SAFETY_ITEMS if name != "last_opioid_dose")
+# The safety questions a review asks of everyone (the last opioid dose only after an opioid, the
+# urine opioid screen only before a restart after an opioid stop where screening needed one).
+ALWAYS_ASKED = tuple(name for name in SAFETY_ITEMS if name not in ("last_opioid_dose", "urine_opioid_screen"))
 
 
 def child(parent: QWidget, kind: type[Any], name: str) -> Any:
@@ -86,10 +87,7 @@ def test_add_review_is_refused_while_safety_questions_are_unanswered_and_names_t
     assert question_text(content, "follow_ups.safety.last_opioid_dose") not in error.text()
 
     # Answer all but two: the refusal names exactly those two, as the rules do.
-    for name in ALWAYS_ASKED:
-        if name not in ("pregnancy", "suicidal_thoughts"):
-            choose(page, f"followup.new.safety.{name}", "no")
-    child(page, QSpinBox, "followup.new.days_without_ldn").setValue(0)
+    answer_review(page, pregnancy=None, suicidal_thoughts=None)
     assert not page.add_review()
     named = [
         question_text(content, f"follow_ups.{field}")
@@ -122,12 +120,11 @@ def test_the_follow_up_form_asks_pregnancy_of_no_man_and_the_last_opioid_dose_on
     error = child(page, QLabel, "followup.new.error")
     last_dose = child(page, QCheckBox, "followup.new.safety.last_opioid_dose:known")
     assert not last_dose.isEnabled()
-    for name in ALWAYS_ASKED:
-        if name not in ("pregnancy", "opioid_needed_or_taken"):
-            choose(page, f"followup.new.safety.{name}", "no")
-    child(page, QSpinBox, "followup.new.days_without_ldn").setValue(0)
+    # Pregnancy is not asked of a man: its row is not on the form.
+    assert not page.is_asked("safety.pregnancy")
+    assert not child(page, QComboBox, "followup.new.safety.pregnancy").isVisible()
     # An opioid was taken: now the date of the last dose is asked, and needed.
-    choose(page, "followup.new.safety.opioid_needed_or_taken", "yes")
+    answer_review(page, opioid_needed_or_taken="yes")
     assert last_dose.isEnabled()
     assert not page.add_review()
     assert question_text(content, "follow_ups.safety.last_opioid_dose") in error.text()

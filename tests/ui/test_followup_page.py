@@ -18,13 +18,11 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSpinBox,
     QTableWidget,
 )
 from pytestqt.qtbot import QtBot
-from wizard_driver import WizardDriver
+from wizard_driver import WizardDriver, answer_review
 
-from ldn_aid.domain.followup import SAFETY_ITEMS
 from ldn_aid.rules import decide
 from ldn_aid.ui.main_window import MainWindow
 from ldn_aid.ui.pages.followup_page import REASON_NEEDED, FollowUpPage
@@ -43,12 +41,10 @@ def review(path_or_visit: Any) -> Any:
     return decide(visit).latest
 
 
-def answer_safety(page: FollowUpPage, **answers: str) -> None:
-    """Answer every safety question of the new review no (or as given), and the days without LDN."""
-    for name in SAFETY_ITEMS:
-        if name != "last_opioid_dose":
-            choose(page, f"followup.new.safety.{name}", answers.get(name, "no"))
-    child(page, QSpinBox, "followup.new.days_without_ldn").setValue(0)
+def answer_safety(page: FollowUpPage, **answers: Any) -> None:
+    """Answer every question of the new review: 4.5 mg taken, none missed, no side effects, every
+    safety question no (or as given), no days without LDN."""
+    answer_review(page, **answers)
 
 
 def open_on_follow_up(window: MainWindow, path: Path) -> FollowUpPage:
@@ -119,8 +115,11 @@ def test_an_opened_visit_with_follow_ups_lands_on_the_follow_up_page(window: Mai
     assert "Vivid dreams: mild" in history[0][4]
     assert "Headache: mild" in history[1][4]
     assert [row[-1] for row in history] == ["Step up", "Step up"]
-    # The new review starts from the planned review date and the dose and timing now in force.
-    assert child(page, QLineEdit, "followup.new.dose_mg").text() == "4.5"
+    # The new review starts from the planned review date and the timing now in force; the dose now
+    # in force is only a hint, never a pre-filled answer.
+    dose = child(page, QLineEdit, "followup.new.dose_mg")
+    assert dose.text() == ""
+    assert "4.5" in dose.placeholderText()
     assert child(page, QComboBox, "followup.new.timing").currentData() == "bedtime"
     assert page.isComplete()
 
@@ -156,13 +155,11 @@ def test_a_first_visit_opens_on_the_first_page_and_the_follow_up_page_comes_last
 
 def test_adding_a_review_with_an_opioid_gives_stop(window: MainWindow, qtbot: QtBot) -> None:
     page = open_on_follow_up(window, ADVANCE)
-    child(page, QSpinBox, "followup.new.missed_doses_last_week").setValue(3)
-    answer_safety(page, opioid_needed_or_taken="yes")
+    answer_safety(page, missed=3, opioid_needed_or_taken="yes", grades={"nausea": "mild"})
     last_dose = child(page, QCheckBox, "followup.new.safety.last_opioid_dose:known")
     assert last_dose.isEnabled()  # asked once an opioid was taken
     last_dose.setChecked(True)
     child(page, QDateEdit, "followup.new.safety.last_opioid_dose:date").setDate(QDate(2027, 1, 8))
-    choose(page, "followup.new.side_effects.nausea", "mild")
     qtbot.mouseClick(child(page, QPushButton, "followup.add"), Qt.MouseButton.LeftButton)
 
     visit = window.state.visit
@@ -191,16 +188,13 @@ def test_adding_a_review_with_an_opioid_gives_stop(window: MainWindow, qtbot: Qt
     assert len(history) == 3
     assert "Any opioid needed or taken since the last visit? YES" in history[-1][4]
     assert not child(page, QLabel, "followup.new.error").isVisible()
-    # A stop for safety cannot be chosen away.
-    choose(page, "followup.choice", "continue")
-    child(page, QLineEdit, "followup.choice_reason").setText("patient insists")
-    qtbot.mouseClick(child(page, QPushButton, "followup.choice_apply"), Qt.MouseButton.LeftButton)
-    assert page.decision is not None
-    assert page.decision.decision == "stop"
-    assert page.decision.override_refused
-    status = child(page, QLabel, "followup.choice_status").text()
-    assert "Refused" in status
-    assert "stop finding holds" in status
+    # A stop for safety cannot be chosen away: nothing else is offered, and the page says why.
+    assert page.acceptable == ()
+    assert not child(page, QComboBox, "followup.choice").isEnabled()
+    assert not child(page, QPushButton, "followup.choice_apply").isEnabled()
+    locked = child(page, QLabel, "followup.choice_locked")
+    assert locked.isVisible()
+    assert "followup_stop_opioids" in locked.text()
 
 
 def test_a_review_dated_before_the_last_one_is_refused_with_the_reason(window: MainWindow) -> None:
@@ -215,7 +209,7 @@ def test_a_review_dated_before_the_last_one_is_refused_with_the_reason(window: M
     assert len(window.state.visit.follow_ups) == 2
 
     child(page, QDateEdit, "followup.new.date").setDate(QDate(2027, 1, 11))
-    child(page, QLineEdit, "followup.new.dose_mg").setText("9")
+    child(page, QLineEdit, "followup.new.dose_mg").setText("200")
     assert not page.add_review()
     assert "cap" in error.text()
     child(page, QLineEdit, "followup.new.dose_mg").setText("4.5")
@@ -261,30 +255,6 @@ def test_choosing_hold_with_a_reason_is_recorded(window: MainWindow, qtbot: QtBo
     assert window.state.visit.follow_ups[-1].clinician_decision is None
     assert window.state.visit.follow_ups[-1].override_reason is None
     assert page.decision.decision == "advance"
-
-
-def test_a_choice_beyond_the_next_step_is_refused_and_the_page_says_so(
-    window: MainWindow, qtbot: QtBot
-) -> None:
-    # The stop example's latest review is on the 4.5 mg target: stepping up would go beyond it.
-    page = open_on_follow_up(window, STOP)
-    choose(page, "followup.choice", "advance")
-    child(page, QLineEdit, "followup.choice_reason").setText("try a higher dose")
-    qtbot.mouseClick(child(page, QPushButton, "followup.choice_apply"), Qt.MouseButton.LeftButton)
-
-    visit = window.state.visit
-    assert visit is not None
-    assert visit.follow_ups[-1].clinician_decision == "advance"  # the choice is recorded ...
-    decision = review(visit)
-    assert decision is not None
-    assert decision.override_refused  # ... and refused
-    assert decision.decision == "stop"
-    assert page.decision == decision
-    status = child(page, QLabel, "followup.choice_status").text()
-    assert "Refused" in status
-    assert "beyond the next step" in status
-    assert "not applied" in child(page, QLabel, "followup.banner").text()
-    child(page, QFrame, "reason:followup_override_refused")
 
 
 def test_cannot_judge_is_shown_and_the_clinician_may_extend_once(

@@ -128,7 +128,12 @@ REVEALING = {"ldn_screen.past_opioid_use_disorder", "ldn_screen.doubt_about_rece
 
 def test_yes_no_rows_answer_with_y_and_n_and_move_on(driver: WizardDriver, qtbot: QtBot) -> None:
     driver.go_to(PageId.LDN_SCREEN)
-    names = list(LDN_SCREEN_FIELDS)
+    # In the order asked: child-bearing potential comes before the pregnancy question it controls.
+    names = [
+        path.removeprefix("ldn_screen.") for path in driver.wizard.question_pages[PageId.LDN_SCREEN].paths()
+    ]
+    assert names.index("childbearing_potential") < names.index("pregnancy")
+    assert sorted(names) == sorted(LDN_SCREEN_FIELDS)
     before_pregnancy = names[: names.index("pregnancy")]
     yes_no = [f"ldn_screen.{name}" for name in before_pregnancy if driver.shown(f"ldn_screen.{name}")]
     assert "ldn_screen.urine_opioid_screen" not in yes_no  # not asked until it applies
@@ -192,7 +197,7 @@ def test_tab_moves_forward_through_the_ldn_screen_in_question_order(
     first = page.fields["ldn_screen.current_opioid_use"]
     first.setFocus(Qt.FocusReason.TabFocusReason)
     qtbot.waitUntil(first.hasFocus, timeout=1000)
-    shown = [f"ldn_screen.{name}" for name in LDN_SCREEN_FIELDS if page.is_shown(f"ldn_screen.{name}")]
+    shown = [path for path in page.paths() if page.is_shown(path)]
     # A blank visit (sex at birth not stated) asks about pregnancy; the urine screen is not yet asked.
     assert "ldn_screen.pregnancy" in shown
     assert "ldn_screen.urine_opioid_screen" not in shown

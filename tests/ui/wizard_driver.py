@@ -336,3 +336,51 @@ class WizardDriver:
 
     def focused(self) -> QWidget | None:
         return QApplication.focusWidget()
+
+
+# ---- the follow-up form --------------------------------------------------------------------------
+
+
+def answer_review(
+    page: QWidget,
+    *,
+    dose: str = "4.5",
+    missed: int = 0,
+    days_off: int = 0,
+    grades: Mapping[str, str] | None = None,
+    **safety: str | None,
+) -> None:
+    """Answer every question of the follow-up form that it shows: the dose taken, the missed doses,
+    the days without LDN, every side-effect grade ("none" unless given) and every safety question
+    ("no" unless given; None leaves one not asked; the urine screen only when given). Hidden
+    (conditional) questions are left alone."""
+    from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox
+
+    from ldn_aid.domain.followup import SAFETY_ITEMS, SIDE_EFFECTS
+
+    def find(kind: type[Any], name: str) -> Any:
+        found = page.findChild(kind, name)
+        assert found is not None, f"no {kind.__name__} named {name}"
+        return found
+
+    def choose(name: str, value: object) -> None:
+        combo = find(QComboBox, name)
+        index = combo.findData(value)
+        assert index >= 0, f"{name} has no choice {value!r}"
+        combo.setCurrentIndex(index)
+
+    find(QLineEdit, "followup.new.dose_mg").setText(dose)
+    find(QSpinBox, "followup.new.missed_doses_last_week").setValue(missed)
+    find(QSpinBox, "followup.new.days_without_ldn").setValue(days_off)
+    for name in SIDE_EFFECTS:
+        choose(f"followup.new.side_effects.{name}", (grades or {}).get(name, "none"))
+    for name in SAFETY_ITEMS:
+        if name == "last_opioid_dose":
+            continue
+        if not page.is_asked(f"safety.{name}"):  # type: ignore[attr-defined]
+            assert name not in safety, f"safety.{name} is not asked on this form"
+            continue
+        # The urine opioid screen has no "no": left not asked unless given.
+        choose(
+            f"followup.new.safety.{name}", safety.get(name, None if name == "urine_opioid_screen" else "no")
+        )

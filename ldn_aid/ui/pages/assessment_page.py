@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from ldn_aid.content import ContentBundle
+from ldn_aid.content.schema import plain_number
 from ldn_aid.content.words import blocker_text, clinician_text, question_text
 from ldn_aid.domain.assessment import Assessment, Finding, Outcome
 from ldn_aid.domain.decision import Gate
@@ -56,7 +57,13 @@ from ldn_aid.ui.widgets.report import (
 )
 
 REASON_PATH = "plan.change_reason"
+# The age sign-off lets a 6- or 7-year-old start; only the longer-trial sign-off lifts the under-18
+# limit of `paediatric_max_trial_weeks`. They are separate agreements, asked side by side.
 SIGNOFF_PATH = "plan.specialist_signoff"
+LONGER_TRIAL_PATH = "plan.specialist_signoff_longer_trial"
+SIGNOFF_PATHS = (SIGNOFF_PATH, LONGER_TRIAL_PATH)
+SIGNOFF_MNEMONICS = {SIGNOFF_PATH: "p", LONGER_TRIAL_PATH: "g"}
+TARGET_PATH = "plan.target_mg"
 ACK_PATH = "assessment.acknowledge_guideline_first"
 # Where each of the handout gate's blockers is shown beside the control that lifts it (the words are
 # the gate's own, from `[gate]` in choices.toml). Every blocker is also listed in the gate box.
@@ -64,7 +71,7 @@ BLOCKER_PLACE = {
     "guideline_ack_missing": ACK_PATH,
     "change_reason_missing": REASON_PATH,
     "target_above_ceiling": "plan.target_mg",
-    "paediatric_trial_too_long": SIGNOFF_PATH,
+    "paediatric_trial_too_long": LONGER_TRIAL_PATH,
 }
 ACK_TEXT = (
     "I have discussed the guideline medicines (methylphenidate, amphetamines, non-stimulants)"
@@ -209,6 +216,7 @@ class AssessmentPage(QWizardPage):
         column.addWidget(self._build_plan_section())
         column.addStretch(1)
         self.controls[SIGNOFF_PATH] = self.signoff
+        self.controls[LONGER_TRIAL_PATH] = self.longer_trial
 
         state.changed.connect(self.refresh)
         state.loaded.connect(self._load_controls)
@@ -217,43 +225,58 @@ class AssessmentPage(QWizardPage):
     # ---- building ---------------------------------------------------------------------------------
 
     def _build_signoff(self) -> QWidget:
-        """The paediatric specialist's sign-off: asked for under-18s, usable with or without a protocol
-        (it is what lets a 6- or 7-year-old have one)."""
+        """The paediatric specialist's two sign-offs, side by side: starting under `min_age_years`
+        (ages 6 and 7), and a trial longer than `paediatric_max_trial_weeks` under 18. Usable with or
+        without a protocol (the first is what lets a 6- or 7-year-old have one)."""
         box = QFrame()
         box.setObjectName("assessment.signoff")
         box.setFrameShape(QFrame.Shape.StyledPanel)
         layout = QVBoxLayout(box)
         layout.setContentsMargins(8, 6, 8, 6)
         layout.setSpacing(2)
-        question = self.content.language.questions.get(SIGNOFF_PATH)
-        text = question.text if question is not None else SIGNOFF_PATH
-        self.signoff = QCheckBox()
-        self.signoff.setObjectName(SIGNOFF_PATH)
-        self.signoff.setAccessibleName(text)
-        self.signoff.toggled.connect(lambda ticked: self._write(SIGNOFF_PATH, True if ticked else None))
-        label = _ClickLabel(with_mnemonic(text, "p"))
-        label.setWordWrap(True)
-        label.setBuddy(self.signoff)
-        label.clicked.connect(self.signoff.toggle)
-        row = QHBoxLayout()
-        row.addWidget(self.signoff, 0, Qt.AlignmentFlag.AlignTop)
-        row.addWidget(label, 1)
-        layout.addLayout(row)
-        if question is not None and question.why:
-            self.signoff.setToolTip(question.why)
-            why = wrapping_label(question.why)
-            why.setObjectName(f"{SIGNOFF_PATH}:why")
-            why.setProperty("role", "small")
-            layout.addWidget(why)
-        message = wrapping_label()
-        message.setObjectName(f"{SIGNOFF_PATH}:error")
-        message.setStyleSheet(ERROR_CSS)
-        message.hide()
-        layout.addWidget(message)
-        self.signoff_message = message
+        self.signoff_rows: dict[str, QWidget] = {}
+        self.signoff_messages: dict[str, QLabel] = {}
+        boxes = [self._signoff_row(layout, path) for path in SIGNOFF_PATHS]
+        self.signoff, self.longer_trial = boxes
+        self.signoff_message = self.signoff_messages[LONGER_TRIAL_PATH]
         self.signoff_box = box
         box.hide()
         return box
+
+    def _signoff_row(self, layout: QVBoxLayout, path: str) -> QCheckBox:
+        question = self.content.language.questions.get(path)
+        text = question.text if question is not None else path
+        row_widget = QWidget()
+        column = QVBoxLayout(row_widget)
+        column.setContentsMargins(0, 0, 0, 4)
+        column.setSpacing(2)
+        check = QCheckBox()
+        check.setObjectName(path)
+        check.setAccessibleName(text)
+        check.toggled.connect(lambda ticked, p=path: self._write(p, True if ticked else None))
+        label = _ClickLabel(with_mnemonic(text, SIGNOFF_MNEMONICS[path]))
+        label.setWordWrap(True)
+        label.setBuddy(check)
+        label.clicked.connect(check.toggle)
+        row = QHBoxLayout()
+        row.addWidget(check, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(label, 1)
+        column.addLayout(row)
+        if question is not None and question.why:
+            check.setToolTip(question.why)
+            why = wrapping_label(question.why)
+            why.setObjectName(f"{path}:why")
+            why.setProperty("role", "small")
+            column.addWidget(why)
+        message = wrapping_label()
+        message.setObjectName(f"{path}:error")
+        message.setStyleSheet(ERROR_CSS)
+        message.hide()
+        column.addWidget(message)
+        layout.addWidget(row_widget)
+        self.signoff_rows[path] = row_widget
+        self.signoff_messages[path] = message
+        return check
 
     def _build_gate(self) -> QWidget:
         """Why the handout cannot be printed yet: each of the gate's blockers, in its words."""
@@ -387,6 +410,7 @@ class AssessmentPage(QWizardPage):
         outer.addLayout(grid)
         self.controls_box = box
         self.messages: dict[str, QLabel] = {}
+        self.whys: dict[str, QLabel] = {}
         self.controls: dict[str, QWidget] = {}
         choices = self.content.language.choices
 
@@ -446,6 +470,7 @@ class AssessmentPage(QWizardPage):
                 why.setObjectName(f"{path}:why")
                 why.setProperty("role", "small")
                 column.addWidget(why)
+                self.whys[path] = why
             message = wrapping_label()
             message.setObjectName(f"{path}:error")
             message.hide()
@@ -497,7 +522,8 @@ class AssessmentPage(QWizardPage):
             self.target_mg.setText("" if target is None else str(target))
             reason = state.get(REASON_PATH)
             self.change_reason.setText("" if reason is None else str(reason))
-            self.signoff.setChecked(state.get(SIGNOFF_PATH) is True)
+            for path in SIGNOFF_PATHS:
+                self.controls[path].setChecked(state.get(path) is True)  # type: ignore[attr-defined]
         finally:
             self._syncing = False
         self.refresh()
@@ -621,16 +647,27 @@ class AssessmentPage(QWizardPage):
         body.resize(width, max(body.heightForWidth(width), viewport.height()))
 
     def _show_signoff(self) -> None:
-        """Asked for under-18s (and shown wherever it is ticked, so a recorded sign-off is never hidden)."""
+        """The age sign-off is asked from `min_age_signoff_years` to under `min_age_years` (it cannot
+        help younger children); the longer-trial sign-off under 18. Each is shown wherever it is
+        ticked, so a recorded sign-off is never hidden."""
         age = self.state.get("patient.age_years")
-        adult = self.content.rules.number("adult_age_years")
-        ticked = self.state.get(SIGNOFF_PATH) is True
-        self.signoff_box.setVisible(ticked or (isinstance(age, int) and age < adult))
+        number = self.content.rules.number
+        known = isinstance(age, int) and not isinstance(age, bool)
+        asked = {
+            SIGNOFF_PATH: known and number("min_age_signoff_years") <= age < number("min_age_years"),
+            LONGER_TRIAL_PATH: known and age < number("adult_age_years"),
+        }
         self._syncing = True
         try:
-            self.signoff.setChecked(ticked)
+            for path in SIGNOFF_PATHS:
+                ticked = self.state.get(path) is True
+                check = self.controls[path]
+                assert isinstance(check, QCheckBox)
+                check.setChecked(ticked)
+                self.signoff_rows[path].setVisible(ticked or asked[path])
         finally:
             self._syncing = False
+        self.signoff_box.setVisible(any(not row.isHidden() for row in self.signoff_rows.values()))
         words = self.blocker_words().get("paediatric_trial_too_long", "")
         self.signoff_message.setText(words)
         self.signoff_message.setVisible(bool(words))
@@ -816,13 +853,37 @@ class AssessmentPage(QWizardPage):
                 widgets.append(self._sources_label(protocol.response_rule.references))
         self.details.fill(widgets)
 
+    def target_help(self) -> str:
+        """The help under the target: the question's own (the cap), and this patient's ceiling."""
+        question = self.content.language.questions.get(TARGET_PATH)
+        text = question.why if question is not None else ""
+        protocol = self.state.protocol or self._protocol_shown
+        if protocol is None:
+            return text
+        number = self.content.rules.number
+        ceiling = plain_number(protocol.ceiling_mg)
+        if protocol.ceiling_mg < number("max_dose_mg"):
+            per_kg = plain_number(number("weight_based_mg_per_kg"))
+            ceiling_text = (
+                f"This patient's ceiling is {ceiling} mg ({per_kg} mg per kg of body weight):"
+                " a target above it is refused."
+            )
+        else:
+            ceiling_text = f"This patient's ceiling is {ceiling} mg, the cap."
+        return f"{text} {ceiling_text}".strip()
+
     def _show_plan_messages(self, plan_errors: dict[str, str]) -> None:
+        why = self.whys.get(TARGET_PATH)
+        if why is not None:
+            help_text = self.target_help()
+            if why.text() != help_text:
+                why.setText(help_text)
         state = self.state
         reason_missing = self.reason_missing()
         blockers = self.blocker_words()
         enabled = state.protocol is not None or bool(plan_errors) or bool(blockers)
         for path, widget in self.controls.items():
-            if path != SIGNOFF_PATH:  # the sign-off is asked with or without a protocol
+            if path not in SIGNOFF_PATHS:  # the sign-offs are asked with or without a protocol
                 widget.setEnabled(enabled)
         if enabled:
             self.controls_note.setText(

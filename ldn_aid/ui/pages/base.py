@@ -39,6 +39,9 @@ from ldn_aid.ui.widgets.fields import (
 
 # The widest a question label grows before it wraps, in average characters.
 LABEL_COLUMN_CHARS = 44
+ERROR_CSS = "color: #b00020; font-weight: bold;"
+# A note beside an answer (not blocking Next): the caution ink.
+NOTE_CSS = "color: #8a4b00; font-weight: bold;"
 
 
 class QuestionPage(QWizardPage):
@@ -95,7 +98,16 @@ class QuestionPage(QWizardPage):
     def choices(self, key: str) -> list[tuple[str, str]]:
         return list(self.content.language.choices[key].items())
 
-    def add_row(self, field: Field, label: str, why: str = "", mnemonic: bool = False) -> Field:
+    def add_row(
+        self,
+        field: Field,
+        label: str,
+        why: str = "",
+        mnemonic: bool = False,
+        before: QWidget | None = None,
+    ) -> Field:
+        """One question's row: its label, then (in a column) `before` (an explanation the answer
+        must come after), the answer, the "why" line and the message line."""
         text_label = QLabel(("&" if mnemonic else "") + label.replace("&", "&&"))
         text_label.setWordWrap(True)
         # A word-wrapped label asks for a narrow, squarish size, so short labels broke onto two
@@ -110,6 +122,8 @@ class QuestionPage(QWizardPage):
         column = QVBoxLayout(container)
         column.setContentsMargins(0, 0, 0, 6)
         column.setSpacing(2)
+        if before is not None:
+            column.addWidget(before)
         column.addWidget(field)
         if why:
             why_label = QLabel(why)
@@ -121,7 +135,7 @@ class QuestionPage(QWizardPage):
         error = QLabel()
         error.setObjectName(f"{field.path}:error")
         error.setWordWrap(True)
-        error.setStyleSheet("color: #b00020; font-weight: bold;")
+        error.setStyleSheet(ERROR_CSS)
         error.hide()
         column.addWidget(error)
         self.form.addRow(text_label, container)
@@ -159,11 +173,11 @@ class QuestionPage(QWizardPage):
         self.add_row(field, label, why, mnemonic=not read_only)
         return field
 
-    def check(self, path: str) -> CheckField:
+    def check(self, path: str, before: QWidget | None = None) -> CheckField:
         """A tick box for a clinician's confirmation; the question's words are its label."""
         label, why = self.question(path)
         field = CheckField(path, label, label)
-        self.add_row(field, "", why)
+        self.add_row(field, "", why, before=before)
         return field
 
     def number(self, path: str, *, integer: bool, unit: str = "") -> NumberField:
@@ -255,6 +269,11 @@ class QuestionPage(QWizardPage):
         """Page-level rules beyond the visit model, as {path: reason}. Override where needed."""
         return {}
 
+    def page_notes(self) -> dict[str, str]:
+        """Things to say beside an answer that do not block Next (the rules list what is missing),
+        as {path: words}. Override where needed."""
+        return {}
+
     def problems(self) -> dict[str, str]:
         """Every reason Next is disabled on this page, by field path."""
         found: dict[str, str] = {}
@@ -267,9 +286,15 @@ class QuestionPage(QWizardPage):
 
     def _refresh_errors(self) -> None:
         problems = self.problems()
+        notes = self.page_notes()
         for path, label in self._error_labels.items():
             message = problems.get(path)
+            css = ERROR_CSS
+            if not message and notes.get(path):
+                message, css = notes[path], NOTE_CSS
             label.setText(message or "")
+            if label.styleSheet() != css:
+                label.setStyleSheet(css)
             label.setVisible(bool(message))
         self.completeChanged.emit()
 

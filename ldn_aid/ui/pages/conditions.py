@@ -69,6 +69,12 @@ DEPENDENTS: dict[str, tuple[str, ...]] = {
 }
 
 
+def pregnancy_not_applicable_accepted(state: AnswerSource) -> bool:
+    """Whether the rules take "not applicable" as a pregnancy answer: for male sex at birth, or a
+    recorded "no" child-bearing potential (otherwise pregnancy stays missing)."""
+    return not _not_male(state) or state.get("ldn_screen.childbearing_potential") == "no"
+
+
 def answered(value: Any) -> bool:
     """A value the visit holds as an answer (a check box's False is its unticked default)."""
     return value is not None and value is not False

@@ -7,8 +7,19 @@ choose differently with a reason. No rule is decided here: the page only records
 the state's one `VisitDecision.follow_ups` (one pass over the reviews), and their words are looked
 up in the content bundle.
 
-A review is added only with every safety question the rules need answered: the page asks the rules
-(`followup_safety_unanswered`, on the visit with the review added) and names what was not asked.
+A new review starts with every answer "not asked" (side-effect grades, missed doses, days without
+LDN and every safety item; the dose taken is typed, the planned dose is only a hint). It is added
+only with every answer the record and the rules need: the page asks the rules
+(`followup_safety_unanswered`, on the visit with the review added) and names what was not asked,
+beside Add review below the page, and keeps that list and its red marks up to date as each one is
+answered. A conditional question shows only where the rules ask for it (the urine opioid screen
+before a restart after an opioid stop; pregnancy not for male sex at birth, and "not applicable"
+only with a recorded "no" child-bearing potential).
+
+"Choose differently" lists only the decisions the rules would accept for the latest review (each is
+tried on a copy of the visit); where there is none (a safety or trial-ending stop) it is disabled
+with a one-line reason. A refused choice that stands keeps the follow-up sheet from printing until
+it is withdrawn.
 """
 
 from __future__ import annotations
@@ -58,6 +69,7 @@ from ldn_aid.domain.followup import (
 )
 from ldn_aid.domain.protocol import Step
 from ldn_aid.domain.visit import SCALE_RANGES, Visit
+from ldn_aid.ui.pages import conditions
 from ldn_aid.ui.state import VisitState
 from ldn_aid.ui.widgets.history_chart import HistoryChart, chart_data
 from ldn_aid.ui.widgets.report import SEVERITY_INK, heading, report_frame, sources_label, wrapping_label
@@ -85,6 +97,8 @@ DECISION_STYLE = {
 CHOOSABLE = tuple(decision for decision in DECISIONS if decision != "no_plan")
 # The rule that names the safety questions a review left unasked (its inputs are their paths).
 SAFETY_UNANSWERED = "followup_safety_unanswered"
+# The reasons that say a clinician's choice was refused (`followup_override_refused`, `..._stop`).
+OVERRIDE_REFUSED = "followup_override_refused"
 # The reason that says the first visit's plan was not given; the handout gate's blockers go with it.
 PLAN_NOT_GIVEN = "followup_plan_not_given"
 # Safety answers that asked about an opioid: the date of the last dose is asked after either.
@@ -103,9 +117,17 @@ CGI_I = {
     7: "very much worse",
 }
 NOT_ASKED = "— not asked —"
+DOSE_PLACEHOLDER = "mg, such as 3.0"
+# The safety items answered from a list other than yes/no (their words: these tables in choices.toml).
+SAFETY_CHOICES = {"pregnancy": "pregnancy", "urine_opioid_screen": "urine_opioid_screen"}
+URINE_SCREEN = "urine_opioid_screen"
+NOT_APPLICABLE = "not_applicable"
+# A reason for a simulated choice: the rules only ask that one is given.
+TRIAL_REASON = "reason"
 INVALID_INPUT_CSS = "border: 2px solid #b00020;"
 REASON_NEEDED = "Give a reason for the different decision; it is kept in the record."
 ERROR_CSS = "color: #b00020; font-weight: bold;"
+READY_CSS = "color: #1b6e2a; font-weight: bold;"
 BODY_CSS = (
     'QLabel[role="heading"] { font-size: 110%; font-weight: bold; margin-top: 8px; }'
     ' QLabel[role="small"] { font-size: 90%; }'
@@ -114,6 +136,14 @@ BODY_CSS = (
         for name, ink in SEVERITY_INK.items()
     )
 )
+
+
+def unanswered_of(decision: FollowUpDecision) -> tuple[str, ...]:
+    """The questions the rules found not asked at a review (the inputs of its
+    `followup_safety_unanswered` reason), as visit-file paths."""
+    return tuple(
+        path for reason in decision.reasons if reason.rule_id == SAFETY_UNANSWERED for path in reason.inputs
+    )
 
 
 def _mg(dose: Decimal | None) -> str:
@@ -226,6 +256,12 @@ class FollowUpPage(QWizardPage):
         self._stale = True
         self._syncing = False
         self._form_edited = False
+        # After a refusal for unanswered questions, the refusal and its red marks follow each answer.
+        self._refusing = False
+        self._hidden_rows: set[str] = set()
+        self.planned_dose: Decimal | None = None
+        # The choices the rules would accept for the latest review (besides the computed one).
+        self.acceptable: tuple[str, ...] = ()
 
         self.banner, self.scroll_area, column = report_frame(self, "followup", BODY_CSS)
 
@@ -257,6 +293,9 @@ class FollowUpPage(QWizardPage):
         column.addWidget(self._build_decision_section())
         column.addWidget(self._build_new_review())
         column.addStretch(1)
+        page_layout = self.layout()
+        assert page_layout is not None
+        page_layout.addWidget(self._build_footer())
 
         state.changed.connect(self._on_changed)
         state.loaded.connect(self._on_loaded)
@@ -325,8 +364,7 @@ class FollowUpPage(QWizardPage):
         self.choice = QComboBox()
         self.choice.setObjectName("followup.choice")
         self.choice.setAccessibleName("Clinician's decision")
-        for decision in CHOOSABLE:
-            self.choice.addItem(self._decision_word(decision), decision)
+        self.choice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.choice.setToolTip(self._why("follow_ups.clinician_decision"))
         choice_label = QLabel("&Decision:")
         choice_label.setBuddy(self.choice)
@@ -349,9 +387,27 @@ class FollowUpPage(QWizardPage):
         row.addWidget(self.choice_reason, 1)
         row.addWidget(self.choice_apply)
         layout.addLayout(row)
+        # Why no other decision may be chosen (a stop whose override the rules refuse), in one line.
+        self.choice_locked = wrapping_label()
+        self.choice_locked.setObjectName("followup.choice_locked")
+        self.choice_locked.setStyleSheet(f"color: {STOP_STYLE[0]};")
+        self.choice_locked.hide()
+        layout.addWidget(self.choice_locked)
+        status_row = QHBoxLayout()
         self.choice_status = wrapping_label(rich=True)
         self.choice_status.setObjectName("followup.choice_status")
-        layout.addWidget(self.choice_status)
+        status_row.addWidget(self.choice_status, 1)
+        # A refused choice stands in the record (and keeps the sheet from printing) until withdrawn.
+        self.choice_withdraw = QPushButton("&Withdraw the refused choice")
+        self.choice_withdraw.setObjectName("followup.choice_withdraw")
+        self.choice_withdraw.setToolTip(
+            "Remove the refused decision and its reason from this review: the suggested decision stands"
+            " and the follow-up sheet can be printed."
+        )
+        self.choice_withdraw.clicked.connect(self.withdraw_choice)
+        self.choice_withdraw.hide()
+        status_row.addWidget(self.choice_withdraw, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(status_row)
         self.choice_box = box
         return box
 
@@ -362,6 +418,12 @@ class FollowUpPage(QWizardPage):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
         layout.addWidget(heading("New review", "followup.new.heading"))
+        note = wrapping_label(
+            "Every answer starts \u201cnot asked\u201d: an unasked question is unknown, never \u201cno\u201d"
+            " or \u201cnone\u201d. Add review is refused until the rules have every answer they need."
+        )
+        note.setProperty("role", "small")
+        layout.addWidget(note)
         columns = QHBoxLayout()
         columns.setSpacing(10)
         left, right = QVBoxLayout(), QVBoxLayout()
@@ -370,6 +432,8 @@ class FollowUpPage(QWizardPage):
             columns.addLayout(side, 1)
         layout.addLayout(columns)
         self.inputs: dict[str, QWidget] = {}
+        self._forms: dict[str, QFormLayout] = {}
+        self._form_rows: dict[str, int] = {}
         choices = self.content.language.choices
 
         dose_group, dose_form = self._group("Dose taken")
@@ -378,23 +442,25 @@ class FollowUpPage(QWizardPage):
         self.new_date.setDisplayFormat("yyyy-MM-dd")
         self.new_date.dateChanged.connect(self._on_form_edited)
         self._add_input(dose_form, "date", self.new_date)
+        # Empty until given: the planned dose is only a hint (the decision starts from the dose taken).
         self.new_dose = QLineEdit()
         self.new_dose.setMaxLength(10)
-        self.new_dose.setPlaceholderText("mg, such as 3.0")
-        self.new_dose.setMaximumWidth(120)
-        self.new_dose.textEdited.connect(self._on_form_edited)
+        self.new_dose.setPlaceholderText(DOSE_PLACEHOLDER)
+        self.new_dose.setMaximumWidth(160)
+        self.new_dose.textChanged.connect(self._on_form_edited)
         self._add_input(dose_form, "dose_mg", self.new_dose)
         self.new_timing = QComboBox()
         for value in ("bedtime", "morning"):
             self.new_timing.addItem(choices["timing"].get(value, value), value)
-        self.new_timing.activated.connect(self._on_form_edited)
+        self.new_timing.currentIndexChanged.connect(self._on_form_edited)
         self._add_input(dose_form, "timing", self.new_timing)
+        # -1 shows as "not asked": both are needed (adherence holds the dose; a long break restarts).
         self.new_missed = QSpinBox()
-        self.new_missed.setRange(0, 7)
+        self.new_missed.setRange(-1, 7)
+        self.new_missed.setSpecialValueText(NOT_ASKED)
         self.new_missed.valueChanged.connect(self._on_form_edited)
         self._add_input(dose_form, "missed_doses_last_week", self.new_missed)
         self.new_days_off = QSpinBox()
-        # -1 shows as "not asked": the rules need the answer (a long break restarts at step 1).
         self.new_days_off.setRange(-1, 3650)
         self.new_days_off.setSpecialValueText(NOT_ASKED)
         self.new_days_off.setSuffix(" days")
@@ -403,17 +469,15 @@ class FollowUpPage(QWizardPage):
         left.addWidget(dose_group)
 
         effects_group, effects_form = self._group("Side effects since the last visit")
+        # A severe reaction stops LDN: an unasked grade is unknown, never "none".
         self.new_effects: dict[str, QComboBox] = {}
         for name in SIDE_EFFECTS:
-            combo = QComboBox()
-            for value, text in choices["grade"].items():
-                combo.addItem(text, value)
-            combo.activated.connect(self._on_form_edited)
+            combo = self._answer_combo(choices["grade"])
             self._add_input(effects_form, f"side_effects.{name}", combo)
             self.new_effects[name] = combo
         self.new_other_text = QLineEdit()
         self.new_other_text.setMaxLength(500)
-        self.new_other_text.textEdited.connect(self._on_form_edited)
+        self.new_other_text.textChanged.connect(self._on_form_edited)
         self._add_input(effects_form, "side_effects.other_text", self.new_other_text)
         self.new_tolerable = self._answer_combo(choices["yes_no"])
         self._add_input(effects_form, "tolerable", self.new_tolerable)
@@ -424,7 +488,7 @@ class FollowUpPage(QWizardPage):
         self.new_score.setMaxLength(10)
         self.new_score.setPlaceholderText("not recorded")
         self.new_score.setMaximumWidth(120)
-        self.new_score.textEdited.connect(self._on_form_edited)
+        self.new_score.textChanged.connect(self._on_form_edited)
         self.score_hint = wrapping_label()
         self.score_hint.setObjectName("followup.new.score:hint")
         self.score_hint.setProperty("role", "small")
@@ -433,7 +497,7 @@ class FollowUpPage(QWizardPage):
         self.new_cgi_i.addItem("— not recorded —", None)
         for score, meaning in CGI_I.items():
             self.new_cgi_i.addItem(f"{score} — {meaning}", score)
-        self.new_cgi_i.activated.connect(self._on_form_edited)
+        self.new_cgi_i.currentIndexChanged.connect(self._on_form_edited)
         self._add_input(response_form, "cgi_i", self.new_cgi_i)
         self.new_extend = QCheckBox()
         self.new_extend.toggled.connect(self._on_form_edited)
@@ -446,36 +510,55 @@ class FollowUpPage(QWizardPage):
         for name in SAFETY_ITEMS:
             if name == "last_opioid_dose":
                 self.new_last_opioid = OptionalDate(self._question(f"safety.{name}"))
+                self.new_last_opioid.known.toggled.connect(self._on_form_edited)
+                self.new_last_opioid.edit.dateChanged.connect(self._on_form_edited)
                 self._add_input(safety_form, f"safety.{name}", self.new_last_opioid)
                 continue
-            combo = self._answer_combo(choices["pregnancy" if name == "pregnancy" else "yes_no"])
+            labels = choices.get(SAFETY_CHOICES.get(name, "yes_no"), choices["yes_no"])
+            combo = self._answer_combo(labels)
             self._add_input(safety_form, f"safety.{name}", combo)
+            if name == "pregnancy":
+                # Why "not applicable" is not offered, where the rules would not accept it: a row of
+                # its own under the question (a wrapped line needs the form's whole width).
+                self.pregnancy_hint = wrapping_label()
+                self.pregnancy_hint.setObjectName("followup.new.safety.pregnancy:hint")
+                self.pregnancy_hint.setProperty("role", "small")
+                safety_form.addRow(self.pregnancy_hint)
             self.new_safety[name] = combo
             if name in OPIOID_ITEMS:
                 combo.currentIndexChanged.connect(self._enable_last_opioid)
         self.new_opioid = self.new_safety["opioid_needed_or_taken"]
         self.new_pregnancy = self.new_safety["pregnancy"]
         self.new_surgery = self.new_safety["surgery_planned"]
+        self.new_urine = self.new_safety[URINE_SCREEN]
         self._enable_last_opioid()
         right.addWidget(safety_group)
         left.addStretch(1)
         right.addStretch(1)
+        return section
 
-        row = QHBoxLayout()
+    def _build_footer(self) -> QWidget:
+        """Add review, and why it was refused, below the scrolling page: always in view, so the
+        refusal stays beside the button wherever the page is scrolled to answer what it names."""
+        footer = QFrame()
+        footer.setObjectName("followup.new.footer")
+        footer.setFrameShape(QFrame.Shape.StyledPanel)
+        row = QHBoxLayout(footer)
+        row.setContentsMargins(6, 4, 6, 4)
         self.add_button = QPushButton("&Add review")
         self.add_button.setObjectName("followup.add")
         self.add_button.setToolTip("Record this review in the visit and show its decision")
         self.add_button.clicked.connect(self.add_review)
         self.add_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-        row.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.new_error = wrapping_label()
         self.new_error.setObjectName("followup.new.error")
         self.new_error.setStyleSheet(ERROR_CSS)
         self.new_error.hide()
         row.addWidget(self.new_error, 1)
         row.addStretch(0)
-        layout.addLayout(row)
-        return section
+        self.footer = footer
+        return footer
 
     def _group(self, title: str) -> tuple[QGroupBox, QFormLayout]:
         group = QGroupBox(title)
@@ -493,7 +576,7 @@ class FollowUpPage(QWizardPage):
         for value, text in labels.items():
             if value != "unanswered":
                 combo.addItem(text, value)
-        combo.activated.connect(self._on_form_edited)
+        combo.currentIndexChanged.connect(self._on_form_edited)
         return combo
 
     def _add_input(
@@ -522,6 +605,8 @@ class FollowUpPage(QWizardPage):
             row.addWidget(beside, 1)
             form.addRow(label, row)
         self.inputs[field] = widget
+        self._forms[field] = form
+        self._form_rows[field] = form.rowCount() - 1
 
     # ---- words ------------------------------------------------------------------------------------
 
@@ -566,6 +651,7 @@ class FollowUpPage(QWizardPage):
     def _on_form_edited(self, *_args: object) -> None:
         if not self._syncing:
             self._form_edited = True
+            self._recheck_form()
 
     def initializePage(self) -> None:  # noqa: N802 - Qt override
         self.refresh()
@@ -620,6 +706,9 @@ class FollowUpPage(QWizardPage):
                 self.decision.decision,
             )
         self._show_score_hint(visit)
+        # The visit behind the form changed: what it asks may have changed too.
+        self._offer_pregnancy()
+        self._recheck_form()
 
     def _show_banner(self, word: str, style: tuple[str, str], text: str, decision: str) -> None:
         ink, fill = style
@@ -684,11 +773,11 @@ class FollowUpPage(QWizardPage):
             effects = [
                 f"{self._question(f'side_effects.{name}')}: {grades.get(grade, grade).lower()}"
                 for name, grade in follow_up.side_effects.graded().items()
-                if grade != "none"
+                if grade is not None and grade != "none"
             ]
             if follow_up.side_effects.other_text:
                 effects.append(f"({follow_up.side_effects.other_text})")
-            effects += self._safety_notes(follow_up, pregnancy)
+            effects += self._safety_notes(follow_up, decision, pregnancy)
             cells = [
                 follow_up.date.isoformat(),
                 _mg(follow_up.dose_mg),
@@ -709,27 +798,32 @@ class FollowUpPage(QWizardPage):
                 table.setItem(row, column, item)
         _fit_height(table)
 
-    def _safety_notes(self, follow_up: FollowUp, pregnancy: dict[str, str]) -> list[str]:
-        """The safety news of one review for the history table, and how many items were not asked."""
+    def _safety_notes(
+        self, follow_up: FollowUp, decision: FollowUpDecision | None, pregnancy: dict[str, str]
+    ) -> list[str]:
+        """The safety news of one review for the history table, and how many questions the rules
+        found not asked at it (only what they list: a man's pregnancy, say, is not a question)."""
         safety = follow_up.safety
-        yes = self.content.language.choices.get("yes_no", {}).get("yes", "yes").upper()
+        choices = self.content.language.choices
+        yes = choices.get("yes_no", {}).get("yes", "yes").upper()
         notes: list[str] = []
-        unasked = 0
         for name in SAFETY_ITEMS:
             value = getattr(safety, name)
-            if name == "last_opioid_dose":
-                if value is not None:
-                    notes.append(f"{self._question(f'safety.{name}')} {value.isoformat()}")
-                continue
             if value is None:
-                unasked += 1
+                continue
+            if name == "last_opioid_dose":
+                notes.append(f"{self._question(f'safety.{name}')} {value.isoformat()}")
             elif name == "pregnancy":
                 if value in PREGNANCY_NEWS:
                     notes.append(pregnancy.get(value, value).upper())
+            elif name == URINE_SCREEN:
+                words = choices.get("urine_opioid_screen", {}).get(value, value)
+                notes.append(f"{self._question(f'safety.{name}')}: {words.lower()}")
             elif value == "yes":
                 notes.append(f"{self._question(f'safety.{name}')} {yes}")
         if follow_up.days_without_ldn:
             notes.append(f"{self._question('days_without_ldn')} {follow_up.days_without_ldn}")
+        unasked = len(unanswered_of(decision)) if decision is not None else 0
         if unasked:
             notes.append(f"safety questions not asked: {unasked}")
         return notes
@@ -890,28 +984,73 @@ class FollowUpPage(QWizardPage):
     def _sources_label(self, ref_ids: tuple[str, ...]) -> QLabel:
         return sources_label(ref_ids, self.content.rules.references)
 
+    def acceptable_choices(self, decision: FollowUpDecision) -> tuple[str, ...]:
+        """The decisions other than the computed one that the rules would accept for the latest
+        review, with a reason: each is tried on a copy of the visit (nothing is decided here)."""
+        follow_ups = self.state.get(PATH)
+        if not isinstance(follow_ups, list) or not follow_ups:
+            return ()
+        reason = decision.override_reason or TRIAL_REASON
+        accepted = []
+        for choice in CHOOSABLE:
+            if choice == decision.computed:
+                continue
+            data = self.state.data
+            data[PATH][-1] = {**data[PATH][-1], "clinician_decision": choice, "override_reason": reason}
+            tried = self.state.decide_draft(data)
+            latest = tried.latest if tried is not None else None
+            if latest is not None and not latest.override_refused and latest.decision == choice:
+                accepted.append(choice)
+        return tuple(accepted)
+
     def _show_choice(self, decision: FollowUpDecision) -> None:
-        for index in range(self.choice.count()):
-            value = str(self.choice.itemData(index))
-            word = self._decision_word(value)
-            self.choice.setItemText(index, f"{word} (suggested)" if value == decision.computed else word)
-        current = decision.chosen if decision.chosen is not None else decision.computed
-        self.choice.setCurrentIndex(max(self.choice.findData(current), 0))
+        """Offer only the choices the rules could accept (and a recorded refused one, so the record
+        shows); without any, say in one line why. A refused choice can be withdrawn."""
+        self.acceptable = self.acceptable_choices(decision)
+        refused_choice = decision.chosen if decision.override_refused else None
+        listed = [
+            choice
+            for choice in CHOOSABLE
+            if choice in (decision.computed, refused_choice) or choice in self.acceptable
+        ]
+        self.choice.blockSignals(True)
+        try:
+            self.choice.clear()
+            for choice in listed:
+                word = self._decision_word(choice)
+                if choice == decision.computed:
+                    word += " (suggested)"
+                elif choice == refused_choice:
+                    word += " (refused)"
+                self.choice.addItem(word, choice)
+            current = decision.chosen if decision.chosen is not None else decision.computed
+            self.choice.setCurrentIndex(max(self.choice.findData(current), 0))
+        finally:
+            self.choice.blockSignals(False)
         self.choice_reason.setText(str(self._latest_value("override_reason") or ""))
-        refusal = next(
-            (r for r in decision.reasons if r.rule_id.startswith("followup_override_refused")), None
-        )
+        locked = not self.acceptable
+        for widget in (self.choice, self.choice_reason, self.choice_apply):
+            widget.setEnabled(not locked)
+        self.choice_locked.setVisible(locked)
+        self.choice_locked.setText(self._locked_reason(decision) if locked else "")
+        self.choice_withdraw.setVisible(refused_choice is not None)
+        refusal = next((r for r in decision.reasons if r.rule_id.startswith(OVERRIDE_REFUSED)), None)
         if decision.chosen is None or decision.chosen == decision.computed:
-            self._set_status(
-                "The suggested decision stands. To record a different one, choose it, give a reason"
-                " and press Record choice.",
-                "",
-            )
+            if locked:
+                self._set_status("", "")
+            else:
+                self._set_status(
+                    "The suggested decision stands. To record a different one, choose it (only the"
+                    " decisions the rules allow here are listed), give a reason and press Record choice.",
+                    "",
+                )
         elif decision.override_refused:
             why = self._reason_words(refusal) if refusal is not None else "The computed decision stands."
             self._set_status(
                 f"<b>Refused:</b> your choice “{escape(self._decision_word(decision.chosen))}” was not"
-                f" applied. {escape(why)}",
+                f" applied. {escape(why)} <b>While it stands, the follow-up sheet is not printed:</b>"
+                " press <i>Withdraw the refused choice</i> to remove it"
+                + (" (or choose another decision)." if not locked else "."),
                 ERROR_CSS,
             )
         else:
@@ -920,6 +1059,18 @@ class FollowUpPage(QWizardPage):
                 f" “{escape(self._decision_word(decision.computed))}”; it is recorded with your reason.",
                 "color: #1b6e2a;",
             )
+
+    def _locked_reason(self, decision: FollowUpDecision) -> str:
+        """One line: why no other decision may be chosen at this review."""
+        if decision.computed == "stop":
+            stops = [
+                reason.rule_id
+                for reason in decision.reasons
+                if reason.severity == "stop" and not reason.rule_id.startswith(OVERRIDE_REFUSED)
+            ]
+            named = f" ({', '.join(stops)})" if stops else ""
+            return f"No other decision can be chosen: this stop{named} may not be overridden at this review."
+        return "No other decision can be chosen at this review."
 
     def _set_status(self, html: str, css: str) -> None:
         self.choice_status.setText(html)
@@ -958,6 +1109,17 @@ class FollowUpPage(QWizardPage):
         self.state.set(PATH, follow_ups)
         self.refresh()
 
+    def withdraw_choice(self) -> None:
+        """Remove the clinician's decision and reason from the latest review: the computed one stands."""
+        follow_ups = copy.deepcopy(self.state.get(PATH))
+        if not isinstance(follow_ups, list) or not follow_ups:
+            return
+        follow_ups[-1].pop("clinician_decision", None)
+        follow_ups[-1].pop("override_reason", None)
+        self.choice_reason.clear()
+        self.state.set(PATH, follow_ups)
+        self.refresh()
+
     def _on_extend_latest(self, ticked: bool) -> None:
         if self._syncing:
             return
@@ -971,7 +1133,8 @@ class FollowUpPage(QWizardPage):
     # ---- a new review -------------------------------------------------------------------------------
 
     def _prefill(self) -> None:
-        """Today (or the planned review date), and the dose and timing now in force."""
+        """Today (or the planned review date) and the timing now in force; the dose now in force is
+        shown as a hint only. Every answer starts not asked."""
         visit, protocol, decision = self.state.visit, self.state.protocol, self.decision
         today = dt.date.today()
         last = visit.follow_ups[-1] if visit is not None and visit.follow_ups else None
@@ -991,8 +1154,11 @@ class FollowUpPage(QWizardPage):
             schedule = decision.revised_steps
         elif protocol is not None:
             schedule = protocol.steps
-        in_force = [step for step in schedule if step.start <= day]
+        # The dose taken is the one in force before the review day (a step starting that day is
+        # what the review decides, not what was taken).
+        in_force = [step for step in schedule if step.start < day]
         dose = in_force[-1].dose_mg if in_force else (schedule[0].dose_mg if schedule else None)
+        self.planned_dose = dose
         timing = (
             (decision.next_timing if decision is not None else None)
             or (last.timing if last is not None else None)
@@ -1002,30 +1168,58 @@ class FollowUpPage(QWizardPage):
         self._syncing = True
         try:
             self.new_date.setDate(_qdate(day))
-            self.new_dose.setText("" if dose is None else f"{dose:.1f}")
+            self.new_dose.clear()
+            self.new_dose.setPlaceholderText(DOSE_PLACEHOLDER if dose is None else f"planned {dose:.1f} mg")
             self.new_timing.setCurrentIndex(max(self.new_timing.findData(timing), 0))
-            self.new_missed.setValue(0)
+            self.new_missed.setValue(self.new_missed.minimum())
             self.new_days_off.setValue(self.new_days_off.minimum())
-            for combo in self.new_effects.values():
-                combo.setCurrentIndex(max(combo.findData("none"), 0))
             self.new_other_text.clear()
-            for combo in (self.new_tolerable, self.new_cgi_i, *self.new_safety.values()):
+            for combo in (
+                self.new_tolerable,
+                self.new_cgi_i,
+                *self.new_effects.values(),
+                *self.new_safety.values(),
+            ):
                 combo.setCurrentIndex(0)
             self.new_last_opioid.reset(day)
-            self._mark_unanswered(())
             self.new_score.clear()
             self.new_extend.setChecked(False)
         finally:
             self._syncing = False
+        self._refusing = False
+        self.new_error.hide()
+        self._mark_unanswered(())
         self._form_edited = False
+        self._offer_pregnancy()
+        self._recheck_form()
 
-    def new_entry(self) -> dict[str, Any]:
-        """The form as a follow-up dict (values the form itself cannot read raise ValueError)."""
+    # ---- the form, as the rules read it -------------------------------------------------------------
+
+    def form_missing(self) -> tuple[str, ...]:
+        """The answers the follow-up record itself needs that the form leaves empty (as paths)."""
+        missing = []
+        if not self.new_dose.text().strip():
+            missing.append(f"{PATH}.dose_mg")
+        if self.new_missed.value() < 0:
+            missing.append(f"{PATH}.missed_doses_last_week")
+        return tuple(missing)
+
+    def new_entry(self, *, stand_in: bool = False) -> dict[str, Any]:
+        """The form as a follow-up dict (values the form itself cannot read raise ValueError).
+
+        With `stand_in`, an empty dose or missed-dose count is stood in for (the planned dose, 0),
+        so the rules can say what else is unanswered before they are given; never recorded."""
         dose_text = self.new_dose.text().strip().replace(",", ".")
-        try:
-            dose = Decimal(dose_text)
-        except InvalidOperation:
-            raise ValueError(f"{self._question('dose_mg')}: type the dose in mg, such as 3.0.") from None
+        dose: Decimal | None = None
+        if dose_text:
+            try:
+                dose = Decimal(dose_text)
+            except InvalidOperation:
+                raise ValueError(f"{self._question('dose_mg')}: type the dose in mg, such as 3.0.") from None
+            if not dose.is_finite():
+                raise ValueError(f"{self._question('dose_mg')}: type the dose in mg, such as 3.0.")
+        elif stand_in:
+            dose = self.planned_dose or Decimal("1")
         score_text = self.new_score.text().strip().replace(",", ".")
         score: float | None = None
         if score_text:
@@ -1037,16 +1231,19 @@ class FollowUpPage(QWizardPage):
         other_text = self.new_other_text.text().strip()
         if other_text:
             effects["other_text"] = other_text
-        safety: dict[str, Any] = {name: combo.currentData() for name, combo in self.new_safety.items()}
+        safety: dict[str, Any] = {
+            name: combo.currentData() for name, combo in self.new_safety.items() if self._asked(name)
+        }
         safety["last_opioid_dose"] = self.new_last_opioid.value()
+        missed = self.new_missed.value()
         days_off = self.new_days_off.value()
         entry: dict[str, Any] = {
             "date": self.new_date.date().toString("yyyy-MM-dd"),
-            "dose_mg": str(dose),
+            "dose_mg": None if dose is None else str(dose),
             "timing": self.new_timing.currentData(),
-            "missed_doses_last_week": self.new_missed.value(),
+            "missed_doses_last_week": missed if missed >= 0 else (0 if stand_in else None),
             "days_without_ldn": None if days_off < 0 else days_off,
-            "side_effects": effects,
+            "side_effects": {key: value for key, value in effects.items() if value is not None},
             "tolerable": self.new_tolerable.currentData(),
             "score": score,
             "cgi_i": self.new_cgi_i.currentData(),
@@ -1055,14 +1252,148 @@ class FollowUpPage(QWizardPage):
         }
         return {key: value for key, value in entry.items() if value is not None}
 
+    def _asked(self, name: str) -> bool:
+        """Whether a safety item's row is on the form now (conditional ones may be hidden)."""
+        return f"safety.{name}" not in self._hidden_rows
+
+    def is_asked(self, field: str) -> bool:
+        """Whether the form shows the question for `field` ("safety.pregnancy") now."""
+        return field in self.inputs and field not in self._hidden_rows
+
+    def _set_row_visible(self, field: str, visible: bool) -> None:
+        if visible == (field not in self._hidden_rows):
+            return
+        if visible:
+            self._hidden_rows.discard(field)
+        else:
+            self._hidden_rows.add(field)
+        self._forms[field].setRowVisible(self._form_rows[field], visible)
+
+    def _draft(self, overrides: dict[str, dict[str, Any]] | None = None) -> FollowUpDecision | None:
+        """What the rules would decide for the form's review added to the visit (stand-ins for
+        an empty dose or missed-dose count); None when the form or the visit cannot be read."""
+        visit = self.state.visit
+        if visit is None:
+            return None
+        try:
+            entry = self.new_entry(stand_in=True)
+        except ValueError:
+            return None
+        for section, values in (overrides or {}).items():
+            part = {**entry.get(section, {}), **values}
+            entry[section] = {key: value for key, value in part.items() if value is not None}
+        candidate = self.state.data
+        follow_ups = candidate.get(PATH)
+        candidate[PATH] = [*(follow_ups if isinstance(follow_ups, list) else []), entry]
+        decided = self.state.decide_draft(candidate)
+        if decided is None or len(decided.follow_ups) != len(candidate[PATH]):
+            return None
+        return decided.follow_ups[-1]
+
+    def unanswered(self) -> tuple[str, ...]:
+        """Every question the form must still answer before the review is added: what the record
+        needs (the dose taken, the missed doses) and what the rules list as not asked, in form order."""
+        draft = self._draft()
+        return self._in_form_order(
+            (*self.form_missing(), *(unanswered_of(draft) if draft is not None else ()))
+        )
+
+    def _in_form_order(self, paths: tuple[str, ...]) -> tuple[str, ...]:
+        order = {field: index for index, field in enumerate(self.inputs)}
+        return tuple(
+            sorted(
+                paths,
+                key=lambda path: order.get(re.sub(r"\[\d+\]", "", path).removeprefix(f"{PATH}."), len(order)),
+            )
+        )
+
+    def urine_screen_asked(self) -> bool:
+        """Whether the rules ask for a new urine opioid screen at this review (a restart after an
+        opioid stop, where screening needed one): they name it when it is left unanswered."""
+        draft = self._draft({"safety": {URINE_SCREEN: None}})
+        path = f"{PATH}.safety.{URINE_SCREEN}"
+        return draft is not None and any(path in reason.inputs for reason in draft.reasons)
+
+    def _recheck_form(self) -> None:
+        """After each answer: ask for the urine screen only where the rules do, and keep a shown
+        refusal's list and red marks in step with what is still unanswered."""
+        if not hasattr(self, "footer"):
+            return  # still being built
+        asked = self.urine_screen_asked()
+        if not asked and self.new_urine.currentData() is not None:
+            self._syncing = True
+            try:
+                self.new_urine.setCurrentIndex(0)  # never recorded where it is not asked
+            finally:
+                self._syncing = False
+        self._set_row_visible(f"safety.{URINE_SCREEN}", asked)
+        if self._refusing:
+            unanswered = self.unanswered()
+            self._mark_unanswered(unanswered, focus=False)
+            if unanswered:
+                self._refuse(self._unanswered_words(unanswered))
+            else:
+                self._refusing = False
+                self.new_error.setText("Every question is answered: press Add review to record it.")
+                self.new_error.setStyleSheet(READY_CSS)
+
+    def _offer_pregnancy(self) -> None:
+        """Pregnancy is not asked for male sex at birth; elsewhere "not applicable" is offered only
+        where the rules accept it (a recorded "no" child-bearing potential at screening)."""
+        if not hasattr(self, "new_pregnancy"):
+            return
+        male = self.state.get("patient.sex_at_birth") == "male"
+        accepted = conditions.pregnancy_not_applicable_accepted(self.state)
+        combo = self.new_pregnancy
+        listed = [combo.itemData(index) for index in range(combo.count())]
+        labels = self.content.language.choices["pregnancy"]
+        wanted = [
+            None,
+            *(value for value in labels if value != "unanswered" and (accepted or value != NOT_APPLICABLE)),
+        ]
+        if listed != wanted:
+            current = combo.currentData()
+            self._syncing = True
+            try:
+                combo.clear()
+                for value in wanted:
+                    combo.addItem(NOT_ASKED if value is None else labels[value], value)
+                combo.setCurrentIndex(max(combo.findData(current), 0))
+            finally:
+                self._syncing = False
+        self.pregnancy_hint.setText(
+            ""
+            if accepted
+            else "\u201cNot applicable\u201d is not offered: child-bearing potential was not \u201cno\u201d"
+            " at screening."
+        )
+        self.pregnancy_hint.setVisible(not accepted and not male)
+        if male and combo.currentData() is not None:
+            self._syncing = True
+            try:
+                combo.setCurrentIndex(0)
+            finally:
+                self._syncing = False
+        self._set_row_visible("safety.pregnancy", not male)
+
     def add_review(self) -> bool:
         """Append the form's review to the visit; False (with the reason shown) when it is refused."""
         visit = self.state.visit
         if visit is None:
             return self._refuse("Fix the answers on earlier pages first; the visit is not valid.")
         try:
-            entry = self.new_entry()
-            follow_up = FollowUp.model_validate(entry)
+            self.new_entry()
+        except ValueError as exc:
+            return self._refuse(self._readable(exc))
+        unanswered = self.unanswered()
+        self._mark_unanswered(unanswered, focus=True)
+        if unanswered:
+            # Kept in view beside the button, and brought up to date after each answer.
+            self._refusing = True
+            return self._refuse(self._unanswered_words(unanswered))
+        self._refusing = False
+        try:
+            follow_up = FollowUp.model_validate(self.new_entry())
         except ValueError as exc:  # ValidationError is a ValueError
             return self._refuse(self._readable(exc))
         day = follow_up.date
@@ -1087,14 +1418,14 @@ class FollowUpPage(QWizardPage):
             Visit.model_validate(candidate)
         except ValidationError as exc:
             return self._refuse(self._readable(exc))
-        unanswered = self._unanswered_safety(candidate)
-        self._mark_unanswered(unanswered)
-        if unanswered:
-            listed = "\n".join(f"• {question_text(self.content, path)}" for path in unanswered)
-            return self._refuse(
-                "Not added: answer every safety question first (an unasked one is unknown, never"
-                f" \u201cno\u201d). Not answered:\n{listed}"
-            )
+        # The rules' own list, on the very visit that would be recorded.
+        decided = self.state.decide_draft(candidate)
+        latest = decided.latest if decided is not None else None
+        still = self._in_form_order(unanswered_of(latest)) if latest is not None else ()
+        if still:
+            self._refusing = True
+            self._mark_unanswered(still, focus=True)
+            return self._refuse(self._unanswered_words(still))
         self.new_error.hide()
         self.state.set(PATH, follow_ups)
         self.refresh()
@@ -1102,27 +1433,26 @@ class FollowUpPage(QWizardPage):
         QTimer.singleShot(0, lambda: self.scroll_area.ensureWidgetVisible(self.decision_heading, 0, 40))
         return True
 
-    def _unanswered_safety(self, candidate: dict[str, Any]) -> tuple[str, ...]:
-        """The safety questions the rules find unasked in the new review (the inputs of its
-        `followup_safety_unanswered` reason): the very list the decision would name."""
-        decided = self.state.decide_draft(candidate)
-        latest = decided.latest if decided is not None else None
-        if latest is None:
-            return ()
-        return tuple(
-            path for reason in latest.reasons if reason.rule_id == SAFETY_UNANSWERED for path in reason.inputs
+    def _unanswered_words(self, paths: tuple[str, ...]) -> str:
+        # Questions end in "?": set apart with a middle dot, never "?;" or "?.".
+        listed = " \u00b7 ".join(question_text(self.content, path) for path in paths)
+        return (
+            f"Not added: {len(paths)} question{'s' if len(paths) != 1 else ''} not answered (an unasked"
+            f" one is unknown, never \u201cno\u201d, and is outlined in red): {listed}"
         )
 
-    def _mark_unanswered(self, paths: tuple[str, ...]) -> None:
-        """Outline the inputs of the questions named in a refusal; clear every other outline."""
+    def _mark_unanswered(self, paths: tuple[str, ...], *, focus: bool = False) -> None:
+        """Outline the inputs of the questions named in a refusal; clear every other outline. With
+        `focus`, the first of them gets the focus (the refusal stays in view below the page)."""
         named = {re.sub(r"\[\d+\]", "", path).removeprefix(f"{PATH}.") for path in paths}
         for field, widget in self.inputs.items():
             css = INVALID_INPUT_CSS if field in named else ""
             if widget.styleSheet() != css:
                 widget.setStyleSheet(css)
         first = next((self.inputs[field] for field in self.inputs if field in named), None)
-        if first is not None:
+        if focus and first is not None:
             first.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.scroll_area.ensureWidgetVisible(first, 0, 40)
 
     def _enable_last_opioid(self, *_args: object) -> None:
         """The date of the last opioid dose is asked only after an opioid answer of yes."""
@@ -1131,6 +1461,8 @@ class FollowUpPage(QWizardPage):
 
     def _refuse(self, message: str) -> bool:
         self.new_error.setText(message)
+        if self.new_error.styleSheet() != ERROR_CSS:
+            self.new_error.setStyleSheet(ERROR_CSS)
         self.new_error.show()
         return False
 

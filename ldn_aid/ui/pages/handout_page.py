@@ -61,6 +61,11 @@ REFUSED_CSS = (
     " #b00020; border-radius: 4px; font-weight: bold; }"
 )
 DOCUMENT_NAMES = {"handout": "handout", "followup": "follow-up sheet"}
+# Where a refused clinician choice is withdrawn (the follow-up review page comes after this one).
+WITHDRAW_HINT = (
+    "To withdraw the refused choice: press Next to go to the follow-up review, then press"
+    " \u201cWithdraw the refused choice\u201d under \u201cChoose differently\u201d."
+)
 NO_VISIT = (
     "The handout cannot be made yet: some answers on earlier pages are not valid. Go back and fix"
     " the values marked in red."
@@ -276,6 +281,8 @@ class HandoutPage(QWizardPage):
             return None
         lines = [f"This {DOCUMENT_NAMES[kind]} cannot be printed or saved yet:"]
         lines += [f"• {blocker_text(self.content, blocker, gate.params)}" for blocker in gate.blockers]
+        if "followup_override_refused" in gate.blockers:
+            lines.append(WITHDRAW_HINT)
         return "\n".join(lines)
 
     def shown_kind(self) -> str:

@@ -4,7 +4,7 @@ or a parse error. "Not answered" is always a visible state, never a silent "no".
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
@@ -155,27 +155,59 @@ class ChoiceField(Field):
     ) -> None:
         super().__init__(path, accessible_name, parent)
         self._default = default
+        self._choices = list(choices)
+        self._allow_unanswered = allow_unanswered
+        self._offered: frozenset[str] | None = None
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.combo = QComboBox()
         self.combo.setObjectName(f"{path}:combo")
         self.combo.setAccessibleName(accessible_name)
         self.setFocusProxy(self.combo)
-        if allow_unanswered:
-            self.combo.addItem(NOT_ANSWERED, None)
-        for value, label in choices:
-            self.combo.addItem(label, value)
+        self._fill(self._choices)
         self.combo.currentIndexChanged.connect(lambda _index: self._emit())
         layout.addWidget(self.combo)
         layout.addStretch(1)
+
+    def _fill(self, choices: Sequence[tuple[str, str]]) -> None:
+        if self._allow_unanswered:
+            self.combo.addItem(NOT_ANSWERED, None)
+        for value, label in choices:
+            self.combo.addItem(label, value)
 
     def value(self) -> str | None:
         data = self.combo.currentData()
         return None if data is None else str(data)
 
     def _show(self, value: Any) -> None:
+        self._offer(value)
         index = self.combo.findData(self._default if value is None else value)
         self.combo.setCurrentIndex(max(index, 0))
+
+    def offered(self) -> list[str]:
+        """The values the drop-down lists now (not answered left out)."""
+        return [str(data) for i in range(self.combo.count()) if (data := self.combo.itemData(i)) is not None]
+
+    def offer(self, values: Iterable[str] | None) -> None:
+        """List only `values` (None: every choice). A value the visit holds stays listed, so the
+        drop-down always shows what is recorded (the page says why it is not accepted)."""
+        self._offered = None if values is None else frozenset(values)
+        self.set_value(self.value())
+
+    def _offer(self, value: Any) -> None:
+        wanted = [
+            (choice, label)
+            for choice, label in self._choices
+            if self._offered is None or choice in self._offered or choice == value
+        ]
+        if self.offered() == [choice for choice, _label in wanted]:
+            return
+        blocked = self.combo.blockSignals(True)
+        try:
+            self.combo.clear()
+            self._fill(wanted)
+        finally:
+            self.combo.blockSignals(blocked)
 
     def focus_target(self) -> QWidget:
         return self.combo
