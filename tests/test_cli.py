@@ -13,42 +13,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from record.record_helpers import ALL_SAFE, CASES, PHARM, follow_up
 
 import ldn_aid
 from ldn_aid.cli import main
 from ldn_aid.content import load_content
 from ldn_aid.content.words import blocker_text, clinician_text, patient_text
-from ldn_aid.domain.followup import SAFETY_ITEMS, SIDE_EFFECTS
 from ldn_aid.domain.visit import Visit
 from ldn_aid.rules import decide, evaluate
 from ldn_aid.visit_file import load_visit
 
 MakeVisitData = Callable[..., dict[str, Any]]
 PROJECT = Path(__file__).resolve().parent.parent
-CASES = PROJECT / "tests" / "record" / "cases"
-# The clinical pharmacist's reproducers (issue 9 round 2), shared with the handout tests.
-PHARM = PROJECT / "tests" / "handout" / "cases"
-# Every follow-up safety item answered "no" (pregnancy does not apply to the male base patient).
-ALL_SAFE: dict[str, Any] = {
-    **{item: "no" for item in SAFETY_ITEMS if item not in ("last_opioid_dose", "urine_opioid_screen")},
-    "pregnancy": "not_applicable",
-}
-# Every side effect asked (an unasked one is unknown, never "none").
-NO_SIDE_EFFECTS: dict[str, Any] = dict.fromkeys(SIDE_EFFECTS, "none")
-
-
-def follow_up(**fields: Any) -> dict[str, Any]:
-    """A follow-up with every safety item and side effect answered and no days off, changed by `fields`
-    (`side_effects` given are laid over "none" for every side effect)."""
-    side_effects = {**NO_SIDE_EFFECTS, **fields.pop("side_effects", {})}
-    return {
-        "timing": "bedtime",
-        "missed_doses_last_week": 0,
-        "days_without_ldn": 0,
-        "safety": dict(ALL_SAFE),
-        "side_effects": side_effects,
-        **fields,
-    }
 
 
 def one_sentence(text: str) -> str:
