@@ -10,8 +10,11 @@ Files are written atomically and readable by their owner only: a note or bundle 
 Without -o the text goes to standard output.
 
 Both obey the core gate (`ldn_aid.rules.decide`): the note says whether the plan may be given and
-why not, and records the hash only of documents that may be given; the bundle carries the draft
-prescription only when the plan may be given, and marks it stopped after a review that stops LDN.
+why not. A visit saved by the wizard after printing or saving a sheet records the documents given,
+and the note lists exactly those (the --lang/--large-print/--paper options then do not apply);
+otherwise the note records the hash of the handout those options print, only when it may be given.
+The bundle carries the draft prescription only when the plan may be given, and marks it stopped
+after a review that stops LDN.
 """
 
 from __future__ import annotations
@@ -51,8 +54,8 @@ def _emit(text: str, output: str | None) -> None:
 
 
 def cmd_note(args: argparse.Namespace) -> int:
-    """Print or write the chart note, with the SHA-256 of the handout (and of the latest follow-up
-    sheet) that the same options print."""
+    """Print or write the chart note: the documents the visit records as given, or else the SHA-256
+    of the handout (and of the latest follow-up sheet) that the same options print."""
     from ldn_aid.record.exports import visit_chart_note
 
     visit = read_visit_noting_migration(Path(args.visit))
@@ -86,7 +89,10 @@ def add_record_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
     note.add_argument("visit", metavar="VISIT.json")
     note.add_argument("-o", "--output", metavar="NOTE.txt", help="write the note to this file")
     note.add_argument(
-        "--lang", choices=["en", "es"], help="language of the handout given (default: the visit's)"
+        "--lang",
+        choices=["en", "es"],
+        help="language of the handout given (default: the visit's); unused when the visit records"
+        " the documents given",
     )
     note.add_argument("--large-print", action="store_true", help="the handout given was large print")
     note.add_argument(

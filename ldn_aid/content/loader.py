@@ -27,8 +27,13 @@ SHOW_PLACEHOLDERS = (
     "weeks",
     "low_kg",
     "high_kg",
+    # The follow-up review's words (review.toml).
+    "timing",
+    "date",
+    "chosen",
+    "suggested",
 )
-LANGUAGE_FILES = ("questions", "choices", "findings", "protocol", "outcomes", "handout")
+LANGUAGE_FILES = ("questions", "choices", "findings", "protocol", "outcomes", "handout", "review")
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -110,3 +115,15 @@ def _check_rule_coverage(rules: RuleBook, pack: LanguagePack, base: Path) -> Non
         raise ContentError(f"{base / 'findings.toml'}: no text for rules: {', '.join(missing)}")
     if extra:
         raise ContentError(f"{base / 'findings.toml'}: text for unknown rules: {', '.join(extra)}")
+    follow_up_rules = {rule for rule in rules.rules if rule.startswith("followup_")}
+    no_label = sorted(
+        rule for rule in set(rules.rules) - follow_up_rules if pack.findings[rule].label is None
+    )
+    if no_label:
+        raise ContentError(f"{base / 'findings.toml'}: no label for rules: {', '.join(no_label)}")
+    unlabelled = sorted(follow_up_rules - set(pack.review.reason_label))
+    unknown = sorted(set(pack.review.reason_label) - follow_up_rules)
+    if unlabelled or unknown:
+        raise ContentError(
+            f"{base / 'review.toml'}: reason_label missing for {unlabelled}, for unknown rules {unknown}"
+        )

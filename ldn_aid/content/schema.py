@@ -17,6 +17,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ldn_aid.content.handout_schema import HandoutText, OptionNumbers
+from ldn_aid.content.review_schema import ReviewText
 from ldn_aid.content.types import RefId, Text
 
 
@@ -189,6 +190,9 @@ class Question(_Content):
 
 
 class FindingText(_Content):
+    # A few words naming a screening finding in lists (the outcome panel, the assessment page); every
+    # screening rule has one (checked at load). Follow-up reasons have theirs in review.toml.
+    label: Text | None = None
     clinician: Text
     patient: Text | None = None
 
@@ -220,6 +224,7 @@ class LanguagePack(_Content):
     protocol: ProtocolText
     handout: HandoutText
     outcomes: dict[Literal["stop", "incomplete", "guideline_first", "ldn_option"], Text]
+    review: ReviewText
 
 
 class ContentBundle(_Content):

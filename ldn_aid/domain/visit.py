@@ -13,6 +13,7 @@ from typing import Annotated, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ldn_aid.domain.followup import SIDE_EFFECTS, FollowUp
+from ldn_aid.domain.followup_checks import follow_up_problems
 from ldn_aid.domain.values import MAX_DOSE_MG as MAX_DOSE_MG
 from ldn_aid.domain.values import Answer as Answer
 from ldn_aid.domain.values import Pregnancy as Pregnancy
@@ -88,6 +89,8 @@ class Patient(_Record):
     weight_kg: Annotated[float, Field(ge=2, le=350, allow_inf_nan=False)] | None = None
     sex_at_birth: Literal["female", "male", "intersex", "not_stated"] = "not_stated"
     handout_language: Literal["en", "es"] = "en"
+    # The print size is the patient's need, like the language: a reopened visit prints the same.
+    handout_large_print: Annotated[bool, Field(strict=True)] = False
     # The clinician confirmed a weight outside the plausible range for the age (a pound value typed
     # as kg would double a child's weight-based dose).
     weight_confirmed: Annotated[bool, Field(strict=True)] = False
@@ -238,6 +241,21 @@ class Plan(_Record):
         return value.quantize(Decimal("0.1"))
 
 
+class GivenDocument(_Record):
+    """A sheet the patient was given: what it was, how, and the SHA-256 of the very bytes printed or
+    saved, so the chart note records facts instead of a fresh render."""
+
+    kind: Literal["handout", "followup_sheet"]
+    # The visit date for the handout; the review's date for a follow-up sheet.
+    for_date: dt.date
+    how: Literal["printed", "saved"]
+    language: Literal["en", "es"]
+    large_print: Annotated[bool, Field(strict=True)]
+    paper: Literal["letter", "a4"]
+    content_version: Annotated[str, Field(min_length=1, max_length=200)]
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
 class Visit(_Record):
     """One appointment: who, what was answered, and the clinician's plan choices."""
 
@@ -252,6 +270,9 @@ class Visit(_Record):
     plan: Plan | None = None
     # Reviews after the start, oldest first. Added within ldn-aid.visit/1: files without it load unchanged.
     follow_ups: tuple[FollowUp, ...] = ()
+    # The sheets printed or saved for this visit, in the order given. Format 2 is unreleased, so it
+    # came without a format change: files without it load unchanged.
+    documents_given: Annotated[tuple[GivenDocument, ...], Field(max_length=1_000)] = ()
 
     @model_validator(mode="before")
     @classmethod
@@ -260,32 +281,14 @@ class Visit(_Record):
 
     @model_validator(mode="after")
     def _follow_ups_in_order(self) -> Visit:
-        previous = None
+        """Reviews oldest first, one per date, none before the visit, scores within the baseline's
+        scale: the checks of `followup_checks`, which the review form runs too."""
         for index, follow_up in enumerate(self.follow_ups):
-            where = f"follow_ups[{index}]"
-            if follow_up.date < self.visit_date:
-                raise ValueError(
-                    f"follow_ups: {where} date {follow_up.date} is before visit_date {self.visit_date}"
-                )
-            if previous is not None and follow_up.date <= previous:
-                raise ValueError(
-                    f"follow_ups: {where} date {follow_up.date} must come after the one before ({previous});"
-                    " follow-ups are listed oldest first, one per date"
-                )
-            previous = follow_up.date
-            self._check_score(follow_up.score, where)
+            problems = follow_up_problems(self, follow_up, index)
+            if problems:
+                first = problems[0]
+                raise ValueError(f"follow_ups: follow_ups[{index}] {'.'.join(first.loc)} {first.message}")
         return self
-
-    def _check_score(self, score: float | None, where: str) -> None:
-        baseline = self.diagnosis.baseline
-        if score is None or baseline is None:
-            return
-        low, high = SCALE_RANGES[baseline.scale]
-        if not low <= score <= high:
-            raise ValueError(
-                f"follow_ups: {where} score {score:g} is outside the baseline scale {baseline.scale}'s"
-                f" range {low}-{high}"
-            )
 
     @property
     def effective_plan(self) -> Plan:

@@ -324,27 +324,35 @@ class _Renderer:
         )
         return table
 
-    def _boxed(self, content: list[Flowable], style: str) -> Table:
+    def _boxed(self, content: list[Flowable], style: str) -> Flowable:
         fill, edge = _BOX_COLOURS[style]
-        table = Table([[content]], colWidths=[self.width])
+        # One row per paragraph, not one cell for all: a box taller than a page (large print with
+        # several stops, red team D01) then splits between rows, and reportlab draws the box round
+        # each part. A single cell could not split and raised LayoutError.
+        table = Table([[[flowable]] for flowable in content], colWidths=[self.width], splitInRow=1)
         pad = self.styles.body_size * 0.8
-        table.setStyle(
-            TableStyle(
-                [
-                    ("BACKGROUND", (0, 0), (-1, -1), fill),
-                    ("BOX", (0, 0), (-1, -1), 2.5 if style in ("main", "stop", "warning") else 1, edge),
-                    ("LEFTPADDING", (0, 0), (-1, -1), pad),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), pad),
-                    ("TOPPADDING", (0, 0), (-1, -1), pad * 0.6),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), pad * 0.4),
-                ]
-            )
-        )
+        commands: list[Any] = [
+            ("BACKGROUND", (0, 0), (-1, -1), fill),
+            ("BOX", (0, 0), (-1, -1), 2.5 if style in ("main", "stop", "warning") else 1, edge),
+            ("LEFTPADDING", (0, 0), (-1, -1), pad),
+            ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+        ]
+        # Between rows, each paragraph's own space before and after, as one cell spaced them; the
+        # box's padding at its top and bottom.
+        last = len(content) - 1
+        for row, flowable in enumerate(content):
+            top = pad * 0.6 if row == 0 else float(flowable.getSpaceBefore())
+            bottom = pad * 0.4 if row == last else float(flowable.getSpaceAfter())
+            commands.append(("TOPPADDING", (0, row), (0, row), top))
+            commands.append(("BOTTOMPADDING", (0, row), (0, row), bottom))
+        table.setStyle(TableStyle(commands))
         table.spaceBefore = self.styles.body_size * 0.6
         table.spaceAfter = self.styles.body_size * 0.8
-        return table
+        # A box that fits on a page still moves to the next page whole; only one taller than a page
+        # splits.
+        return KeepTogether([table])
 
-    def _box(self, block: model.Box) -> Table:
+    def _box(self, block: model.Box) -> Flowable:
         s = self.styles
         content: list[Flowable] = [_p(block.heading, s.h2)]
         content += [_p(text, s.body) for text in block.paragraphs]

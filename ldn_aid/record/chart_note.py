@@ -37,6 +37,7 @@ from ldn_aid.domain.visit import (
     MEDICINE_CLASSES,
     RESPONSE_SCALES,
     STIMULANT_SCREEN_FIELDS,
+    GivenDocument,
     Plan,
     Visit,
 )
@@ -127,6 +128,7 @@ def chart_note(
     content: ContentBundle,
     handout: HandoutRecord | None,
     followup_sheet: HandoutRecord | None = None,
+    given: Sequence[GivenDocument] | None = None,
 ) -> str:
     """The chart note for one visit.
 
@@ -138,6 +140,8 @@ def chart_note(
             handout gate refuses the handout).
         followup_sheet: the follow-up sheet given after the latest follow-up, if any (None when the
             follow-up gate refuses it).
+        given: the documents actually printed or saved (`Visit.documents_given`); when not None the
+            note lists these (or says none was given yet) instead of `handout` and `followup_sheet`.
     """
     decisions = decision.follow_ups
     if len(decisions) != len(visit.follow_ups):
@@ -159,7 +163,10 @@ def chart_note(
     _plan(note, decision, content)
     _changes(note, visit, assessment, decision.protocol)
     _follow_ups(note, visit, decision, content)
-    _given(note, visit, decision, handout, followup_sheet, content)
+    if given is None:
+        _given(note, visit, decision, handout, followup_sheet, content)
+    else:
+        _given_documents(note, visit, decision, given, content)
     _references(note, content)
     return "\n".join(note.lines) + "\n"
 
@@ -604,11 +611,58 @@ def _given(
         _record_line(note, name, sheet, content)
 
 
-def _record_line(note: _Lines, name: str, record: HandoutRecord, content: ContentBundle) -> None:
+_KIND_NAMES = {"handout": "Handout", "followup_sheet": "Follow-up sheet"}
+
+
+def _given_documents(
+    note: _Lines,
+    visit: Visit,
+    decision: VisitDecision,
+    given: Sequence[GivenDocument],
+    content: ContentBundle,
+) -> None:
+    """The documents printed or saved, one line each: the same bytes printed and saved are one sheet."""
+    ways: dict[GivenDocument, list[str]] = {}
+    for doc in given:
+        key = doc.model_copy(update={"how": "printed"})
+        hows = ways.setdefault(key, [])
+        if doc.how not in hows:
+            hows.append(doc.how)
+    note.blank()
+    note.add(f"GIVEN TO THE PATIENT ({len(ways)})" if ways else "GIVEN TO THE PATIENT")
+    for doc, hows in ways.items():
+        how = " and ".join(sorted(hows))  # "printed and saved"
+        name = f"{_KIND_NAMES[doc.kind]} for {doc.for_date.isoformat()}"
+        record = HandoutRecord(
+            language=doc.language,
+            large_print=doc.large_print,
+            paper=doc.paper,
+            content_version=doc.content_version,
+            sha256=doc.sha256,
+        )
+        _record_line(note, name, record, content, how)
+    kinds = {(doc.kind, doc.for_date) for doc in ways}
+    if not any(kind == "handout" for kind, _ in kinds):
+        if decision.handout_gate.allowed:
+            note.item("Handout: not printed or saved yet.")
+        else:
+            note.item("Handout: NOT given - the plan may not be given to the patient yet (see PLAN).")
+    # A sheet given for an earlier review is not the latest review's sheet.
+    if visit.follow_ups and ("followup_sheet", visit.follow_ups[-1].date) not in kinds:
+        name = f"Follow-up sheet ({visit.follow_ups[-1].date.isoformat()})"
+        if decision.followup_gate.allowed:
+            note.item(f"{name}: not printed or saved yet.")
+        else:
+            note.item(f"{name}: NOT given - {' '.join(_blockers(decision.followup_gate, content))}")
+
+
+def _record_line(
+    note: _Lines, name: str, record: HandoutRecord, content: ContentBundle, how: str | None = None
+) -> None:
     note.item(
         f"{name}: {_label(content, 'handout_language', record.language)}; large print:"
         f" {'yes' if record.large_print else 'no'}; paper: {record.paper}; content version:"
-        f" {record.content_version}."
+        f" {record.content_version}{'' if how is None else '; ' + how}."
     )
     note.add(f"PDF SHA-256: {record.sha256}", first="  ")
 

@@ -84,8 +84,9 @@ MEDICATION_TEXT = {
 OFF_LABEL_NOTE = "Off-label use; LDN has not been tested in ADHD; schedule from other conditions."
 REASON_TEXT = "ADHD (attention-deficit/hyperactivity disorder)"
 
-# Never exported: the format tag is not an answer, and the display name is printed on the handout only.
-_NOT_EXPORTED = frozenset({"format", "patient.display_name"})
+# Never exported: the format tag is not an answer, the display name is printed on the handout only,
+# and the documents given are a record of printing (the chart note lists them), not answers.
+_NOT_EXPORTED = frozenset({"format", "patient.display_name", "documents_given"})
 # Free text long enough to need a multi-line box.
 _LONG_TEXT = frozenset({"plan.change_reason", "follow_ups.override_reason"})
 # Lists of choices (resources/content/<lang>/choices.toml) whose name is not the field's own name.

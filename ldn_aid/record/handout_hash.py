@@ -1,5 +1,5 @@
 """`handout_record(...)` and `followup_sheet_record(...)`: render what the patient is given and record
-the SHA-256 of the PDF bytes.
+the SHA-256 of the PDF bytes; `given_document(...)` records bytes already printed or saved.
 
 The only module of the record package that draws a PDF. It imports the renderer (and so reportlab)
 inside the functions, so importing this module stays cheap and the pure modules stay pure. Each
@@ -10,12 +10,13 @@ options and clinic settings. Both obey the core gate: a document the gate refuse
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from typing import TYPE_CHECKING, Literal
 
 from ldn_aid.content import load_content
 from ldn_aid.domain.decision import VisitDecision
-from ldn_aid.domain.visit import Visit
+from ldn_aid.domain.visit import GivenDocument, Visit
 from ldn_aid.record.chart_note import HandoutRecord
 from ldn_aid.settings import ClinicSettings
 
@@ -24,6 +25,29 @@ if TYPE_CHECKING:
 
 Language = Literal["en", "es"]
 Paper = Literal["letter", "a4"]
+
+
+def given_document(
+    kind: Literal["handout", "followup_sheet"],
+    for_date: dt.date,
+    how: Literal["printed", "saved"],
+    language: Language,
+    large_print: bool,
+    paper: Paper,
+    data: bytes,
+) -> GivenDocument:
+    """The record of a sheet given: its options, content version and the SHA-256 of exactly `data`,
+    the bytes printed or saved (never a fresh render)."""
+    return GivenDocument(
+        kind=kind,
+        for_date=for_date,
+        how=how,
+        language=language,
+        large_print=large_print,
+        paper=paper,
+        content_version=load_content(language).rules.content_version,
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
 
 
 def _record(handout: Handout, language: Language, large_print: bool, paper: Paper) -> HandoutRecord:

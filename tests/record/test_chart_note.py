@@ -242,7 +242,7 @@ def test_inputs_that_mattered(content: ContentBundle) -> None:
     assert "Behavioral support: Tried before." in inputs
     # Every LDN-screen answer that is not "no" (pregnancy "not applicable" included), and no "no".
     assert "Trouble sleeping? Yes" in inputs
-    assert "Pregnant, trying to conceive, or breastfeeding? Not applicable" in inputs
+    assert "Pregnant, trying to conceive, or breastfeeding? Does not apply" in inputs
     assert "Surgery or a procedure planned?" not in inputs
     # Every stimulant-screen "yes".
     assert "Tics or Tourette syndrome? Yes" in inputs

@@ -27,7 +27,7 @@ from record_strategies import visits
 
 from ldn_aid.content import ContentBundle, load_content
 from ldn_aid.domain.followup import FollowUp
-from ldn_aid.domain.visit import Visit
+from ldn_aid.domain.visit import GivenDocument, Visit
 from ldn_aid.record.fhir import (
     CODE_SYSTEM_PREFIX,
     OFF_LABEL_NOTE,
@@ -42,7 +42,10 @@ from ldn_aid.rules import decide
 from ldn_aid.visit_file import load_visit
 
 MakeVisit = Callable[..., Visit]
-NOT_EXPORTED = {"format", "patient.display_name"}
+# The documents given are a record of printing (the chart note lists them), not answers (issue 10).
+NOT_EXPORTED = {"format", "patient.display_name"} | {
+    f"documents_given.{name}" for name in GivenDocument.model_fields
+}
 
 
 @pytest.fixture(scope="module", name="content")
