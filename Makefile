@@ -13,7 +13,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# First check that Qt's platform plugin loads here; if not, it prints the system packages to install.
 run: $(STAMP)
+	$(BIN)/python -m ldn_aid.ui.platform_check
 	$(BIN)/ldn-aid
 
 lint: $(STAMP)

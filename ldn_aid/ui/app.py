@@ -17,8 +17,10 @@ from ldn_aid.content import load_content
 from ldn_aid.domain.errors import ContentError, one_line
 from ldn_aid.logs import LOGGER_NAME, setup_logging
 from ldn_aid.paths import resource_path
+from ldn_aid.ui.dialogs import keep_no_dialog_history
 from ldn_aid.ui.errors import install_excepthook
 from ldn_aid.ui.main_window import MainWindow
+from ldn_aid.ui.screen_fit import show_fitted
 
 
 def create_app(argv: list[str] | None = None) -> QApplication:
@@ -28,6 +30,8 @@ def create_app(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("LDN Aid")
     app.setApplicationVersion(__version__)
     app.setWindowIcon(QIcon(str(resource_path("icons/ldn-aid.svg"))))
+    # Before any file dialog exists: Qt's dialog history is never written (see dialogs.py).
+    keep_no_dialog_history()
     return app
 
 
@@ -45,8 +49,7 @@ def run_app(visit_path: Path | None = None) -> int:
         return 2
     window = MainWindow(content)
     install_excepthook(window)
-    window.resize(1180, 760)
-    window.show()
+    show_fitted(window)
     if visit_path is not None:
         window.open_visit(visit_path)
     if os.environ.get("LDN_AID_EXIT_AFTER_SHOW") == "1":

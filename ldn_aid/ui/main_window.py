@@ -1,6 +1,7 @@
-"""The main window: the wizard plus the File menu (new, open, save as, clinic settings, quit).
+"""The main window: the wizard plus the File menu (new, open, save, save as, clinic settings, quit).
 
-No autosave and no recent-files list: patient files are written only when the clinician saves.
+No autosave and no recent-files list: patient files are written only when the clinician saves. The
+window remembers the file the visit came from (or was last saved to) so Save writes there again.
 """
 
 from __future__ import annotations
@@ -9,24 +10,32 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QWidget
 
 from ldn_aid.atomic import SaveError, write_atomically
 from ldn_aid.content import ContentBundle
-from ldn_aid.domain.errors import LdnAidError, one_line
+from ldn_aid.domain.errors import LdnAidError
 from ldn_aid.domain.visit import Visit
-from ldn_aid.record.exports import visit_chart_note, visit_fhir_json
+from ldn_aid.record.exports import visit_fhir_json, wizard_chart_note
 from ldn_aid.settings import ClinicSettings, load_settings, save_settings
 from ldn_aid.ui import dialogs
+from ldn_aid.ui.file_words import open_error_line, save_problems_line, sentence
 from ldn_aid.ui.settings_dialog import SettingsDialog
 from ldn_aid.ui.state import VisitState
+from ldn_aid.ui.widgets.fields import Field
 from ldn_aid.ui.wizard import LdnWizard
 from ldn_aid.visit_file import read_visit, save_visit
 
 
 class MainWindow(QMainWindow):
+    """Signals:
+    settings_saved: the clinic settings were changed and stored; the handout re-reads them.
+    """
+
+    settings_saved = Signal()
+
     def __init__(
         self,
         content: ContentBundle,
@@ -36,11 +45,14 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("main_window")
         self.settings_provider = settings_provider
+        # The file this visit was opened from or last saved to; None for a visit never saved.
+        self.visit_path: Path | None = None
         self.state = VisitState(self)
         self.wizard = LdnWizard(self.state, content, settings_provider, self)
         # QWizard is a dialog; as a plain widget it sits inside the window instead of floating over it.
         self.wizard.setWindowFlags(Qt.WindowType.Widget)
         self.setCentralWidget(self.wizard)
+        self.settings_saved.connect(self.wizard.handout_page.reload_clinic)
         self._build_menu()
         self.state.changed.connect(self._update_title)
         self.new_visit(confirm=False)
@@ -48,16 +60,21 @@ class MainWindow(QMainWindow):
     def _build_menu(self) -> None:
         menu = self.menuBar().addMenu("&File")
         self.menu_actions: dict[str, QAction] = {}
-        for key, text, shortcut, slot in (
+        # Each item has its own Alt letter. Save as is spelled out: StandardKey.SaveAs is empty on Windows.
+        shortcuts: tuple[
+            tuple[str, str, QKeySequence | QKeySequence.StandardKey | None, Callable[[], object]], ...
+        ] = (
             ("new", "&New visit", QKeySequence.StandardKey.New, lambda: self.new_visit()),
             ("open", "&Open visit…", QKeySequence.StandardKey.Open, lambda: self.open_visit()),
-            ("save", "&Save visit as…", QKeySequence.StandardKey.Save, lambda: self.save_visit_as()),
+            ("save", "&Save visit", QKeySequence.StandardKey.Save, lambda: self.save_visit()),
+            ("save_as", "Save visit &as…", QKeySequence("Ctrl+Shift+S"), lambda: self.save_visit_as()),
             ("fhir", "&Export FHIR…", None, lambda: self.export_fhir()),
             ("copy_note", "&Copy chart note", None, lambda: self.copy_chart_note()),
-            ("save_note", "Save chart &note…", None, lambda: self.save_chart_note()),
+            ("save_note", "Save c&hart note…", None, lambda: self.save_chart_note()),
             ("settings", "Clinic se&ttings…", None, lambda: self.edit_settings()),
             ("quit", "&Quit", QKeySequence.StandardKey.Quit, self.close),
-        ):
+        )
+        for key, text, shortcut, slot in shortcuts:
             action = QAction(text, self)
             action.setObjectName(f"action.{key}")
             if shortcut is not None:
@@ -69,11 +86,21 @@ class MainWindow(QMainWindow):
             self.menu_actions[key] = action
 
     def _update_title(self) -> None:
+        """ "LDN Aid — visit-2026-03-02.json *": the file's name (chosen without the patient's name by
+        default) and a star while something is not saved; never the patient's name."""
+        name = f" — {self.visit_path.name}" if self.visit_path is not None else ""
         marker = " *" if self.state.has_unsaved_changes else ""
-        self.setWindowTitle(f"LDN Aid{marker}")
+        self.setWindowTitle(f"LDN Aid{name}{marker}")
 
     def _may_discard(self) -> bool:
-        return not self.state.has_unsaved_changes or dialogs.confirm_discard(self)
+        """True when the visit may be replaced or closed: nothing unsaved, or the clinician chose to
+        discard it, or chose Save and the save succeeded."""
+        if not self.state.has_unsaved_changes:
+            return True
+        answer = dialogs.ask_unsaved(self)
+        if answer == "save":
+            return self.save_visit()
+        return answer == "discard"
 
     def new_visit(self, *, confirm: bool = True, today: dt.date | None = None) -> bool:
         if confirm and not self._may_discard():
@@ -82,6 +109,7 @@ class MainWindow(QMainWindow):
         # it (setting it afterwards left the drop-down on English while the handout printed Spanish).
         language = self.settings_provider().default_language
         self.state.reset(today, {"patient.handout_language": language} if language != "en" else None)
+        self.visit_path = None
         self.wizard.restart()
         self._update_title()
         return True
@@ -96,8 +124,9 @@ class MainWindow(QMainWindow):
         try:
             loaded = read_visit(path)
         except LdnAidError as exc:
-            dialogs.show_error(self, "Cannot open visit", one_line(str(exc)))
+            dialogs.show_error(self, "Cannot open visit", open_error_line(path, str(exc)))
             return False
+        self.visit_path = path
         self.state.load(loaded.visit)
         self.wizard.restart()
         if self.state.visit is not None and self.state.visit.follow_ups:
@@ -108,47 +137,77 @@ class MainWindow(QMainWindow):
             dialogs.show_info(self, "Older visit file", loaded.notice)
         return True
 
+    def _fields_to_fix(self) -> list[str]:
+        """The questions (by their labels) whose answer is out of range or not a number: a typo is
+        not an unanswered question, so it blocks saving like a range error does."""
+        labels: list[str] = []
+        for field in self.wizard.findChildren(Field):
+            if field.path in self.state.errors or field.parse_error():
+                labels.append(field.accessibleName() or field.path)
+        known = {field.path for field in self.wizard.findChildren(Field)}
+        labels.extend(path for path in self.state.errors if path not in known)
+        return list(dict.fromkeys(labels))
+
     def _valid_visit(self, title: str) -> Visit | None:
-        """The visit, or None after telling the clinician that a value must be fixed first."""
+        """The visit, or None after telling the clinician which answers must be fixed first."""
+        problems = self._fields_to_fix()
         visit = self.state.visit
-        if visit is None:
-            dialogs.show_error(self, title, "Some values are out of range. Fix the highlighted fields first.")
+        if visit is None or problems:
+            dialogs.show_error(self, title, save_problems_line(problems))
+            return None
         return visit
 
-    def save_visit_as(self) -> bool:
+    def save_visit(self) -> bool:
+        """File → Save visit (Ctrl+S): write to the visit's own file; ask for one only the first time."""
+        if self.visit_path is None:
+            return self.save_visit_as()
         visit = self._valid_visit("Cannot save yet")
         if visit is None:
             return False
-        path = dialogs.ask_save_path(
-            self, "Save visit", f"visit-{visit.visit_date.isoformat()}.json", dialogs.VISIT_FILTER
-        )
-        if path is None:
+        return self._write_visit(visit, self.visit_path) or self._ask_and_save(visit, self.visit_path.name)
+
+    def save_visit_as(self) -> bool:
+        """File → Save visit as… (Ctrl+Shift+S): always asks where."""
+        visit = self._valid_visit("Cannot save yet")
+        if visit is None:
             return False
-        if path.suffix.lower() != ".json":
-            path = path.with_suffix(path.suffix + ".json") if path.suffix else path.with_suffix(".json")
+        suggested = self.visit_path.name if self.visit_path else f"visit-{visit.visit_date.isoformat()}.json"
+        return self._ask_and_save(visit, suggested)
+
+    def _ask_and_save(self, visit: Visit, suggested: str) -> bool:
+        """Ask for a path and save there; after a failed write the dialog opens again (with the name
+        tried), until the visit is saved or the clinician cancels."""
+        while True:
+            path = dialogs.ask_save_path(self, "Save visit", suggested, dialogs.VISIT_FILTER)
+            if path is None:
+                return False
+            if path.suffix.lower() != ".json":
+                path = path.with_suffix(path.suffix + ".json") if path.suffix else path.with_suffix(".json")
+            if self._write_visit(visit, path):
+                return True
+            suggested = path.name
+
+    def _write_visit(self, visit: Visit, path: Path) -> bool:
         try:
             save_visit(visit, path)
         except SaveError as exc:
-            dialogs.show_error(self, "Cannot save visit", one_line(str(exc)))
+            dialogs.show_error(self, "Cannot save visit", sentence(str(exc)))
             return False
+        self.visit_path = path
         self.state.mark_saved()
         self._update_title()
+        self.statusBar().showMessage(f"Saved {path.name}.", 5000)
         return True
 
-    def _handout_options(self, visit: Visit) -> tuple[str, bool, str]:
-        """The language, print size and paper of the handout shown, or the visit's and clinic's defaults."""
-        page = self.wizard.handout_page
-        if page.pdf_bytes:
-            return page.selected_language(), page.large_print.isChecked(), page.selected_paper()
-        return visit.patient.handout_language, False, self.settings_provider().default_paper
-
     def chart_note(self) -> str | None:
-        """The chart note for the visit as it stands, or None (with the reason shown) when it is invalid."""
+        """The chart note for the visit as it stands, or None (with the reason shown) when it is invalid.
+
+        It lists the documents printed or saved (the hash of the very bytes given) and never renders:
+        a later change of language or clinic settings cannot change what it says was given."""
         visit = self._valid_visit("No chart note yet")
         if visit is None:
             return None
-        language, large_print, paper = self._handout_options(visit)
-        return visit_chart_note(visit, language, large_print, paper, self.settings_provider())
+        return wizard_chart_note(visit, self.state.decision)
 
     def copy_chart_note(self) -> bool:
         note = self.chart_note()
@@ -181,7 +240,7 @@ class MainWindow(QMainWindow):
         try:
             write_atomically(path, (text + "\n").encode("utf-8"), private=True)
         except SaveError as exc:
-            dialogs.show_error(self, title, one_line(str(exc)))
+            dialogs.show_error(self, title, sentence(str(exc)))
             return False
         self.statusBar().showMessage(f"Saved {path.name}.", 5000)
         return True
@@ -193,7 +252,9 @@ class MainWindow(QMainWindow):
         try:
             save_settings(chosen)
         except (SaveError, OSError) as exc:
-            dialogs.show_error(self, "Cannot save settings", one_line(str(exc)))
+            dialogs.show_error(self, "Cannot save settings", sentence(str(exc)))
+            return
+        self.settings_saved.emit()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         if self._may_discard():

@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, Signal
 from ldn_aid.domain.assessment import Assessment
 from ldn_aid.domain.decision import VisitDecision
 from ldn_aid.domain.protocol import Protocol
-from ldn_aid.domain.visit import VISIT_FORMAT, Visit
+from ldn_aid.domain.visit import VISIT_FORMAT, GivenDocument, Visit
 from ldn_aid.rules import decide
 
 
@@ -114,6 +114,14 @@ class VisitState(QObject):
         self._saved_snapshot = copy.deepcopy(self._data)
         self._recompute()
         self.loaded.emit()
+        self.changed.emit()
+
+    def record_given(self, doc: GivenDocument) -> None:
+        """Record a sheet printed or saved for the patient: an edit of the visit (its title shows `*`),
+        so the saved visit file says what was given."""
+        given = [*(self._data.get("documents_given") or []), doc.model_dump(mode="json")]
+        self._data["documents_given"] = given
+        self._recompute()
         self.changed.emit()
 
     def mark_saved(self) -> None:

@@ -31,7 +31,7 @@ from ldn_aid.ui.settings_dialog import SettingsDialog
 def dialog_log(monkeypatch: pytest.MonkeyPatch) -> DialogLog:
     """Replace every modal dialog for every UI test; the returned log records them."""
     log = DialogLog()
-    monkeypatch.setattr(dialogs, "confirm_discard", log.confirm_discard)
+    monkeypatch.setattr(dialogs, "ask_unsaved", log.ask_unsaved)
     monkeypatch.setattr(dialogs, "ask_save_path", log.ask_save_path)
     monkeypatch.setattr(dialogs, "ask_open_path", log.ask_open_path)
     monkeypatch.setattr(dialogs, "show_error", log.show_error)

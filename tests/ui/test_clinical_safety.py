@@ -21,7 +21,7 @@ from ldn_aid.content.words import blocker_text, question_text
 from ldn_aid.domain.followup import SAFETY_ITEMS
 from ldn_aid.rules import decide
 from ldn_aid.ui.main_window import MainWindow
-from ldn_aid.ui.pages.followup_page import FollowUpPage
+from ldn_aid.ui.pages.followup import FollowUpPage
 from ldn_aid.ui.pages.ids import PageId
 from ldn_aid.visit_file import load_visit, save_visit
 

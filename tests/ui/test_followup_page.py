@@ -23,9 +23,10 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 from wizard_driver import WizardDriver, answer_review
 
+from ldn_aid.content import ContentBundle
 from ldn_aid.rules import decide
 from ldn_aid.ui.main_window import MainWindow
-from ldn_aid.ui.pages.followup_page import REASON_NEEDED, FollowUpPage
+from ldn_aid.ui.pages.followup import REASON_NEEDED, FollowUpPage
 from ldn_aid.ui.pages.ids import PageId
 from ldn_aid.visit_file import load_visit
 
@@ -84,7 +85,9 @@ def visit_file(tmp_path: Path, source: Path, change: Any) -> Path:
     return path
 
 
-def test_an_opened_visit_with_follow_ups_lands_on_the_follow_up_page(window: MainWindow) -> None:
+def test_an_opened_visit_with_follow_ups_lands_on_the_follow_up_page(
+    window: MainWindow, content: ContentBundle
+) -> None:
     expected = review(ADVANCE)
     assert expected is not None
     assert expected.decision == "advance"
@@ -99,11 +102,13 @@ def test_an_opened_visit_with_follow_ups_lands_on_the_follow_up_page(window: Mai
     assert "4.5 mg" in child(page, QLabel, "followup.next").text()
     assert "2027-01-11" in child(page, QLabel, "followup.next").text()
     assert table_rows(page, "followup.revised") == [["1", "2026-12-28 (Mon)", "4.5", "—"]]
-    # Every reason, with its rule id and sources (citations in the tooltip).
+    # Every reason, named in words (never its rule id), with its sources (citations in the tooltip).
     for reason in expected.reasons:
         frame = child(page, QFrame, f"reason:{reason.rule_id}")
         texts = [label.text() for label in frame.findChildren(QLabel)]
-        assert any(reason.rule_id in text for text in texts)
+        name = content.language.review.reason_label[reason.rule_id]
+        assert any(name in text for text in texts)
+        assert not any(reason.rule_id in text for text in texts)
         sources = next(label for label in frame.findChildren(QLabel) if label.text().startswith("Sources:"))
         for ref_id in reason.references:
             assert ref_id in sources.text()
@@ -194,7 +199,9 @@ def test_adding_a_review_with_an_opioid_gives_stop(window: MainWindow, qtbot: Qt
     assert not child(page, QPushButton, "followup.choice_apply").isEnabled()
     locked = child(page, QLabel, "followup.choice_locked")
     assert locked.isVisible()
-    assert "followup_stop_opioids" in locked.text()
+    # The stop is named in words, never by its rule id.
+    assert "Opioid since the last visit" in locked.text()
+    assert "followup_stop_opioids" not in locked.text()
 
 
 def test_a_review_dated_before_the_last_one_is_refused_with_the_reason(window: MainWindow) -> None:

@@ -107,7 +107,7 @@ BROKEN_FILES = {
         lambda tmp: write(tmp / "v.json", json.dumps({**VALID, "patient": {"age_years": "34"}}).encode()),
         "patient.age_years",
     ),
-    "missing": (lambda tmp: tmp / "no-such-visit.json", "no such visit file"),
+    "missing": (lambda tmp: tmp / "no-such-visit.json", "No such visit file"),
     "a-folder": (lambda tmp: tmp, "is a folder"),
 }
 
@@ -152,7 +152,7 @@ def test_open_a_saved_visit_shows_its_answers(
     assert driver.field("patient.display_name").edit.text() == "Sam Example"
     assert driver.field("patient.weight_kg").edit.text() == "88"
     assert driver.wizard.outcome_panel.banner.text().startswith("STOP")
-    assert window.windowTitle() == "LDN Aid"
+    assert window.windowTitle() == "LDN Aid — stop.json"
 
     dialog_log.open_paths.append(None)  # the clinician cancels the file dialog
     window.menu_actions["open"].trigger()
@@ -218,8 +218,10 @@ def test_save_into_a_read_only_folder_shows_an_error_and_leaves_no_file(
         if os.access(folder, os.W_OK):
             pytest.skip("running as a user (root) who can write into a read-only folder")
         give_some_answers(driver)
-        dialog_log.save_paths.append(folder / "visit.json")
+        # After the error the dialog opens again; the clinician cancels it.
+        dialog_log.save_paths.extend([folder / "visit.json", None])
         window.menu_actions["save"].trigger()
+        assert len(dialog_log.save_suggestions) == 2
         assert len(dialog_log.errors) == 1
         title, message = dialog_log.errors[0]
         assert title == "Cannot save visit"
@@ -237,6 +239,7 @@ def test_save_into_a_missing_folder_shows_an_error_and_creates_nothing(
 ) -> None:
     give_some_answers(driver)
     dialog_log.save_paths.append(tmp_path / "gone" / "deeper" / "visit.json")
+    dialog_log.save_paths.append(None)  # the dialog is offered again; cancelled this time
     window.menu_actions["save"].trigger()
     assert len(dialog_log.errors) == 1
     title, message = dialog_log.errors[0]
@@ -246,10 +249,12 @@ def test_save_into_a_missing_folder_shows_an_error_and_creates_nothing(
     assert list(tmp_path.iterdir()) == []
     assert driver.state.has_unsaved_changes
 
-    # The app is still usable: a good folder works, and the visit is then saved.
-    dialog_log.save_paths.append(tmp_path / "visit.json")
+    # The app is still usable: after the error the dialog opens again, a good folder works, and the
+    # visit is then saved.
+    dialog_log.save_paths.extend([tmp_path / "gone" / "visit.json", tmp_path / "visit.json"])
     window.menu_actions["save"].trigger()
-    assert len(dialog_log.errors) == 1
+    assert len(dialog_log.errors) == 2
+    assert dialog_log.save_suggestions[-1] == "visit.json"  # offered again with the name tried
     assert (tmp_path / "visit.json").read_text("utf-8") == visit_json(driver.state.visit)
     assert not driver.state.has_unsaved_changes
 
@@ -271,7 +276,7 @@ def test_a_write_that_fails_halfway_shows_an_error_and_leaves_no_file(
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr("ldn_aid.atomic.os.replace", refuse)
-    dialog_log.save_paths.append(target)
+    dialog_log.save_paths.extend([target, None])  # then cancels the dialog offered again
     window.menu_actions["save"].trigger()
     assert len(dialog_log.errors) == 1
     assert dialog_log.errors[0][0] == "Cannot save visit"
@@ -286,8 +291,9 @@ def test_save_is_refused_while_a_value_is_out_of_range_and_cancel_writes_nothing
 ) -> None:
     driver.type_into("patient.age_years", "130")
     window.menu_actions["save"].trigger()
+    # The message names the question to fix.
     assert dialog_log.errors == [
-        ("Cannot save yet", "Some values are out of range. Fix the highlighted fields first.")
+        ("Cannot save yet", "“Age (years)” is out of range or not a number: fix it first.")
     ]
     assert dialog_log.save_suggestions == []  # no file dialog for a visit that cannot be saved
 

@@ -33,7 +33,7 @@ from ldn_aid.domain.followup import SIDE_EFFECTS
 from ldn_aid.domain.visit import Visit
 from ldn_aid.rules import decide
 from ldn_aid.ui.main_window import MainWindow
-from ldn_aid.ui.pages.followup_page import FollowUpPage
+from ldn_aid.ui.pages.followup import FollowUpPage
 from ldn_aid.ui.pages.ids import PageId
 from ldn_aid.visit_file import load_visit
 
@@ -329,7 +329,9 @@ def test_w5_choose_differently_offers_only_what_the_rules_accept_and_a_refused_c
     assert not child(page, QPushButton, "followup.choice_apply").isEnabled()
     locked = child(page, QLabel, "followup.choice_locked")
     assert locked.isVisible()
-    assert "followup_stop_no_response" in locked.text()
+    # The stop is named in words, never by its rule id.
+    assert content.language.review.reason_label["followup_stop_no_response"] in locked.text()
+    assert "followup_stop_no_response" not in locked.text()
     assert "\n" not in locked.text()
     assert not child(page, QPushButton, "followup.choice_withdraw").isVisible()
 
@@ -424,6 +426,8 @@ def test_w8_the_weight_confirmation_names_the_range_and_the_pound_slip_and_is_no
     assert QApplication.focusWidget() is driver.field("patient.sex_at_birth").focus_target()
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is driver.field("patient.handout_language").focus_target()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is driver.field("patient.handout_large_print").focus_target()
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is box
     # Once confirmed, the range stays in view beside the tick.

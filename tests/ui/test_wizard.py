@@ -251,7 +251,7 @@ def test_a_visit_from_blank_to_saved_file_and_handout(
     assert load_visit(saved) == driver.state.visit
     assert stat.S_IMODE(saved.stat().st_mode) == 0o600
     assert not driver.state.has_unsaved_changes
-    assert window.windowTitle() == "LDN Aid"
+    assert window.windowTitle() == f"LDN Aid — {scenario.name}.json"
 
     # Open it again and save it again: the very same bytes.
     dialog_log.open_paths.append(saved)
@@ -263,7 +263,7 @@ def test_a_visit_from_blank_to_saved_file_and_handout(
     assert driver.field("patient.age_years").edit.text() == str(scenario.answers["patient.age_years"])
     again = tmp_path / "again.json"
     dialog_log.save_paths.append(again)
-    window.menu_actions["save"].trigger()
+    window.menu_actions["save_as"].trigger()
     assert again.read_bytes() == saved.read_bytes()
 
     # The handout shown (and printed) is byte for byte the one `ldn-aid handout` writes.
@@ -423,12 +423,17 @@ def test_outcome_panel_updates_as_answers_change_without_next(driver: WizardDriv
     driver.answer("ldn_screen.opioid_agonist_treatment", "yes")
     assert driver.page_id == PageId.LDN_SCREEN
     assert banner.text().startswith("STOP")
-    assert "opioid agonist treatment" in detail.text()
+    # Named in words (the finding's label), never by its rule id (issue 10, walk #13).
+    assert "Methadone or buprenorphine treatment" in detail.text()
+    assert "opioid agonist treatment" not in detail.text()
     assert "Suggested:" not in detail.text()
     # Clearing it (Delete) makes the visit incomplete; answering no brings the option back.
     driver.answer("ldn_screen.opioid_agonist_treatment", None)
     assert banner.text().startswith("INCOMPLETE")
-    assert "Unanswered:</b> 1" in detail.text()
+    # The unanswered question is listed as a link to it, not counted (issue 10, walk #13).
+    links = driver.wizard.outcome_panel.links()
+    expected = ["outcome_panel.missing:ldn_screen.opioid_agonist_treatment"]
+    assert [link.objectName() for link in links] == expected
     driver.answer("ldn_screen.opioid_agonist_treatment", "no")
     assert banner.text().startswith("LDN OPTION")
     # An unreadable value on another page shows as such, not as a stale outcome.

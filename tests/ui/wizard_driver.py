@@ -11,7 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QWidget, QWizard
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget, QWizard
 from pytestqt.qtbot import QtBot
 
 from ldn_aid.domain.visit import (
@@ -22,6 +22,7 @@ from ldn_aid.domain.visit import (
     Visit,
 )
 from ldn_aid.settings import ClinicSettings
+from ldn_aid.ui.dialogs import UnsavedAnswer
 from ldn_aid.ui.main_window import MainWindow
 from ldn_aid.ui.pages.ids import PageId, page_of
 from ldn_aid.ui.pages.preferences_page import PriorityField
@@ -149,7 +150,8 @@ class DialogLog:
 
     errors: list[tuple[str, str]] = field(default_factory=list)
     infos: list[tuple[str, str]] = field(default_factory=list)
-    discard_answers: list[bool] = field(default_factory=list)
+    # The answers to "Unsaved visit": "save", "discard" or "cancel" (True is "discard", False "cancel").
+    discard_answers: list[UnsavedAnswer | bool] = field(default_factory=list)
     discard_asked: int = 0
     save_paths: list[Path | None] = field(default_factory=list)
     save_suggestions: list[str] = field(default_factory=list)
@@ -158,11 +160,14 @@ class DialogLog:
     settings_shown: list[ClinicSettings] = field(default_factory=list)
     crash_details: list[str] = field(default_factory=list)
 
-    def confirm_discard(self, _parent: QWidget | None) -> bool:
+    def ask_unsaved(self, _parent: QWidget | None) -> UnsavedAnswer:
         self.discard_asked += 1
         if not self.discard_answers:
-            raise UnexpectedDialogError("confirm_discard was asked, but the test queued no answer")
-        return self.discard_answers.pop(0)
+            raise UnexpectedDialogError("ask_unsaved was asked, but the test queued no answer")
+        answer = self.discard_answers.pop(0)
+        if isinstance(answer, bool):
+            return "discard" if answer else "cancel"
+        return answer
 
     def ask_save_path(
         self, _parent: QWidget | None, _title: str, suggested: str, _filter: str
@@ -384,3 +389,73 @@ def answer_review(
         choose(
             f"followup.new.safety.{name}", safety.get(name, None if name == "urine_opioid_screen" else "no")
         )
+
+
+# ---- the keyboard: where the cursor is, Alt letters, and counting keystrokes -----------------------
+
+
+def mnemonic_letter(text: str) -> str | None:
+    """The Alt letter of a label or button text ("Lar&ge print" -> "g"; "&&" is a literal "&")."""
+    plain = text.replace("&&", "")
+    index = plain.find("&")
+    return plain[index + 1].lower() if 0 <= index < len(plain) - 1 else None
+
+
+def row_label(page: QWidget, field: Field) -> QLabel | None:
+    """The question label whose Alt letter leads to `field` (its buddy)."""
+    targets = (field, field.focus_target())
+    return next((label for label in page.findChildren(QLabel) if label.buddy() in targets), None)
+
+
+def settle_focus(qtbot: QtBot, wizard: LdnWizard) -> QWidget | None:
+    """Let a button pressed by its Alt letter finish its (animated, 100 ms) click and the wizard
+    place the cursor on the page shown; the widget that has the cursor then."""
+    window = wizard.window()
+    qtbot.waitUntil(lambda: not any(b.isDown() for b in window.findChildren(QAbstractButton)), timeout=2000)
+    pending = getattr(wizard, "focus_pending", None)  # (an older wizard places no cursor)
+    if pending is not None:
+        qtbot.waitUntil(lambda: not pending(), timeout=2000)
+    QApplication.processEvents()
+    return QApplication.focusWidget()
+
+
+class KeyCounter:
+    """Presses keys on whatever widget has the focus, as a person at the keyboard, and counts them:
+    1 per key or chord (Alt+N, Ctrl+S), 1 per typed character."""
+
+    def __init__(self, qtbot: QtBot, wizard: LdnWizard) -> None:
+        self.qtbot = qtbot
+        self.wizard = wizard
+        self.count = 0
+        self.log: list[str] = []
+
+    def _target(self) -> QWidget:
+        settle_focus(self.qtbot, self.wizard)
+        focused = QApplication.focusWidget()
+        assert focused is not None, f"nothing has the focus after {self.log[-5:]}"
+        return focused
+
+    def key(self, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+        self.qtbot.keyClick(self._target(), key, modifier)
+        self.count += 1
+        self.log.append(f"{modifier.name}+{key.name}" if modifier else key.name)
+        settle_focus(self.qtbot, self.wizard)
+
+    def alt(self, letter: str) -> None:
+        self.key(Qt.Key(ord(letter.upper())), Qt.KeyboardModifier.AltModifier)
+
+    def type(self, text: str) -> None:
+        for char in text:
+            self.qtbot.keyClick(self._target(), char)
+            self.count += 1
+            self.log.append(char)
+        settle_focus(self.qtbot, self.wizard)
+
+    def keys(self, *keys: Qt.Key) -> None:
+        for key in keys:
+            self.key(key)
+
+    def answered_by_dialog(self) -> None:
+        """A (faked) file dialog that takes the suggested name: one Enter."""
+        self.count += 1
+        self.log.append("Enter (dialog)")

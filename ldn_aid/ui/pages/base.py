@@ -4,16 +4,22 @@ A subclass builds its rows with `yes_no()`, `choice()`, `number()`, `text()` and
 edits one visit-file path through the VisitState. Subclasses may override `page_problems()` to add
 a page-level rule (for example, weight is required under 18). Next stays disabled while any field on
 the page has a parse error, a validation error, or a page problem, and the reason shows beside it.
+
+Keyboard: each labelled row gets an Alt letter unique on its page (never N or B, which are Next and
+Back, nor F, the File menu); a yes/no answered with Y or N moves the cursor to the next question
+that still needs an answer, and after the last one to Next. `first_focus()` is where the cursor
+starts when the page is shown; `reset_view()` scrolls back to the top for a new visit.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QApplication,
     QFormLayout,
     QFrame,
@@ -25,9 +31,11 @@ from PySide6.QtWidgets import (
 )
 
 from ldn_aid.content import ContentBundle
+from ldn_aid.ui import theme
 from ldn_aid.ui.pages import conditions
 from ldn_aid.ui.state import VisitState
 from ldn_aid.ui.widgets.fields import (
+    FOCUS_TINT_ALPHA,
     CheckField,
     ChoiceField,
     DateField,
@@ -39,9 +47,24 @@ from ldn_aid.ui.widgets.fields import (
 
 # The widest a question label grows before it wraps, in average characters.
 LABEL_COLUMN_CHARS = 44
-ERROR_CSS = "color: #b00020; font-weight: bold;"
+ERROR_CSS = theme.ERROR_CSS
 # A note beside an answer (not blocking Next): the caution ink.
-NOTE_CSS = "color: #8a4b00; font-weight: bold;"
+NOTE_CSS = theme.NOTE_CSS
+# Alt letters no field may take: N is Next and B is Back on every page, F opens the File menu.
+RESERVED_LETTERS = frozenset("nbf")
+
+
+def mnemonic_label(text: str, taken: set[str]) -> str:
+    """`text` with an Alt letter (`&`) on a letter not in `taken` (which it joins): the first letter
+    of a word if one is free, else any free letter; no letter at all when none is free."""
+    letter_positions = [i for i, char in enumerate(text) if char.isalpha()]
+    word_starts = [i for i in letter_positions if i == 0 or not text[i - 1].isalpha()]
+    for index in (*word_starts, *letter_positions):
+        letter = text[index].lower()
+        if letter.isascii() and letter not in taken:
+            taken.add(letter)
+            return text[:index].replace("&", "&&") + "&" + text[index:].replace("&", "&&")
+    return text.replace("&", "&&")
 
 
 class QuestionPage(QWizardPage):
@@ -56,7 +79,9 @@ class QuestionPage(QWizardPage):
         # Each field's row (the container beside its label), to show or hide conditional questions.
         self._rows: dict[str, QWidget] = {}
         self._error_labels: dict[str, QLabel] = {}
+        self._question_labels: dict[str, QLabel] = {}
         self._local_errors: dict[str, str] = {}
+        self._letters: set[str] = set(RESERVED_LETTERS)
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -73,6 +98,7 @@ class QuestionPage(QWizardPage):
 
         self._body = body
         state.loaded.connect(self._load_all)
+        state.changed.connect(self._follow_state)
         state.changed.connect(self._refresh_errors)
         state.changed.connect(self._refresh_rows)
         app = QApplication.instance()
@@ -80,12 +106,28 @@ class QuestionPage(QWizardPage):
             app.focusChanged.connect(self._show_focused_row)
 
     def _show_focused_row(self, _old: QWidget | None, new: QWidget | None) -> None:
-        """Keep the whole row of the focused answer in view (its label and "why" line, not just the box)."""
+        """Keep the whole row of the focused answer in view (its label and "why" line, not just the
+        box), and tint its question so the clinician sees which one the next key answers."""
         widget = new
         while widget is not None and widget.parentWidget() is not self._body:
             widget = widget.parentWidget()
         if widget is not None:
             self.scroll_area.ensureWidgetVisible(widget, 0, 24)
+        row_path = next((path for path, row in self._rows.items() if row is widget), None)
+        self._tint_question(row_path)
+
+    def _tint_question(self, path: str | None) -> None:
+        for label_path, label in self._question_labels.items():
+            focused = label_path == path
+            if label.autoFillBackground() == focused:
+                continue
+            if focused:
+                palette = label.palette()
+                tint = QColor(palette.color(QPalette.ColorRole.Highlight))
+                tint.setAlpha(FOCUS_TINT_ALPHA)
+                palette.setColor(QPalette.ColorRole.Window, tint)
+                label.setPalette(palette)
+            label.setAutoFillBackground(focused)
 
     # ---- building rows ------------------------------------------------------------------------
 
@@ -108,7 +150,7 @@ class QuestionPage(QWizardPage):
     ) -> Field:
         """One question's row: its label, then (in a column) `before` (an explanation the answer
         must come after), the answer, the "why" line and the message line."""
-        text_label = QLabel(("&" if mnemonic else "") + label.replace("&", "&&"))
+        text_label = QLabel(mnemonic_label(label, self._letters) if mnemonic else label.replace("&", "&&"))
         text_label.setWordWrap(True)
         # A word-wrapped label asks for a narrow, squarish size, so short labels broke onto two
         # lines (and were clipped). Keep a label on one line up to a readable column width, and
@@ -117,7 +159,15 @@ class QuestionPage(QWizardPage):
         text_label.setMinimumWidth(
             min(metrics.horizontalAdvance(label) + 2, LABEL_COLUMN_CHARS * metrics.averageCharWidth())
         )
-        text_label.setBuddy(field.focus_target())
+        buddy = field.focus_target()
+        if isinstance(buddy, QAbstractButton) and buddy.isCheckable():
+            # Qt clicks a button buddy on its Alt key: point at the row, whose focus goes to it.
+            if field.focusProxy() is None:
+                field.setFocusProxy(buddy)
+            if field.focusPolicy() == Qt.FocusPolicy.NoFocus:
+                field.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            buddy = field
+        text_label.setBuddy(buddy)
         container = QWidget()
         column = QVBoxLayout(container)
         column.setContentsMargins(0, 0, 0, 6)
@@ -142,7 +192,9 @@ class QuestionPage(QWizardPage):
         self.fields[field.path] = field
         self._rows[field.path] = container
         self._error_labels[field.path] = error
+        self._question_labels[field.path] = text_label
         field.edited.connect(lambda f=field: self._on_edited(f))
+        field.advance.connect(lambda f=field: self._advance_from(f))
         field.set_value(self.state.get(field.path))
         self._refresh_row(field.path)
         return field
@@ -178,6 +230,13 @@ class QuestionPage(QWizardPage):
         label, why = self.question(path)
         field = CheckField(path, label, label)
         self.add_row(field, "", why, before=before)
+        return field
+
+    def flag(self, path: str) -> CheckField:
+        """A yes/no setting as a tick box (unticked records False), labelled like any question."""
+        label, why = self.question(path)
+        field = CheckField(path, label, "", record_false=True)
+        self.add_row(field, label, why, mnemonic=True)
         return field
 
     def number(self, path: str, *, integer: bool, unit: str = "") -> NumberField:
@@ -217,6 +276,16 @@ class QuestionPage(QWizardPage):
         for path in conditions.to_clear(field.path, self.state):
             self.state.set(path, None)
         self._refresh_errors()
+
+    def _follow_state(self) -> None:
+        """Show answers changed elsewhere (another page, the handout's language) in their widgets;
+        a field showing a typo keeps it, so the clinician can correct what they typed."""
+        for path, field in self.fields.items():
+            if path in self._local_errors:
+                continue
+            value = self.state.get(path)
+            if not field.shows(value):
+                field.set_value(value)
 
     def _refresh_rows(self) -> None:
         changed = [self._refresh_row(path) for path in self._rows]
@@ -317,6 +386,60 @@ class QuestionPage(QWizardPage):
 
     def paths(self) -> Sequence[str]:
         return tuple(self.fields)
+
+    # ---- where the cursor goes ------------------------------------------------------------------
+
+    def _reachable(self, path: str) -> bool:
+        row = self._rows[path]
+        target = self.fields[path].focus_target()
+        return row.isVisibleTo(self._body) and target.isEnabled()
+
+    def needs_answer(self, path: str) -> bool:
+        """Whether the question at `path` still wants the clinician: its value is refused, the rules
+        list it (or its group) as missing, or a yes/no or drop-down on it shows no answer."""
+        if path in self.problems():
+            return True
+        assessment = self.state.assessment
+        missing = assessment.missing if assessment is not None else ()
+        if any(path == gap or path.startswith(gap + ".") for gap in missing):
+            return True
+        field = self.fields[path]
+        return isinstance(field, YesNoField | ChoiceField) and field.value() is None
+
+    def _wanting(self, paths: Iterable[str]) -> str | None:
+        return next((p for p in paths if self._reachable(p) and self.needs_answer(p)), None)
+
+    def first_focus(self) -> QWidget | None:
+        """The first question shown that is refused, else the first that still needs an answer;
+        None when all are answered (the wizard then puts the cursor on Next)."""
+        problems = self.problems()
+        path = next((p for p in self.fields if p in problems and self._reachable(p)), None)
+        path = path or self._wanting(self.fields)
+        return self.fields[path].focus_target() if path is not None else None
+
+    def _advance_from(self, field: Field) -> None:
+        """After a keyboard answer: on to the next question below that needs an answer, else Next
+        (and when Next is disabled, to the question that blocks it)."""
+        order = list(self.fields)
+        after = order[order.index(field.path) + 1 :] if field.path in order else []
+        path = self._wanting(after)
+        if path is not None:
+            self.focus_path(path)
+            return
+        wizard = self.wizard()
+        if wizard is not None:
+            next_button = wizard.button(wizard.WizardButton.NextButton)
+            if next_button.isVisible() and next_button.isEnabled():
+                next_button.setFocus(Qt.FocusReason.TabFocusReason)
+                return
+        blocking = self.first_focus()
+        if blocking is not None:
+            blocking.setFocus(Qt.FocusReason.TabFocusReason)
+
+    def reset_view(self) -> None:
+        """A new visit starts at the top of the page."""
+        self.scroll_area.verticalScrollBar().setValue(0)
+        self.scroll_area.horizontalScrollBar().setValue(0)
 
 
 def _secondary_text(palette: QPalette) -> QPalette:

@@ -15,8 +15,9 @@ PREGNANCY = "ldn_screen.pregnancy"
 NOT_APPLICABLE = "not_applicable"
 # Asked before the question whose answers it controls ("not applicable" for pregnancy needs its "no").
 ASKED_BEFORE = {"pregnancy": "childbearing_potential"}
+# {label}: the choice's own words from the content.
 NOT_APPLICABLE_REFUSED = (
-    "\u201cNot applicable\u201d is not accepted here: it needs child-bearing potential recorded as"
+    "\u201c{label}\u201d is not accepted here: it needs child-bearing potential recorded as"
     " \u201cno\u201d (or male sex at birth). Choose a pregnancy answer."
 )
 
@@ -71,5 +72,6 @@ class LdnScreenPage(QuestionPage):
         if self.state.get(PREGNANCY) == NOT_APPLICABLE and (
             PREGNANCY in missing or not conditions.pregnancy_not_applicable_accepted(self.state)
         ):
-            return {PREGNANCY: NOT_APPLICABLE_REFUSED}
+            label = self.content.language.choices["pregnancy"][NOT_APPLICABLE]
+            return {PREGNANCY: NOT_APPLICABLE_REFUSED.format(label=label)}
         return {}

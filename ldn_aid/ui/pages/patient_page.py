@@ -11,11 +11,13 @@ from ldn_aid.content import ContentBundle
 from ldn_aid.content.schema import plain_number
 from ldn_aid.domain.visit import Patient
 from ldn_aid.rules.engine import weight_out_of_range
+from ldn_aid.ui import theme
 from ldn_aid.ui.pages.base import QuestionPage
 from ldn_aid.ui.state import VisitState
 
 WEIGHT = "patient.weight_kg"
 CONFIRM = "patient.weight_confirmed"
+LARGE_PRINT = "patient.handout_large_print"
 WEIGHT_CHECK = "weight_check"
 # Kilograms in a pound, to show what a pound value typed as kilograms would really be.
 KG_PER_LB = Decimal("0.45359237")
@@ -46,6 +48,9 @@ class PatientPage(QuestionPage):
             allow_unanswered=False,
             default=Patient.model_fields["handout_language"].default,
         )
+        # The print size is the patient's need, like the language (the handout page writes both).
+        if LARGE_PRINT.removeprefix("patient.") in Patient.model_fields:
+            self.flag(LARGE_PRINT)
         # Shown when the rules find the weight implausible for the age (a pound value typed as kg).
         # Last on the page and after its explanation, so Tab from the weight never lands on it and
         # it is not ticked by habit: it is read first.
@@ -53,7 +58,7 @@ class PatientPage(QuestionPage):
         self.weight_explanation.setObjectName(f"{CONFIRM}:explanation")
         self.weight_explanation.setWordWrap(True)
         self.weight_explanation.setTextFormat(Qt.TextFormat.PlainText)
-        self.weight_explanation.setStyleSheet("color: #8a4b00; font-weight: bold;")
+        self.weight_explanation.setStyleSheet(theme.NOTE_CSS)
         self.check(CONFIRM, before=self.weight_explanation)
         state.changed.connect(self._explain_weight)
         self._explain_weight()

@@ -23,7 +23,8 @@ class PriorityField(Field):
     """Checkboxes for the priorities; at the limit the unticked ones are disabled.
 
     The value is the ticked priorities in the visit model's order (stable, whatever the click
-    order), or None when none is ticked.
+    order), or None when none is ticked. Its label leads to the group, whose focus goes on to the
+    first box that can be ticked (the label's Alt key never ticks one).
     """
 
     def __init__(
@@ -60,6 +61,8 @@ class PriorityField(Field):
         ordered = [self.boxes[value] for value in PRIORITIES]
         for first, second in itertools.pairwise(ordered):
             QWidget.setTabOrder(first, second)
+        # A widget with a focus proxy is no Tab stop of its own: Tab still walks the boxes.
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._refresh()
 
     def value(self) -> list[str] | None:
@@ -81,13 +84,19 @@ class PriorityField(Field):
         full = count >= self.limit
         for box in self.boxes.values():
             box.setEnabled(box.isChecked() or not full)
+        enabled = [box for box in self.boxes.values() if box.isEnabled()]
+        self.setFocusProxy(enabled[0] if enabled else self.boxes[PRIORITIES[0]])
         if full:
             self.hint.setText("Up to three chosen. Untick one to choose a different priority.")
         else:
             self.hint.setText(f"Up to three. {count} chosen.")
 
+    def shows(self, value: Any) -> bool:
+        chosen = set(value) if isinstance(value, list | tuple) else set()
+        return set(self.value() or ()) == chosen
+
     def focus_target(self) -> QWidget:
-        return self.boxes[PRIORITIES[0]]
+        return self.focusProxy() or self.boxes[PRIORITIES[0]]
 
 
 class PreferencesPage(QuestionPage):

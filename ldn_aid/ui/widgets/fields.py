@@ -1,5 +1,10 @@
 """Answer widgets. Each edits one visit-file path, is named by it (objectName), and reports a value
-or a parse error. "Not answered" is always a visible state, never a silent "no"."""
+or a parse error. "Not answered" is always a visible state, never a silent "no".
+
+Keyboard: a yes/no row answers with Y or N and then asks its page to move on (`advance`); the
+focused row is painted (a frame and a tint), since a style sheet on a plain QWidget is never drawn;
+a date is one Tab stop (arrows and typing move between its year, month and day).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QColor, QFocusEvent, QKeyEvent, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -22,7 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ldn_aid.ui import theme
+
 NOT_ANSWERED = "— not answered —"
+# How strongly the focused yes/no row is tinted with the highlight colour (0-255).
+FOCUS_TINT_ALPHA = 48
 
 
 class Field(QWidget):
@@ -30,9 +39,11 @@ class Field(QWidget):
 
     Signals:
         edited: the user changed the answer (read `value()` and `parse_error()`).
+        advance: answered from the keyboard; the page moves the cursor on to the next question.
     """
 
     edited = Signal()
+    advance = Signal()
 
     def __init__(self, path: str, accessible_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -57,6 +68,10 @@ class Field(QWidget):
 
     def parse_error(self) -> str | None:
         return None
+
+    def shows(self, value: Any) -> bool:
+        """Whether the widget already shows the stored `value` (so it need not be set again)."""
+        return bool(self.value() == value)
 
     def focus_target(self) -> QWidget:
         return self
@@ -109,31 +124,46 @@ class YesNoField(Field):
         self.no.setChecked(self._value == "no")
         if self._value is None:
             self.status.setText("Not answered")
-            self.status.setStyleSheet("color: #8a4b00; font-weight: bold;")
+            self.status.setStyleSheet(theme.NOTE_CSS)
         else:
             self.status.setText("")
             self.status.setStyleSheet("")
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         key = event.key()
-        if key == Qt.Key.Key_Y:
-            self._choose("yes")
-            self.focusNextChild()
-        elif key == Qt.Key.Key_N:
-            self._choose("no")
-            self.focusNextChild()
-        elif key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+        # Alt+Y / Alt+N are mnemonics (Alt+N is Next): only a bare key answers.
+        bare = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if bare and key in (Qt.Key.Key_Y, Qt.Key.Key_N):
+            self._choose("yes" if key == Qt.Key.Key_Y else "no")
+            self.advance.emit()
+        elif bare and key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
             self._choose(None)
         else:
             super().keyPressEvent(event)
 
-    def focusInEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
-        self.setStyleSheet("YesNoField { border: 2px solid palette(highlight); border-radius: 4px; }")
-        super().focusInEvent(event)
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        """Draw the focused row: a frame in the highlight colour around a tinted background (the
+        radio buttons never take the focus, so nothing else shows where Y/N will answer)."""
+        super().paintEvent(event)
+        if not self.hasFocus():
+            return
+        highlight = self.palette().color(QPalette.ColorRole.Highlight)
+        tint = QColor(highlight)
+        tint.setAlpha(FOCUS_TINT_ALPHA)
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(highlight, 2))
+        painter.setBrush(tint)
+        painter.drawRoundedRect(self.rect().adjusted(1, 1, -1, -1), 4, 4)
+        painter.end()
 
-    def focusOutEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
-        self.setStyleSheet("")
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt override
+        super().focusInEvent(event)
+        self.update()
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt override
         super().focusOutEvent(event)
+        self.update()
 
 
 class ChoiceField(Field):
@@ -184,6 +214,9 @@ class ChoiceField(Field):
         index = self.combo.findData(self._default if value is None else value)
         self.combo.setCurrentIndex(max(index, 0))
 
+    def shows(self, value: Any) -> bool:
+        return self.value() == (self._default if value is None else value)
+
     def offered(self) -> list[str]:
         """The values the drop-down lists now (not answered left out)."""
         return [str(data) for i in range(self.combo.count()) if (data := self.combo.itemData(i)) is not None]
@@ -214,22 +247,41 @@ class ChoiceField(Field):
 
 
 class CheckField(Field):
-    """A tick that records a clinician's confirmation: ticked is True, unticked is not recorded (None)."""
+    """A tick that records a clinician's confirmation: ticked is True, unticked is not recorded (None).
 
-    def __init__(self, path: str, accessible_name: str, text: str, parent: QWidget | None = None) -> None:
+    A label leads to the row (whose focus goes on to the box), never to the box itself: Qt ticks a
+    check box that is a label's buddy on the label's Alt key, and nothing may be ticked by surprise.
+    """
+
+    def __init__(
+        self,
+        path: str,
+        accessible_name: str,
+        text: str,
+        *,
+        record_false: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(path, accessible_name, parent)
+        # A setting (large print) records False when unticked; a confirmation records nothing.
+        self._record_false = record_false
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.box = QCheckBox(text.replace("&", "&&"))
         self.box.setObjectName(f"{path}:box")
         self.box.setAccessibleName(accessible_name)
+        # (A widget with a focus proxy is no Tab stop of its own: Tab reaches the box once.)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setFocusProxy(self.box)
         self.box.toggled.connect(lambda _checked: self._emit())
         layout.addWidget(self.box)
         layout.addStretch(1)
 
     def value(self) -> bool | None:
-        return True if self.box.isChecked() else None
+        return True if self.box.isChecked() else (False if self._record_false else None)
+
+    def shows(self, value: Any) -> bool:
+        return self.box.isChecked() == (value is True)
 
     def _show(self, value: Any) -> None:
         self.box.setChecked(value is True)
@@ -326,6 +378,18 @@ class NumberField(Field):
         return self.edit
 
 
+class OneStopDateEdit(QDateEdit):
+    """A date edit that Tab leaves in one press.
+
+    QDateTimeEdit walks its own sections (year, month, day) on Tab, so leaving a date took three
+    Tabs. Here Tab and Shift+Tab move to the next or previous field, as everywhere else; the
+    sections are reached with the arrow keys, or by typing (a full section moves on to the next).
+    """
+
+    def focusNextPrevChild(self, forward: bool) -> bool:  # noqa: N802 - Qt override
+        return QWidget.focusNextPrevChild(self, forward)
+
+
 class DateField(Field):
     """A calendar date (always answered; defaults to today)."""
 
@@ -333,7 +397,7 @@ class DateField(Field):
         super().__init__(path, accessible_name, parent)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.edit = QDateEdit()
+        self.edit = OneStopDateEdit()
         self.edit.setObjectName(f"{path}:edit")
         self.edit.setAccessibleName(accessible_name)
         self.edit.setCalendarPopup(True)
@@ -345,6 +409,10 @@ class DateField(Field):
 
     def value(self) -> str:
         return self.edit.date().toString("yyyy-MM-dd")
+
+    def shows(self, value: Any) -> bool:
+        # No stored date is shown as the date the edit holds (an edit always shows one).
+        return value is None or self.value() == value
 
     def _show(self, value: Any) -> None:
         day = dt.date.fromisoformat(value) if isinstance(value, str) else dt.date.today()

@@ -1,18 +1,13 @@
 """The shared frame of the report-style pages (assessment, follow-up): a banner above a scrolling
-column of labels and headings, styled by one sheet on the body."""
+column of labels and headings, styled by one sheet on the body (`theme.BODY_CSS`)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from html import escape
-
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from ldn_aid.content.schema import Reference
-
-# The ink of each severity, shared so a stop looks the same on every page.
-SEVERITY_INK = {"stop": "#b00020", "caution": "#8a4b00", "info": "#1f5fa8"}
+from ldn_aid.ui.theme import BODY_CSS
+from ldn_aid.ui.widgets.banner import Banner
 
 
 class ScrollBody(QWidget):
@@ -42,15 +37,14 @@ def heading(text: str, name: str = "") -> QLabel:
     return label
 
 
-def report_frame(page: QWidget, prefix: str, body_css: str) -> tuple[QLabel, QScrollArea, QVBoxLayout]:
+def report_frame(
+    page: QWidget, prefix: str, body_css: str = BODY_CSS
+) -> tuple[Banner, QScrollArea, QVBoxLayout]:
     """Lay out `page` as a banner over a scroll area; returns the banner, the scroll area and the column
     to fill. Object names are `<prefix>.banner`, `<prefix>.scroll` and `<prefix>.body`."""
     outer = QVBoxLayout(page)
     outer.setContentsMargins(0, 0, 0, 0)
-    banner = QLabel()
-    banner.setObjectName(f"{prefix}.banner")
-    banner.setWordWrap(True)
-    banner.setTextFormat(Qt.TextFormat.RichText)
+    banner = Banner(f"{prefix}.banner")
     outer.addWidget(banner)
 
     scroll = QScrollArea()
@@ -69,23 +63,13 @@ def report_frame(page: QWidget, prefix: str, body_css: str) -> tuple[QLabel, QSc
     return banner, scroll, column
 
 
-def show_sources(label: QLabel, ref_ids: Sequence[str], references: Mapping[str, Reference]) -> None:
-    """ "Sources: A, B" on the label, the full citations in its tooltip and accessible description."""
-    label.setText("Sources: " + ", ".join(ref_ids) if ref_ids else "")
-    rows, plain = [], []
-    for ref_id in ref_ids:
-        ref = references.get(ref_id)
-        citation = ref.citation if ref is not None else "(not in the reference list)"
-        rows.append(f"<p><b>{escape(ref_id)}</b> {escape(citation)}</p>")
-        plain.append(f"{ref_id}: {citation}")
-    label.setToolTip("<qt>" + "".join(rows) + "</qt>" if rows else "")
-    label.setAccessibleDescription("\n".join(plain))
-
-
-def sources_label(ref_ids: Sequence[str], references: Mapping[str, Reference]) -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setProperty("role", "small")
-    show_sources(label, ref_ids, references)
-    return label
+def fit_scroll_body(scroll: QScrollArea) -> None:
+    """Give the scrolled body its new height now, not an event-loop pass later: a message that
+    appears beside a control must not squash the controls around it for a frame."""
+    body = scroll.widget()
+    if body is None or not body.isVisible():
+        return
+    # Let the nested layouts take in their new contents first, or the height is the old one.
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+    width = scroll.viewport().width()
+    body.resize(width, max(body.heightForWidth(width), scroll.viewport().height()))
