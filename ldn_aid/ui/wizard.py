@@ -25,7 +25,7 @@ from ldn_aid.ui.pages.assessment import AssessmentPage
 from ldn_aid.ui.pages.base import QuestionPage
 from ldn_aid.ui.pages.diagnosis_page import DiagnosisPage
 from ldn_aid.ui.pages.followup import FollowUpPage
-from ldn_aid.ui.pages.handout_page import HandoutPage
+from ldn_aid.ui.pages.handout import HandoutPage
 from ldn_aid.ui.pages.ids import PageId, page_of
 from ldn_aid.ui.pages.ldn_screen_page import LdnScreenPage
 from ldn_aid.ui.pages.patient_page import PatientPage

@@ -23,7 +23,7 @@ from ldn_aid.settings import load_settings
 from ldn_aid.ui import dialogs
 from ldn_aid.ui.errors import CrashDialog
 from ldn_aid.ui.main_window import MainWindow
-from ldn_aid.ui.pages.handout_page import HandoutPage
+from ldn_aid.ui.pages.handout import HandoutPage
 from ldn_aid.ui.settings_dialog import SettingsDialog
 
 

@@ -20,7 +20,7 @@ from wizard_driver import DialogLog
 from ldn_aid.cli import main
 from ldn_aid.settings import ClinicSettings
 from ldn_aid.ui.main_window import MainWindow
-from ldn_aid.ui.pages.handout_page import HandoutPage
+from ldn_aid.ui.pages.handout import HandoutPage
 from ldn_aid.ui.pages.ids import PageId
 from ldn_aid.visit_file import load_visit, save_visit
 

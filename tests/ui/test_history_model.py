@@ -10,9 +10,9 @@ from ldn_aid.content import ContentBundle, load_content
 from ldn_aid.content.schema import RuleBook
 from ldn_aid.domain.followup import DecisionReason
 from ldn_aid.domain.followup_checks import follow_up_problems
-from ldn_aid.record import followup_words as words
-from ldn_aid.record.chart_model import ChartData, chart_data, describe
 from ldn_aid.rules import decide
+from ldn_aid.ui.present import followup as words
+from ldn_aid.ui.present.chart import ChartData, chart_data, describe
 from ldn_aid.visit_file import load_visit
 
 CASES = Path(__file__).resolve().parent / "cases"

@@ -4,7 +4,7 @@ The dose is a step line on the left axis: solid for the schedule that was in for
 review, dashed for what is planned after it. Squares mark the dose each follow-up says was taken, and a
 red line marks a stop. Scores are dots on the right axis, with the baseline as a dashed line and the
 response rule's threshold as a dotted one. Colour supports the legend's words; it never carries the
-meaning alone. What is shown is built, without Qt, by `ldn_aid.record.chart_model`.
+meaning alone. What is shown is built, without Qt, by `ldn_aid.ui.present.chart`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from ldn_aid.record.chart_model import ChartData, DoseSegment, describe, score_text
+from ldn_aid.ui.present.chart import ChartData, DoseSegment, describe, score_text
 from ldn_aid.ui.theme import CHART_DOSE_INK, CHART_RESPONSE_INK, CHART_SCORE_INK, CHART_STOP_INK
 
 # Room for the axis labels on each side of the plot.

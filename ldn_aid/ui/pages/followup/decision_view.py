@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 
 from ldn_aid.content import ContentBundle
 from ldn_aid.domain.followup import DECISIONS, DecisionReason, FollowUp, FollowUpDecision
-from ldn_aid.record import followup_words as words
 from ldn_aid.ui import theme
+from ldn_aid.ui.present import followup as words
 from ldn_aid.ui.widgets.report import heading, wrapping_label
 from ldn_aid.ui.widgets.rule_item import rule_item
 from ldn_aid.ui.widgets.step_table import StepTable

@@ -23,9 +23,9 @@ from ldn_aid.content import ContentBundle
 from ldn_aid.domain.followup import FollowUpDecision
 from ldn_aid.domain.protocol import Protocol
 from ldn_aid.domain.visit import Visit
-from ldn_aid.record import followup_words as words
-from ldn_aid.record.chart_model import chart_data
 from ldn_aid.ui import theme
+from ldn_aid.ui.present import followup as words
+from ldn_aid.ui.present.chart import chart_data
 from ldn_aid.ui.widgets.history_chart import HistoryChart
 from ldn_aid.ui.widgets.report import heading, wrapping_label
 

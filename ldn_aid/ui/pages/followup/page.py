@@ -21,11 +21,11 @@ from PySide6.QtWidgets import QWidget, QWizardPage
 from ldn_aid.content import ContentBundle
 from ldn_aid.content.words import blocker_text
 from ldn_aid.domain.followup import FollowUp, FollowUpDecision
-from ldn_aid.record import followup_words as words
 from ldn_aid.ui import theme
 from ldn_aid.ui.pages.followup.decision_view import CHOOSABLE, DecisionView
 from ldn_aid.ui.pages.followup.history_view import HistoryView
 from ldn_aid.ui.pages.followup.review_form import ReviewForm
+from ldn_aid.ui.present import followup as words
 from ldn_aid.ui.state import VisitState
 from ldn_aid.ui.widgets.history_chart import HistoryChart
 from ldn_aid.ui.widgets.report import report_frame

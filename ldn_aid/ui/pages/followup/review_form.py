@@ -39,11 +39,11 @@ from ldn_aid.domain.followup import FollowUp, FollowUpDecision
 from ldn_aid.domain.followup_checks import FollowUpProblem, follow_up_problems
 from ldn_aid.domain.protocol import Step
 from ldn_aid.domain.visit import SCALE_RANGES, Visit
-from ldn_aid.record.followup_words import PATH, URINE_SCREEN, score_hint, unanswered_of
 from ldn_aid.ui import theme
 from ldn_aid.ui.pages import conditions
 from ldn_aid.ui.pages.followup.optional_date import OptionalDate, qdate
 from ldn_aid.ui.pages.followup.review_inputs import DOSE_PLACEHOLDER, NOT_ASKED, OPIOID_ITEMS, ReviewInputs
+from ldn_aid.ui.present.followup import PATH, URINE_SCREEN, score_hint, unanswered_of
 from ldn_aid.ui.state import VisitState
 from ldn_aid.ui.widgets.report import wrapping_label
 
