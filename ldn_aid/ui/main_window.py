@@ -52,6 +52,8 @@ class MainWindow(QMainWindow):
         # QWizard is a dialog; as a plain widget it sits inside the window instead of floating over it.
         self.wizard.setWindowFlags(Qt.WindowType.Widget)
         self.setCentralWidget(self.wizard)
+        # The status bar is there from the start: made on the first "Saved…", it shifted every page up.
+        self.statusBar().setSizeGripEnabled(False)
         self.settings_saved.connect(self.wizard.handout_page.reload_clinic)
         self._build_menu()
         self.state.changed.connect(self._update_title)

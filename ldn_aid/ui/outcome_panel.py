@@ -77,7 +77,10 @@ class OutcomePanel(QFrame):
         self.refresh()
 
     def follow_page(self, page_id: int) -> None:
-        """Show what the page in view is about (the wizard calls this on every page change)."""
+        """Show what the page in view is about (the wizard calls this on every page change, and gives
+        the follow-up page's id while the handout page shows a follow-up sheet)."""
+        if page_id == self.page_id:
+            return
         self.page_id = page_id
         self.refresh()
 

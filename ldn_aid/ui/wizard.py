@@ -86,8 +86,11 @@ class LdnWizard(QWizard):
         self.outcome_panel = OutcomePanel(state, content)
         self.setSideWidget(self.outcome_panel)
         self.assessment_page.jump_requested.connect(self.jump_to)
-        # The side panel follows the page shown, and its links to missing answers jump to them.
-        self.currentIdChanged.connect(self.outcome_panel.follow_page)
+        # The side panel follows the page shown (on the handout page, the document shown: beside a
+        # follow-up sheet it shows that review, not the first visit), and its links jump to answers.
+        self.currentIdChanged.connect(self._panel_follows)
+        self.handout_page.document_kind.currentIndexChanged.connect(lambda _index: self._panel_follows())
+        state.changed.connect(self._panel_follows)
         self.outcome_panel.jump_requested.connect(self.jump_to)
         # The wheel scrolls the page; it changes a drop-down, spin box or date only while it has focus.
         self.wheel_guard = guard_wheel(self)
@@ -155,6 +158,11 @@ class LdnWizard(QWizard):
             reset_view = getattr(self.page(page_id), "reset_view", None)
             if callable(reset_view):
                 reset_view()
+
+    def _panel_follows(self, *_args: object) -> None:
+        current = self.currentId()
+        review_sheet = current == PageId.HANDOUT and self.handout_page.shown_kind() == "followup"
+        self.outcome_panel.follow_page(PageId.FOLLOW_UP if review_sheet else current)
 
     def _page_shown(self, page_id: int) -> None:
         if page_id >= 0:

@@ -6,6 +6,7 @@ fresh view for each visit, mnemonics that focus and never tick, and the wheel gu
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from pytestqt.qtbot import QtBot
 from wizard_driver import INCOMPLETE, LDN_OPTION, STOP, DialogLog, WizardDriver, settle_focus
 
 from ldn_aid.content import ContentBundle, load_content
+from ldn_aid.content.schema import plain_number
 from ldn_aid.domain.assessment import Outcome
 from ldn_aid.domain.protocol import Step
 from ldn_aid.rules import decide
@@ -113,7 +115,11 @@ def test_the_protocol_line_keeps_the_units_as_written(content: ContentBundle) ->
     protocol = decide(load_visit(CASES / "child_target_above_ceiling.json")).protocol
     assert protocol is not None
     line = present.protocol_line(content, protocol)
-    assert line.startswith(" → ".join(f"{step.dose_mg:.1f}" for step in protocol.steps) + " mg, oral liquid")
+    assert line.startswith(
+        " → ".join(plain_number(step.dose_mg) for step in protocol.steps) + " mg, oral liquid"
+    )
+    # Doses are written the safe-medication way: never a trailing zero ("3.0 mg" is misread as 30 mg).
+    assert not re.search(r"\d\.0\b", line), line
     assert "mg/mL" in line
     assert line.endswith(f"{protocol.step_weeks}-week steps")
 

@@ -116,7 +116,7 @@ def test_an_opened_visit_with_follow_ups_lands_on_the_follow_up_page(
 
     history = table_rows(page, "followup.history")
     assert [row[0] for row in history] == ["2026-12-14", "2026-12-28"]
-    assert [row[1] for row in history] == ["1.5 mg", "3.0 mg"]
+    assert [row[1] for row in history] == ["1.5 mg", "3 mg"]
     assert "Vivid dreams: mild" in history[0][4]
     assert "Headache: mild" in history[1][4]
     assert [row[-1] for row in history] == ["Step up", "Step up"]
@@ -298,7 +298,7 @@ def test_the_chart_paints_and_says_what_it_shows(window: MainWindow, tmp_path: P
     assert chart.grab().save(str(shot))
     assert shot.stat().st_size > 5_000
     words = chart.accessibleDescription()
-    assert "3.0 mg on 2026-12-28" in words
+    assert "3 mg on 2026-12-28" in words
     assert "baseline 36" in words
     assert "30 on 2027-02-23 (down 17% from baseline)" in words
     assert "Stopped on 2027-02-23" in words

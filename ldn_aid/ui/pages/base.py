@@ -365,6 +365,9 @@ class QuestionPage(QWizardPage):
             if label.styleSheet() != css:
                 label.setStyleSheet(css)
             label.setVisible(bool(message))
+        # A message or a changed answer can change a row's wrapped height: re-fit, or the rows are
+        # squeezed and their "why" lines clipped (seen at 1280x720 after answering page 2).
+        self._fit_body()
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:  # noqa: N802 - Qt override

@@ -169,7 +169,7 @@ def missing_questions(content: ContentBundle, paths: tuple[str, ...]) -> list[tu
 def protocol_line(content: ContentBundle, protocol: Protocol) -> str:
     """The suggested protocol in one line: doses, form, timing, step length."""
     choices = content.language.choices
-    doses = " → ".join(f"{step.dose_mg:.1f}" for step in protocol.steps)
+    doses = " → ".join(plain_number(step.dose_mg) for step in protocol.steps)
     form = choices.get("formulation", {}).get(protocol.formulation, protocol.formulation)
     timing = choices.get("timing", {}).get(protocol.timing, protocol.timing)
     return f"{doses} mg, {_mid_sentence(form)}, {_mid_sentence(timing)}, {protocol.step_weeks}-week steps"
@@ -189,7 +189,9 @@ def review_line(content: ContentBundle, decision: FollowUpDecision) -> str:
     parts: list[str] = []
     if decision.next_dose_mg is not None:
         timing = content.language.choices.get("timing", {}).get(decision.next_timing or "", "")
-        parts.append(f"{decision.next_dose_mg:.1f} mg" + (f", {_mid_sentence(timing)}" if timing else ""))
+        parts.append(
+            f"{plain_number(decision.next_dose_mg)} mg" + (f", {_mid_sentence(timing)}" if timing else "")
+        )
     if decision.next_review is not None:
         parts.append(f"next review {day_text(decision.next_review)}")
     return "; ".join(parts)
@@ -231,7 +233,7 @@ def protocol_rows(content: ContentBundle, protocol: Protocol) -> list[tuple[str,
     rows = [
         ("formulation", "Formulation", f"<b>{escape(formulation)}.</b> {escape(form_text)}"),
         ("timing", "Timing", f"<b>{escape(timing_label)}</b>{why}. {escape(timing_text)}"),
-        ("target", "Target", f"<b>{protocol.target_mg:.1f} mg/day.</b> {escape(target_text)}"),
+        ("target", "Target", f"<b>{plain_number(protocol.target_mg)} mg/day.</b> {escape(target_text)}"),
         (
             "tolerability_review",
             "Tolerability review",

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ldn_aid.content.schema import RuleBook
+from ldn_aid.content.schema import RuleBook, plain_number
 from ldn_aid.domain.followup import FollowUpDecision
 from ldn_aid.domain.protocol import Protocol, Step
 from ldn_aid.domain.visit import SCALE_RANGES, Visit
@@ -140,7 +140,7 @@ def chart_data(
 
 
 def mg(dose: Decimal) -> str:
-    return f"{dose:.1f} mg"
+    return f"{plain_number(dose)} mg"
 
 
 def score_text(value: float) -> str:

@@ -10,6 +10,7 @@ import datetime as dt
 from decimal import Decimal
 
 from ldn_aid.content import ContentBundle
+from ldn_aid.content.schema import plain_number
 from ldn_aid.content.words import clinician_text, question_text
 from ldn_aid.domain.followup import SAFETY_ITEMS, DecisionReason, FollowUp, FollowUpDecision
 from ldn_aid.domain.visit import SCALE_RANGES, Visit
@@ -31,7 +32,7 @@ def day(when: dt.date) -> str:
 
 
 def mg(dose: Decimal | None) -> str:
-    return NO_VALUE if dose is None else f"{dose:.1f} mg"
+    return NO_VALUE if dose is None else f"{plain_number(dose)} mg"
 
 
 def unanswered_of(decision: FollowUpDecision) -> tuple[str, ...]:

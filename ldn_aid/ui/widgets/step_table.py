@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ldn_aid.content.schema import plain_number
 from ldn_aid.domain.protocol import Step
 
 HEADERS = ("Step", "From", "Dose (mg)", "Volume (mL)")
@@ -27,8 +28,8 @@ def step_cells(number: int, step: Step) -> tuple[str, str, str, str]:
     return (
         str(number),
         f"{step.start.isoformat()} ({step.start.strftime('%a')})",
-        f"{step.dose_mg:.1f}",
-        NO_VALUE if step.volume_ml is None else f"{step.volume_ml:.1f}",
+        plain_number(step.dose_mg),
+        NO_VALUE if step.volume_ml is None else plain_number(step.volume_ml),
     )
 
 

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from ldn_aid.content import ContentBundle
+from ldn_aid.content.schema import plain_number
 from ldn_aid.content.words import question_text
 from ldn_aid.domain.followup import FollowUp, FollowUpDecision
 from ldn_aid.domain.followup_checks import FollowUpProblem, follow_up_problems
@@ -56,6 +57,11 @@ PREGNANCY_HINT = (
 def _field(path: str) -> str:
     """ "follow_ups[2].safety.pregnancy" -> "safety.pregnancy"."""
     return re.sub(r"\[\d+\]", "", path).removeprefix(f"{PATH}.")
+
+
+# The most lines of a refusal shown below the form at once (the rest scroll): a long list of
+# unanswered questions squeezed the form to a sliver at 1280x720.
+REFUSAL_LINES_AT_MOST = 4
 
 
 class ReviewForm(QWidget):
@@ -101,7 +107,18 @@ class ReviewForm(QWidget):
         self.error.setObjectName("followup.new.error")
         self.error.setStyleSheet(theme.ERROR_CSS)
         self.error.hide()
-        row.addWidget(self.error, 1)
+        self.error_area = QScrollArea()
+        self.error_area.setObjectName("followup.new.error_area")
+        self.error_area.setWidget(self.error)
+        self.error_area.setWidgetResizable(True)
+        self.error_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.error_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.error_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.error_area.viewport().setAutoFillBackground(False)
+        self.error_area.setMaximumHeight(self.error.fontMetrics().lineSpacing() * REFUSAL_LINES_AT_MOST + 8)
+        self.error_area.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
+        self.error_area.hide()
+        row.addWidget(self.error_area, 1)
         return footer
 
     def _watch(self, widget: QWidget) -> None:
@@ -166,7 +183,9 @@ class ReviewForm(QWidget):
         try:
             fields.date.setDate(qdate(day))
             fields.dose.clear()
-            fields.dose.setPlaceholderText(DOSE_PLACEHOLDER if dose is None else f"planned {dose:.1f} mg")
+            fields.dose.setPlaceholderText(
+                DOSE_PLACEHOLDER if dose is None else f"planned {plain_number(dose)} mg"
+            )
             fields.timing.setCurrentIndex(max(fields.timing.findData(timing), 0))
             fields.missed.setValue(fields.missed.minimum())
             fields.days_off.setValue(fields.days_off.minimum())
@@ -180,6 +199,7 @@ class ReviewForm(QWidget):
             self.syncing = False
         self.refusing = False
         self.error.hide()
+        self.error_area.hide()
         self.mark_unanswered(())
         self.edited = False
         self.follow_visit()
@@ -429,6 +449,7 @@ class ReviewForm(QWidget):
         if self._refused_unanswered(self._in_form_order(unanswered_of(latest)) if latest is not None else ()):
             return None
         self.error.hide()
+        self.error_area.hide()
         return follow_up
 
     def _refused_unanswered(self, unanswered: tuple[str, ...]) -> bool:
@@ -451,7 +472,8 @@ class ReviewForm(QWidget):
         return (
             ("Safety not checked. " if safety else "")
             + f"Not added: {len(paths)} question{'s' if len(paths) != 1 else ''} not answered (an unasked"
-            f" one is unknown, never \u201cno\u201d, and is outlined in red): {listed}"
+            f" one is unknown, never \u201cno\u201d; each is outlined in red, the cursor on the first):"
+            f" {listed}"
         )
 
     def _problem_words(self, visit: Visit, problem: FollowUpProblem, follow_up: FollowUp) -> str:
@@ -486,6 +508,7 @@ class ReviewForm(QWidget):
         if self.error.styleSheet() != theme.ERROR_CSS:
             self.error.setStyleSheet(theme.ERROR_CSS)
         self.error.show()
+        self.error_area.show()
         return False
 
     def _readable(self, exc: ValidationError) -> str:

@@ -26,7 +26,7 @@ from ldn_aid.ui.widgets.report import heading, wrapping_label
 
 PATH = "follow_ups"
 NOT_ASKED = "— not asked —"
-DOSE_PLACEHOLDER = "mg, such as 3.0"
+DOSE_PLACEHOLDER = "mg, such as 4.5"
 # The safety items answered from a list other than yes/no (their words: these tables in choices.toml).
 SAFETY_CHOICES = {"pregnancy": "pregnancy", "urine_opioid_screen": "urine_opioid_screen"}
 # Safety answers that asked about an opioid: the date of the last dose is asked after either.
