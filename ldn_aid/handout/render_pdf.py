@@ -22,6 +22,7 @@ from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
     Frame,
+    FrameBreak,
     KeepTogether,
     NextPageTemplate,
     PageBreak,
@@ -209,6 +210,31 @@ def _fits(flowables: Sequence[Flowable], width: float, height: float, canvas: Ca
 # ---- block renderers -----------------------------------------------------------------------------
 
 
+# A box row taller than this (in points) may split inside itself; shorter rows break only between
+# rows. Below the shortest frame (Letter portrait less its margins, 648 pt) less a repeated heading.
+BOX_ROW_SPLIT_AT = 480.0
+
+
+class _WholeUnlessTaller(KeepTogether):
+    """Keeps a box on one page when it fits on a page; a box taller than a whole page starts where it
+    stands instead of leaving the rest of the page empty (KeepTogether would move it to a new page
+    first, pushing a stop box off page 1)."""
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:  # noqa: N803 - reportlab's names
+        if getattr(self, "_wrapInfo", None) != (aW, aH):
+            self.wrap(aW, aH)
+        frame = getattr(self, "_frame", None)
+        page_height = float(getattr(frame, "_height", 0) or 0)
+        height = float(getattr(self, "_H", 0))  # the content's height, from KeepTogether.wrap
+        content: list[Flowable] = list(getattr(self, "_content", []))
+        if page_height and height > page_height:
+            parts = content[0].split(aW, aH) if content else []
+            if parts:
+                return [*parts, *content[1:]]  # it splits here: start on this page
+            return [FrameBreak(), *content]  # not even its heading and a paragraph fit: next page
+        return list(super().split(aW, aH))
+
+
 class _Renderer:
     def __init__(self, handout: model.Handout, options: RenderOptions, content_width: float) -> None:
         self.handout = handout
@@ -325,12 +351,26 @@ class _Renderer:
         return table
 
     def _boxed(self, content: list[Flowable], style: str) -> Flowable:
+        """A coloured box: its heading (the first flowable), then its paragraphs, one table row each.
+
+        One row per paragraph, not one cell for all: a box taller than a page (large print with
+        several stops, red team D01) then splits between rows, and reportlab draws the box round each
+        part. A single cell could not split and raised LayoutError. A box that fits on a page moves
+        to the next page whole; a taller one starts where it stands and its heading is repeated at the
+        top of each continued part, so a page never opens on a box without its title.
+        """
         fill, edge = _BOX_COLOURS[style]
-        # One row per paragraph, not one cell for all: a box taller than a page (large print with
-        # several stops, red team D01) then splits between rows, and reportlab draws the box round
-        # each part. A single cell could not split and raised LayoutError.
-        table = Table([[[flowable]] for flowable in content], colWidths=[self.width], splitInRow=1)
         pad = self.styles.body_size * 0.8
+        # Break between paragraphs only, so a reason is never cut mid-sentence, unless one paragraph
+        # alone could not fit on a page.
+        inner = self.width - 2 * pad
+        tallest = max(flowable.wrap(inner, BOX_ROW_SPLIT_AT)[1] for flowable in content)
+        table = Table(
+            [[[flowable]] for flowable in content],
+            colWidths=[self.width],
+            repeatRows=1 if len(content) > 1 else 0,
+            splitInRow=1 if tallest >= BOX_ROW_SPLIT_AT else 0,
+        )
         commands: list[Any] = [
             ("BACKGROUND", (0, 0), (-1, -1), fill),
             ("BOX", (0, 0), (-1, -1), 2.5 if style in ("main", "stop", "warning") else 1, edge),
@@ -348,9 +388,7 @@ class _Renderer:
         table.setStyle(TableStyle(commands))
         table.spaceBefore = self.styles.body_size * 0.6
         table.spaceAfter = self.styles.body_size * 0.8
-        # A box that fits on a page still moves to the next page whole; only one taller than a page
-        # splits.
-        return KeepTogether([table])
+        return _WholeUnlessTaller([table])
 
     def _box(self, block: model.Box) -> Flowable:
         s = self.styles
