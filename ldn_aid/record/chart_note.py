@@ -596,7 +596,7 @@ def _given(
         return
     note.add("GIVEN TO THE PATIENT")
     if handout_refused:
-        note.item("Handout: NOT given - the plan may not be given to the patient yet (see PLAN).")
+        note.item(_HANDOUT_REFUSED)
     elif handout is None:
         note.item("Handout: none recorded.")
     else:
@@ -605,12 +605,12 @@ def _given(
         return
     name = f"Follow-up sheet ({latest.isoformat()})"
     if sheet_refused:
-        reasons = " ".join(_blockers(decision.followup_gate, content))
-        note.item(f"{name}: NOT given - {reasons}")
+        _sheet_refused(note, name, decision, content)
     elif sheet is not None:
         _record_line(note, name, sheet, content)
 
 
+_HANDOUT_REFUSED = "Handout: NOT given - the plan may not be given to the patient yet (see PLAN)."
 _KIND_NAMES = {"handout": "Handout", "followup_sheet": "Follow-up sheet"}
 
 
@@ -633,31 +633,32 @@ def _given_documents(
     for doc, hows in ways.items():
         how = " and ".join(sorted(hows))  # "printed and saved"
         name = f"{_KIND_NAMES[doc.kind]} for {doc.for_date.isoformat()}"
-        record = HandoutRecord(
-            language=doc.language,
-            large_print=doc.large_print,
-            paper=doc.paper,
-            content_version=doc.content_version,
-            sha256=doc.sha256,
-        )
-        _record_line(note, name, record, content, how)
+        _record_line(note, name, doc, content, how)
     kinds = {(doc.kind, doc.for_date) for doc in ways}
     if not any(kind == "handout" for kind, _ in kinds):
         if decision.handout_gate.allowed:
             note.item("Handout: not printed or saved yet.")
         else:
-            note.item("Handout: NOT given - the plan may not be given to the patient yet (see PLAN).")
+            note.item(_HANDOUT_REFUSED)
     # A sheet given for an earlier review is not the latest review's sheet.
     if visit.follow_ups and ("followup_sheet", visit.follow_ups[-1].date) not in kinds:
         name = f"Follow-up sheet ({visit.follow_ups[-1].date.isoformat()})"
         if decision.followup_gate.allowed:
             note.item(f"{name}: not printed or saved yet.")
         else:
-            note.item(f"{name}: NOT given - {' '.join(_blockers(decision.followup_gate, content))}")
+            _sheet_refused(note, name, decision, content)
+
+
+def _sheet_refused(note: _Lines, name: str, decision: VisitDecision, content: ContentBundle) -> None:
+    note.item(f"{name}: NOT given - {' '.join(_blockers(decision.followup_gate, content))}")
 
 
 def _record_line(
-    note: _Lines, name: str, record: HandoutRecord, content: ContentBundle, how: str | None = None
+    note: _Lines,
+    name: str,
+    record: HandoutRecord | GivenDocument,
+    content: ContentBundle,
+    how: str | None = None,
 ) -> None:
     note.item(
         f"{name}: {_label(content, 'handout_language', record.language)}; large print:"

@@ -11,11 +11,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QWheelEvent
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
-from wizard_driver import INCOMPLETE, LDN_OPTION, STOP, DialogLog, WizardDriver, settle_focus
+from wizard_driver import INCOMPLETE, LDN_OPTION, STOP, DialogLog, WizardDriver, settle_focus, wheel_over
 
 from ldn_aid.content import ContentBundle, load_content
 from ldn_aid.content.schema import plain_number
@@ -225,18 +224,7 @@ def test_the_wheel_over_the_unfocused_weeks_between_steps_leaves_it(
     page.change_reason.setFocus()
     qtbot.waitUntil(page.change_reason.hasFocus, timeout=1000)
     for notches in (-1, 1, -1):
-        centre = QPointF(weeks.rect().center())
-        event = QWheelEvent(
-            centre,
-            QPointF(weeks.mapToGlobal(centre.toPoint())),
-            QPoint(0, 0),
-            QPoint(0, 120 * notches),
-            Qt.MouseButton.NoButton,
-            Qt.KeyboardModifier.NoModifier,
-            Qt.ScrollPhase.NoScrollPhase,
-            False,
-        )
-        QApplication.sendEvent(weeks, event)
+        wheel_over(weeks, notches)
     assert weeks.value() == 2
     assert window.state.get("plan.step_weeks") in (None, 2)
 

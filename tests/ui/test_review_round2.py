@@ -9,8 +9,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QPoint, QPointF, Qt
-from PySide6.QtGui import QWheelEvent
+from PySide6.QtCore import QDate, QPoint, Qt
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
@@ -25,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from pytestqt.qtbot import QtBot
-from wizard_driver import WizardDriver, answer_review
+from wizard_driver import WizardDriver, answer_review, wheel_over
 
 from ldn_aid.content import ContentBundle
 from ldn_aid.content.words import blocker_text, question_text
@@ -506,21 +505,6 @@ def test_w10_the_add_review_refusal_stays_beside_the_button_and_follows_each_ans
 
 
 # ---- 10. (W-1) the wheel never changes an unfocused value ---------------------------------------
-
-
-def wheel_over(widget: QWidget, notches: int = -1) -> None:
-    centre = QPointF(widget.rect().center())
-    event = QWheelEvent(
-        centre,
-        QPointF(widget.mapToGlobal(centre.toPoint())),
-        QPoint(0, 0),
-        QPoint(0, 120 * notches),
-        Qt.MouseButton.NoButton,
-        Qt.KeyboardModifier.NoModifier,
-        Qt.ScrollPhase.NoScrollPhase,
-        False,
-    )
-    QApplication.sendEvent(widget, event)
 
 
 def test_w1_the_mouse_wheel_scrolls_the_page_and_never_changes_an_unfocused_value(

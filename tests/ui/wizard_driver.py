@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QDate, QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QKeyEvent, QWheelEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget, QWizard
 from pytestqt.qtbot import QtBot
 
@@ -459,3 +459,19 @@ class KeyCounter:
         """A (faked) file dialog that takes the suggested name: one Enter."""
         self.count += 1
         self.log.append("Enter (dialog)")
+
+
+def wheel_over(widget: QWidget, notches: int = -1) -> None:
+    """One mouse-wheel event over the middle of `widget`, as the pointer resting on it sends."""
+    centre = QPointF(widget.rect().center())
+    event = QWheelEvent(
+        centre,
+        QPointF(widget.mapToGlobal(centre.toPoint())),
+        QPoint(0, 0),
+        QPoint(0, 120 * notches),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(widget, event)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -44,6 +44,7 @@ from ldn_aid.ui.widgets.fields import (
     TextField,
     YesNoField,
 )
+from ldn_aid.ui.widgets.report import fit_scroll_body
 
 # The widest a question label grows before it wraps, in average characters.
 LABEL_COLUMN_CHARS = 44
@@ -293,15 +294,9 @@ class QuestionPage(QWizardPage):
             self._fit_body()
 
     def _fit_body(self) -> None:
-        """Give the scrolled body its new height now that a row came or went. The scroll area sizes
-        its widget without height-for-width, so the wrapped "why" lines of the rows around a newly
-        shown row were clipped to one line until the window was next resized."""
-        body = self.scroll_area.widget()
-        if body is None or not body.isVisible():
-            return
-        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
-        width = self.scroll_area.viewport().width()
-        body.resize(width, max(body.heightForWidth(width), self.scroll_area.viewport().height()))
+        """Give the scrolled body its new height now that a row came or went, or a row's wrapped lines
+        changed: otherwise the "why" lines around it stay clipped until the window is next resized."""
+        fit_scroll_body(self.scroll_area)
 
     def _refresh_row(self, path: str) -> bool:
         """Show a conditional question where it applies, where it is missing, or where it is answered.

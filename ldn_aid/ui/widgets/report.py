@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from ldn_aid.ui.theme import BODY_CSS
+from ldn_aid.ui.theme import BODY_CSS, ERROR_CSS
 from ldn_aid.ui.widgets.banner import Banner
 
 
@@ -73,3 +73,24 @@ def fit_scroll_body(scroll: QScrollArea) -> None:
     QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
     width = scroll.viewport().width()
     body.resize(width, max(body.heightForWidth(width), scroll.viewport().height()))
+
+
+def add_why_and_message(
+    column: QVBoxLayout, path: str, field: QWidget, why: str
+) -> tuple[QLabel | None, QLabel]:
+    """Below a field in `column`: why it is asked (also the field's tooltip), when there is a why,
+    then its message line, hidden until there is something to say. Named `<path>:why` and
+    `<path>:error`."""
+    why_label = None
+    if why:
+        field.setToolTip(why)
+        why_label = wrapping_label(why)
+        why_label.setObjectName(f"{path}:why")
+        why_label.setProperty("role", "small")
+        column.addWidget(why_label)
+    message = wrapping_label()
+    message.setObjectName(f"{path}:error")
+    message.setStyleSheet(ERROR_CSS)
+    message.hide()
+    column.addWidget(message)
+    return why_label, message

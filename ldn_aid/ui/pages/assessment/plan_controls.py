@@ -31,8 +31,8 @@ from ldn_aid.ui.present.assessment import (
     with_mnemonic,
 )
 from ldn_aid.ui.state import VisitState
-from ldn_aid.ui.theme import ERROR_CSS, INVALID_LINE_EDIT_CSS
-from ldn_aid.ui.widgets.report import wrapping_label
+from ldn_aid.ui.theme import INVALID_LINE_EDIT_CSS
+from ldn_aid.ui.widgets.report import add_why_and_message, wrapping_label
 from ldn_aid.ui.widgets.slot import set_style
 from ldn_aid.ui.widgets.wheel import guard_wheel
 
@@ -144,18 +144,9 @@ class PlanControls(QFrame):
         label.setBuddy(widget)
         column.addWidget(label)
         column.addWidget(widget)
-        if question is not None and question.why:
-            widget.setToolTip(question.why)
-            why = wrapping_label(question.why)
-            why.setObjectName(f"{path}:why")
-            why.setProperty("role", "small")
-            column.addWidget(why)
+        why, message = add_why_and_message(column, path, widget, question.why if question else "")
+        if why is not None:
             self.whys[path] = why
-        message = wrapping_label()
-        message.setObjectName(f"{path}:error")
-        message.setStyleSheet(ERROR_CSS)
-        message.hide()
-        column.addWidget(message)
         column.addStretch(1)
         self.messages[path] = message
         return cell

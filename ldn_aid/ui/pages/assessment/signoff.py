@@ -12,8 +12,7 @@ from PySide6.QtWidgets import QCheckBox, QFrame, QHBoxLayout, QLabel, QVBoxLayou
 
 from ldn_aid.content import ContentBundle
 from ldn_aid.ui.present.assessment import LONGER_TRIAL_PATH, SIGNOFF_PATH, SIGNOFF_PATHS, with_mnemonic
-from ldn_aid.ui.theme import ERROR_CSS
-from ldn_aid.ui.widgets.report import wrapping_label
+from ldn_aid.ui.widgets.report import add_why_and_message
 from ldn_aid.ui.widgets.slot import ClickLabel, focus_buddy
 
 MNEMONICS = {SIGNOFF_PATH: "p", LONGER_TRIAL_PATH: "g"}
@@ -56,17 +55,7 @@ class SignoffBox(QFrame):
         row.addWidget(check, 0, Qt.AlignmentFlag.AlignTop)
         row.addWidget(label, 1)
         column.addLayout(row)
-        if question is not None and question.why:
-            check.setToolTip(question.why)
-            why = wrapping_label(question.why)
-            why.setObjectName(f"{path}:why")
-            why.setProperty("role", "small")
-            column.addWidget(why)
-        message = wrapping_label()
-        message.setObjectName(f"{path}:error")
-        message.setStyleSheet(ERROR_CSS)
-        message.hide()
-        column.addWidget(message)
+        _why, message = add_why_and_message(column, path, check, question.why if question else "")
         self._layout.addWidget(row_widget)
         self.rows[path] = row_widget
         self.messages[path] = message
