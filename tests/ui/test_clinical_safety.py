@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QFrame, QLabel, QPushButton, QSpinBox, QWidget
 from pytestqt.qtbot import QtBot
-from wizard_driver import LDN_OPTION, WizardDriver, answer_review
+from wizard_driver import LDN_OPTION, WizardDriver, answer_review, child, choose
 
 from ldn_aid import cli
 from ldn_aid.content import ContentBundle
@@ -34,19 +34,6 @@ FORMAT_1 = CASES / "format1_followup.json"
 # The safety questions a review asks of everyone (the last opioid dose only after an opioid, the
 # urine opioid screen only before a restart after an opioid stop where screening needed one).
 ALWAYS_ASKED = tuple(name for name in SAFETY_ITEMS if name not in ("last_opioid_dose", "urine_opioid_screen"))
-
-
-def child(parent: QWidget, kind: type[Any], name: str) -> Any:
-    found = parent.findChild(kind, name)
-    assert found is not None, f"no {kind.__name__} named {name}"
-    return found
-
-
-def choose(page: QWidget, name: str, value: object) -> None:
-    combo = child(page, QComboBox, name)
-    index = combo.findData(value)
-    assert index >= 0, f"{name} has no choice {value!r}"
-    combo.setCurrentIndex(index)
 
 
 def open_on_follow_up(window: MainWindow, path: Path) -> FollowUpPage:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QTableWidget,
 )
 from pytestqt.qtbot import QtBot
-from wizard_driver import WizardDriver, answer_review
+from wizard_driver import WizardDriver, answer_review, child, choose
 
 from ldn_aid.content import ContentBundle
 from ldn_aid.rules import decide
@@ -54,19 +54,6 @@ def open_on_follow_up(window: MainWindow, path: Path) -> FollowUpPage:
     page = window.wizard.follow_up_page
     assert page.isVisible()
     return page
-
-
-def child(page: FollowUpPage, kind: type[Any], name: str) -> Any:
-    found = page.findChild(kind, name)
-    assert found is not None, f"no {kind.__name__} named {name}"
-    return found
-
-
-def choose(page: FollowUpPage, name: str, value: object) -> None:
-    combo = child(page, QComboBox, name)
-    index = combo.findData(value)
-    assert index >= 0, f"{name} has no choice {value!r}"
-    combo.setCurrentIndex(index)
 
 
 def table_rows(page: FollowUpPage, name: str) -> list[list[str]]:

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QLineEdit, QPushButton, QTableWidget, QWidget
 from pytestqt.qtbot import QtBot
-from wizard_driver import answer_review
+from wizard_driver import answer_review, child
 
 from ldn_aid.content import ContentBundle
 from ldn_aid.ui.main_window import MainWindow
@@ -26,12 +26,6 @@ def open_on_follow_up(window: MainWindow, path: Path) -> Any:
     assert window.open_visit(path)
     assert window.wizard.currentId() == PageId.FOLLOW_UP
     return window.wizard.follow_up_page
-
-
-def child(page: QWidget, kind: type[Any], name: str) -> Any:
-    found = page.findChild(kind, name)
-    assert found is not None, f"no {kind.__name__} named {name}"
-    return found
 
 
 def test_an_added_review_can_be_removed_again_and_the_record_follows(

@@ -21,10 +21,9 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QTableWidget,
-    QWidget,
 )
 from pytestqt.qtbot import QtBot
-from wizard_driver import WizardDriver, answer_review, wheel_over
+from wizard_driver import WizardDriver, answer_review, child, choose, wheel_over
 
 from ldn_aid.content import ContentBundle
 from ldn_aid.content.words import blocker_text, question_text
@@ -47,19 +46,6 @@ CHILD_ABOVE_CEILING = CASES / "child_target_above_ceiling.json"
 # A 9-year-old on the gentle schedule with 4-week steps: the response review falls after 16 weeks.
 CHILD_LONG_TRIAL = CASES / "child9_gentle_4_week_steps.json"
 URINE = "follow_ups.safety.urine_opioid_screen"
-
-
-def child(parent: QWidget, kind: type[Any], name: str) -> Any:
-    found = parent.findChild(kind, name)
-    assert found is not None, f"no {kind.__name__} named {name}"
-    return found
-
-
-def choose(page: QWidget, name: str, value: object) -> None:
-    combo = child(page, QComboBox, name)
-    index = combo.findData(value)
-    assert index >= 0, f"{name} has no choice {value!r}"
-    combo.setCurrentIndex(index)
 
 
 def listed(combo: QComboBox) -> list[Any]:

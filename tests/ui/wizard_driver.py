@@ -346,6 +346,23 @@ class WizardDriver:
 # ---- the follow-up form --------------------------------------------------------------------------
 
 
+def child(parent: QWidget, kind: type[Any], name: str) -> Any:
+    """The widget of `kind` named `name` under `parent` (fails the test when there is none)."""
+    found = parent.findChild(kind, name)
+    assert found is not None, f"no {kind.__name__} named {name}"
+    return found
+
+
+def choose(parent: QWidget, name: str, value: object) -> None:
+    """Pick the entry holding `value` in the drop-down named `name` under `parent`."""
+    from PySide6.QtWidgets import QComboBox
+
+    combo = child(parent, QComboBox, name)
+    index = combo.findData(value)
+    assert index >= 0, f"{name} has no choice {value!r}"
+    combo.setCurrentIndex(index)
+
+
 def answer_review(
     page: QWidget,
     *,
@@ -359,26 +376,15 @@ def answer_review(
     the days without LDN, every side-effect grade ("none" unless given) and every safety question
     ("no" unless given; None leaves one not asked; the urine screen only when given). Hidden
     (conditional) questions are left alone."""
-    from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox
+    from PySide6.QtWidgets import QLineEdit, QSpinBox
 
     from ldn_aid.domain.followup import SAFETY_ITEMS, SIDE_EFFECTS
 
-    def find(kind: type[Any], name: str) -> Any:
-        found = page.findChild(kind, name)
-        assert found is not None, f"no {kind.__name__} named {name}"
-        return found
-
-    def choose(name: str, value: object) -> None:
-        combo = find(QComboBox, name)
-        index = combo.findData(value)
-        assert index >= 0, f"{name} has no choice {value!r}"
-        combo.setCurrentIndex(index)
-
-    find(QLineEdit, "followup.new.dose_mg").setText(dose)
-    find(QSpinBox, "followup.new.missed_doses_last_week").setValue(missed)
-    find(QSpinBox, "followup.new.days_without_ldn").setValue(days_off)
+    child(page, QLineEdit, "followup.new.dose_mg").setText(dose)
+    child(page, QSpinBox, "followup.new.missed_doses_last_week").setValue(missed)
+    child(page, QSpinBox, "followup.new.days_without_ldn").setValue(days_off)
     for name in SIDE_EFFECTS:
-        choose(f"followup.new.side_effects.{name}", (grades or {}).get(name, "none"))
+        choose(page, f"followup.new.side_effects.{name}", (grades or {}).get(name, "none"))
     for name in SAFETY_ITEMS:
         if name == "last_opioid_dose":
             continue
@@ -387,7 +393,9 @@ def answer_review(
             continue
         # The urine opioid screen has no "no": left not asked unless given.
         choose(
-            f"followup.new.safety.{name}", safety.get(name, None if name == "urine_opioid_screen" else "no")
+            page,
+            f"followup.new.safety.{name}",
+            safety.get(name, None if name == "urine_opioid_screen" else "no"),
         )
 
 
