@@ -33,7 +33,7 @@ SHOW_PLACEHOLDERS = (
     "chosen",
     "suggested",
 )
-LANGUAGE_FILES = ("questions", "choices", "findings", "protocol", "outcomes", "handout", "review")
+LANGUAGE_FILES = ("questions", "choices", "findings", "protocol", "outcomes", "handout", "review", "pack", "sheets")
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -17,7 +17,9 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ldn_aid.content.handout_schema import HandoutText, OptionNumbers
+from ldn_aid.content.pack_schema import PackText
 from ldn_aid.content.review_schema import ReviewText
+from ldn_aid.content.sheets_schema import SheetsText
 from ldn_aid.content.types import RefId, Text
 
 
@@ -225,6 +227,8 @@ class LanguagePack(_Content):
     handout: HandoutText
     outcomes: dict[Literal["stop", "incomplete", "guideline_first", "ldn_option"], Text]
     review: ReviewText
+    pack: PackText
+    sheets: SheetsText
 
 
 class ContentBundle(_Content):

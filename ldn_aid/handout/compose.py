@@ -16,28 +16,39 @@ A refusal raises `DocumentRefusedError`, which names every blocker.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
-from collections.abc import Sequence
-from decimal import Decimal
-from typing import Literal
 
 from ldn_aid.content import ContentBundle, load_content
-from ldn_aid.content.handout_schema import OPTION_IDS, ROW_IDS, HandoutText, SectionText
-from ldn_aid.content.schema import Reference
-from ldn_aid.content.words import blocker_text, clinician_text, dated_params, patient_text
+from ldn_aid.content.handout_schema import OPTION_IDS, ROW_IDS, HandoutText
+from ldn_aid.content.words import clinician_text, dated_params, patient_text
 from ldn_aid.domain.assessment import Assessment, Finding, Outcome
-from ldn_aid.domain.decision import Gate, VisitDecision
-from ldn_aid.domain.errors import LdnAidError
-from ldn_aid.domain.followup import FollowUpDecision
-from ldn_aid.domain.protocol import Protocol, Step
-from ldn_aid.domain.values import MAX_DOSE_MG
+from ldn_aid.domain.decision import VisitDecision
+from ldn_aid.domain.protocol import Protocol
 from ldn_aid.domain.visit import Visit
+from ldn_aid.handout.calendar import dose_calendar
+from ldn_aid.handout.common import (
+    CARD_TEXT_LIMIT,
+    DOCUMENT_NAMES,
+    SHEET_TEXT_LIMIT,
+    Citations,
+    DocumentRefusedError,
+    clean_user_text,
+    format_date,
+    refusal_lines,
+    section,
+)
+from ldn_aid.handout.dose_text import mg
+from ldn_aid.handout.followup_sheet import (
+    ADHERENCE,
+    FollowUpSheetError,
+    compose_followup_for_visit,
+    compose_followup_sheet,
+    dose_limit,
+    doses_above_limit,
+)
 from ldn_aid.handout.model import (
     Block,
     Box,
     Bullets,
-    Calendar,
-    CalendarWeek,
     ComparisonRow,
     ComparisonTable,
     Facts,
@@ -55,95 +66,23 @@ from ldn_aid.handout.model import (
 from ldn_aid.rules import decide
 from ldn_aid.settings import ClinicSettings
 
-# How much user-typed text a printed line holds: a name longer than this is cut with an ellipsis, so a
-# pasted paragraph can never push a table cell past a page (or off the wallet card).
-SHEET_TEXT_LIMIT = 120
-CARD_TEXT_LIMIT = 34
-
-
-def clean_user_text(text: str | None, limit: int | None = None) -> str:
-    """User-typed text made safe to print: control characters gone, runs of space folded, and cut to
-    `limit` characters (ending in "…") when given.
-
-    Markup characters stay as they are; the renderer escapes them.
-    """
-    if not text:
-        return ""
-    kept = "".join(" " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in text)
-    folded = " ".join(kept.split())
-    if limit is not None and len(folded) > limit:
-        return folded[: limit - 1].rstrip() + "…"
-    return folded
-
-
-class DocumentRefusedError(LdnAidError):
-    """The core gate refuses to give this document to the patient; `gate.blockers` says why.
-
-    The message is the clinician's (English) words for every blocker, on one line.
-    """
-
-    def __init__(self, document: Literal["handout", "followup_sheet"], gate: Gate) -> None:
-        self.document = document
-        self.gate = gate
-        lines = "; ".join(refusal_lines(gate, load_content("en")))
-        super().__init__(f"{DOCUMENT_NAMES[document]} may not be given to the patient: {lines}")
-
-
-DOCUMENT_NAMES = {"handout": "the handout", "followup_sheet": "the follow-up sheet"}
-
-
-def refusal_lines(gate: Gate, content: ContentBundle) -> tuple[str, ...]:
-    """One sentence per blocker of a refused gate, in the content's language."""
-    return tuple(" ".join(blocker_text(content, blocker, gate.params).split()) for blocker in gate.blockers)
-
-
-class _Citations:
-    """Numbers references in order of first use."""
-
-    def __init__(self, references: dict[str, Reference]) -> None:
-        self._references = references
-        self.order: list[str] = []
-
-    def mark(self, ref_ids: tuple[str, ...]) -> str:
-        if not ref_ids:
-            return ""
-        numbers = []
-        for ref_id in ref_ids:
-            if ref_id not in self.order:
-                self.order.append(ref_id)
-            numbers.append(self.order.index(ref_id) + 1)
-        return " [" + ", ".join(str(n) for n in sorted(set(numbers))) + "]"
-
-    def listing(self) -> tuple[str, ...]:
-        items = []
-        for number, ref_id in enumerate(self.order, start=1):
-            ref = self._references[ref_id]
-            # One locator is enough to find a source: a DOI, else a PubMed id, else the web address.
-            where = f"doi:{ref.doi}" if ref.doi else f"PMID {ref.pmid}" if ref.pmid else ref.url or ""
-            items.append(f"{number}. {ref.citation} {where}".rstrip())
-        return tuple(items)
-
-
-def format_date(day: dt.date, words: HandoutText) -> str:
-    return words.date_format.format(
-        weekday=words.weekdays[day.weekday()], day=day.day, month=words.months[day.month - 1], year=day.year
-    )
-
-
-def _mg(value: Decimal) -> str:
-    return f"{value:.1f} mg"
-
-
-def _dose_text(dose: Decimal, volume: Decimal | None) -> str:
-    return _mg(dose) if volume is None else f"{_mg(dose)} = {volume:.1f} mL"
-
-
-def _section(text: SectionText, level: int = 1) -> list[Block]:
-    blocks: list[Block] = [Heading(text=text.heading, level=1 if level == 1 else 2)]
-    blocks += [Paragraph(text=p) for p in text.paragraphs]
-    if text.bullets:
-        blocks.append(Bullets(items=text.bullets))
-    return blocks
+__all__ = [
+    "ADHERENCE",
+    "CARD_TEXT_LIMIT",
+    "DOCUMENT_NAMES",
+    "SHEET_TEXT_LIMIT",
+    "DocumentRefusedError",
+    "FollowUpSheetError",
+    "clean_user_text",
+    "compose_followup_for_visit",
+    "compose_followup_sheet",
+    "compose_for_visit",
+    "compose_handout",
+    "dose_limit",
+    "doses_above_limit",
+    "format_date",
+    "refusal_lines",
+]
 
 
 def compose_handout(
@@ -173,7 +112,7 @@ def compose_handout(
     clinic = clinic if clinic is not None else ClinicSettings()
     words = content.language.handout
     labels = words.labels
-    cite = _Citations(dict(content.rules.references))
+    cite = Citations(dict(content.rules.references))
     blank = labels["not_set"]
 
     blocks: list[Block] = [Heading(text=words.title, level=1)]
@@ -189,9 +128,9 @@ def compose_handout(
     # When there is no plan, the reason is the second thing a patient reads, not the last.
     if protocol is None:
         blocks += _no_plan_section(assessment, content, cite)
-    blocks += _section(words.the_choice)
+    blocks += section(words.the_choice)
 
-    blocks += _section(words.options_intro)
+    blocks += section(words.options_intro)
     for option_id in OPTION_IDS:
         option = words.options[option_id]
         blocks.append(
@@ -221,7 +160,7 @@ def compose_handout(
         )
     )
 
-    blocks += _section(words.numbers)
+    blocks += section(words.numbers)
     for option_id in OPTION_IDS:
         if option_id == "ldn":
             blocks.append(
@@ -265,7 +204,7 @@ def compose_handout(
     if protocol is not None:
         blocks += _plan_section(protocol, content, cite)
 
-    blocks += _section(words.unknowns)
+    blocks += section(words.unknowns)
     about = words.about
     blocks.append(Heading(text=about.heading, level=1))
     blocks += [Paragraph(text=p) for p in about.paragraphs]
@@ -296,10 +235,10 @@ def compose_handout(
 
 
 def _personal_section(
-    visit: Visit, assessment: Assessment, content: ContentBundle, cite: _Citations
+    visit: Visit, assessment: Assessment, content: ContentBundle, cite: Citations
 ) -> list[Block]:
     words = content.language.handout
-    blocks: list[Block] = _section(words.for_you)
+    blocks: list[Block] = section(words.for_you)
 
     def patient_line(finding: Finding) -> str | None:
         text = patient_text(
@@ -338,11 +277,11 @@ def _personal_section(
         blocks.append(Bullets(items=tuple(labels[p] for p in priorities)))
     else:
         blocks.append(Paragraph(text=words.no_priorities))
-    blocks += _section(words.questions_to_ask, level=2)
+    blocks += section(words.questions_to_ask, level=2)
     return blocks
 
 
-def _no_plan_section(assessment: Assessment, content: ContentBundle, cite: _Citations) -> list[Block]:
+def _no_plan_section(assessment: Assessment, content: ContentBundle, cite: Citations) -> list[Block]:
     words = content.language.handout
 
     def written(day: dt.date) -> str:
@@ -363,7 +302,7 @@ def _no_plan_section(assessment: Assessment, content: ContentBundle, cite: _Cita
     return [Box(style="note", heading=words.not_ready.heading, paragraphs=words.not_ready.paragraphs)]
 
 
-def _plan_section(protocol: Protocol, content: ContentBundle, cite: _Citations) -> list[Block]:
+def _plan_section(protocol: Protocol, content: ContentBundle, cite: Citations) -> list[Block]:
     words = content.language.handout
     labels = words.labels
     blocks: list[Block] = []
@@ -387,14 +326,14 @@ def _plan_section(protocol: Protocol, content: ContentBundle, cite: _Citations) 
                 (
                     str(number),
                     format_date(step.start, words),
-                    _mg(step.dose_mg),
+                    mg(step.dose_mg),
                     "1" if step.volume_ml is None else f"{step.volume_ml:.1f} mL",
                 )
                 for number, step in enumerate(protocol.steps, start=1)
             ),
         )
     )
-    blocks += _section(words.reviews, level=2)
+    blocks += section(words.reviews, level=2)
     blocks.append(
         Facts(
             rows=(
@@ -404,66 +343,11 @@ def _plan_section(protocol: Protocol, content: ContentBundle, cite: _Citations) 
         )
     )
     blocks.append(Paragraph(text=words.working_means + cite.mark(protocol.response_rule.references)))
-    blocks += _section(words.side_effects, level=2)
-    blocks += _section(words.call_clinic, level=2)
+    blocks += section(words.side_effects, level=2)
+    blocks += section(words.call_clinic, level=2)
     emergency = words.emergency
     blocks.append(Box(style="warning", heading=emergency.heading, bullets=emergency.bullets))
     return blocks
-
-
-def _calendar(
-    steps: Sequence[Step],
-    first: dt.date,
-    last: dt.date,
-    marked: tuple[tuple[dt.date, str], ...],
-    words: HandoutText,
-) -> Calendar:
-    """The days from `first` to `last` (the review day) inclusive, a row per week, each with the dose in
-    force.
-
-    A step that starts on or after `last` is left out: a dose change on the review day or later is the
-    review's to decide, so the review day shows the dose still in force. A step that starts inside a
-    week starts a new row (the row before it ends the day before), so a row never holds two doses.
-    """
-    labels = words.labels
-    last = max(first, last)
-    shown = [step for step in steps if step.start < last or step.start <= first]
-
-    def in_force(day: dt.date) -> Step:
-        started = [step for step in shown if step.start <= day]
-        return started[-1] if started else shown[0]
-
-    changes = {step.start for step in shown if first < step.start < last}
-    rows: list[list[dt.date]] = []
-    day = first
-    while day <= last:
-        if not rows or (day - first).days % 7 == 0 or day in changes:
-            rows.append([])
-        rows[-1].append(day)
-        day += dt.timedelta(days=1)
-
-    weeks: list[CalendarWeek] = []
-    for row in rows:
-        step = in_force(row[0])
-        day_labels = tuple(
-            f"{d.day} {words.months[d.month - 1]}" if (d == first or d.day == 1) else str(d.day) for d in row
-        )
-        weeks.append(
-            CalendarWeek(
-                label=f"{(row[0] - first).days // 7 + 1}",
-                dose=_dose_text(step.dose_mg, step.volume_ml),
-                days=tuple(row),
-                day_labels=day_labels,
-                offset=(row[0] - first).days % 7,
-            )
-        )
-    return Calendar(
-        weekday_names=tuple(words.weekdays[(first.weekday() + i) % 7] for i in range(7)),
-        weeks=tuple(weeks),
-        marked=marked,
-        dose_header=labels["dose"],
-        week_header=labels["week"],
-    )
 
 
 def _calendar_page(protocol: Protocol, words: HandoutText) -> list[Block]:
@@ -473,8 +357,8 @@ def _calendar_page(protocol: Protocol, words: HandoutText) -> list[Block]:
         (protocol.response_review, labels["response_review"]),
     )
     blocks: list[Block] = [PageBreak()]
-    blocks += _section(words.calendar)
-    blocks.append(_calendar(protocol.steps, protocol.start_date, protocol.response_review, marked, words))
+    blocks += section(words.calendar)
+    blocks.append(dose_calendar(protocol.steps, protocol.start_date, protocol.response_review, marked, words))
     blocks.append(Facts(rows=tuple((label, format_date(day, words)) for day, label in marked)))
     return blocks
 
@@ -485,7 +369,7 @@ def _wallet_card_page(protocol: Protocol, words: HandoutText, clinic: ClinicSett
     # The clinic's name goes on the roomier front; the back keeps what an emergency team needs.
     front = (
         *words.wallet_front.bullets,
-        f"{labels['dose']}: {_mg(protocol.target_mg)}",
+        f"{labels['dose']}: {mg(protocol.target_mg)}",
         f"{labels['clinic']}: {clean_user_text(clinic.clinic_name, CARD_TEXT_LIMIT) or blank}",
     )
     back = (
@@ -502,7 +386,7 @@ def _wallet_card_page(protocol: Protocol, words: HandoutText, clinic: ClinicSett
         )
     return [
         PageBreak(),
-        *_section(words.wallet_page),
+        *section(words.wallet_page),
         WalletCard(
             front_heading=words.wallet_front.heading,
             front_lines=front,
@@ -533,178 +417,3 @@ def compose_for_visit(
     # The decision is language-free; the sheet looks up its own words.
     decided = decision if decision is not None else decide(visit)
     return compose_handout(visit, decided, content, clinic)
-
-
-class FollowUpSheetError(LdnAidError):
-    """A follow-up decision the sheet cannot state without contradicting itself."""
-
-
-ADHERENCE = "followup_adherence"
-
-
-def dose_limit(decision: FollowUpDecision) -> Decimal:
-    """The highest dose a sheet, note or export may give after this review: the cap, or this
-    patient's ceiling when lower."""
-    ceiling = decision.ceiling_mg
-    return MAX_DOSE_MG if ceiling is None else min(MAX_DOSE_MG, ceiling)
-
-
-def doses_above_limit(decision: FollowUpDecision) -> tuple[Decimal, ...]:
-    """Any dose the decision would give above `dose_limit` (always empty when the review is right)."""
-    limit = dose_limit(decision)
-    doses = [step.dose_mg for step in decision.revised_steps]
-    if decision.next_dose_mg is not None:
-        doses.append(decision.next_dose_mg)
-    return tuple(sorted({dose for dose in doses if dose > limit}))
-
-
-def compose_followup_sheet(
-    visit: Visit, decision: FollowUpDecision, content: ContentBundle, clinic: ClinicSettings | None = None
-) -> Handout:
-    """The sheet a patient takes home after a follow-up review, in the content's language.
-
-    The headline and the boxes follow `decision.decision`: `stop` prints the stop box and no dose;
-    every other decision prints the dose to take from today and its calendar (`restart` from the
-    first step again), up to the next review day with the dose in force: a change on or after that
-    day is the review's to decide. `no_plan` gives no dosing advice at all, so there is no sheet for
-    it. The reasons are the patient's (`decision.patient_reasons`; the clinician's record shows them
-    all), their dates written as the header's.
-
-    Raises:
-        DocumentRefusedError: the decision is `no_plan`.
-        FollowUpSheetError: a decision to keep taking LDN that names no dose, or a dose above the cap
-            or this patient's ceiling.
-    """
-    if decision.decision == "no_plan":
-        raise DocumentRefusedError("followup_sheet", Gate(allowed=False, blockers=("followup_no_plan",)))
-    stopping = decision.decision == "stop"
-    if not stopping and (decision.next_dose_mg is None or not decision.revised_steps):
-        raise FollowUpSheetError(
-            f"the review on {decision.review_date.isoformat()} says {decision.decision} but gives no dose to"
-            " take, so no follow-up sheet is printed"
-        )
-    too_high = doses_above_limit(decision)
-    if too_high:
-        raise FollowUpSheetError(
-            f"the review on {decision.review_date.isoformat()} gives {', '.join(_mg(d) for d in too_high)},"
-            f" above the highest dose of {_mg(dose_limit(decision))}, so no follow-up sheet is printed"
-        )
-    clinic = clinic if clinic is not None else ClinicSettings()
-    words = content.language.handout
-    sheet = words.follow_up
-    labels = words.labels
-    cite = _Citations(dict(content.rules.references))
-    blank = labels["not_set"]
-
-    def written(day: dt.date) -> str:
-        return format_date(day, words)
-
-    blocks: list[Block] = [Heading(text=sheet.title, level=1), Paragraph(text=sheet.intro)]
-    blocks.append(
-        Facts(
-            rows=(
-                (
-                    labels["prepared_for"],
-                    clean_user_text(visit.patient.display_name, SHEET_TEXT_LIMIT) or blank,
-                ),
-                (labels["date"], written(decision.review_date)),
-                # One line for the clinic keeps the sheet to a single page.
-                (
-                    labels["clinic"],
-                    ", ".join(
-                        part
-                        for part in (
-                            clean_user_text(clinic.clinic_name, SHEET_TEXT_LIMIT),
-                            clean_user_text(clinic.phone, SHEET_TEXT_LIMIT),
-                        )
-                        if part
-                    )
-                    or blank,
-                ),
-            )
-        )
-    )
-    blocks.append(
-        Box(
-            style="stop" if stopping else "main",
-            heading=sheet.decisions[decision.decision],
-        )
-    )
-    printed = decision.patient_reasons
-    reasons = tuple(
-        text + cite.mark(reason.references)
-        for reason in printed
-        if (text := patient_text(content, reason.rule_id, reason.params, reason.inputs, written))
-    )
-    # The adherence point is said once: by its reason when that is printed, else by the paragraph
-    # (never under a stop: there are no doses left to take).
-    adherence = (
-        decision.adherence_point and not stopping and all(reason.rule_id != ADHERENCE for reason in printed)
-    )
-    if reasons or adherence:
-        blocks.append(Heading(text=sheet.why_heading, level=2))
-        if reasons:
-            blocks.append(Bullets(items=reasons))
-        if adherence:
-            blocks.append(Paragraph(text=sheet.adherence))
-
-    if stopping:
-        after_stopping = words.opioid_safety.bullets[-1]
-        blocks.append(
-            Box(
-                style="warning",
-                heading=words.opioid_safety.heading,
-                paragraphs=(sheet.no_more_doses,),
-                bullets=(after_stopping,),
-            )
-        )
-    else:
-        timing = words.timing_bedtime if decision.next_timing == "bedtime" else words.timing_morning
-        first_step = decision.revised_steps[0]
-        next_review = decision.next_review or decision.response_review or decision.review_date
-        blocks.append(Heading(text=sheet.new_plan_heading, level=2))
-        # "Your plan from today": the start is said only when it is not today (the header's date),
-        # which keeps the sheet to one page.
-        plan_rows = [(labels["dose"], _dose_text(first_step.dose_mg, first_step.volume_ml))]
-        if first_step.start != decision.review_date:
-            plan_rows.append((labels["from_date"], written(first_step.start)))
-        plan_rows.append((labels["next_review"], written(next_review)))
-        blocks.append(Facts(rows=tuple(plan_rows)))
-        blocks.append(Paragraph(text=f"{timing} {sheet.reminder}"))
-        blocks.append(Heading(text=sheet.calendar_heading, level=2))
-        blocks.append(Paragraph(text=sheet.calendar_intro))
-        marked = ((next_review, labels["next_review"]),)
-        blocks.append(_calendar(decision.revised_steps, first_step.start, next_review, marked, words))
-    if cite.order:
-        blocks.append(ReferenceList(heading=labels["references"], items=cite.listing()))
-    return Handout(
-        language=content.language.language,
-        title=sheet.title,
-        blocks=tuple(blocks),
-        footer=labels["footer"],
-        page_label=labels["page"],
-        has_plan=not stopping,
-    )
-
-
-def compose_followup_for_visit(
-    visit: Visit,
-    language: str | None = None,
-    clinic: ClinicSettings | None = None,
-    decision: VisitDecision | None = None,
-) -> Handout | None:
-    """The follow-up sheet for the latest follow-up, or None when the visit has none.
-
-    Raises:
-        DocumentRefusedError: the follow-up gate refuses the sheet (no plan, or a refused clinician choice).
-    """
-    if not visit.follow_ups:
-        return None
-    content = load_content(language or visit.patient.handout_language)
-    decided = decision if decision is not None else decide(visit)
-    if not decided.followup_gate.allowed:
-        raise DocumentRefusedError("followup_sheet", decided.followup_gate)
-    latest = decided.latest
-    if latest is None:  # pragma: no cover - decide reviews every follow-up
-        raise FollowUpSheetError("no decision for the latest follow-up")
-    return compose_followup_sheet(visit, latest, content, clinic)
