@@ -28,7 +28,18 @@ class Paragraph(_Block):
 
 
 class Bullets(_Block):
+    """A list; `numbered` for steps a patient follows in order ("Your next steps")."""
+
     kind: Literal["bullets"] = "bullets"
+    items: tuple[str, ...]
+    numbered: bool = False
+
+
+class Checklist(_Block):
+    """Things to tick before a date ("Before your first dose"), each with an empty box."""
+
+    kind: Literal["checklist"] = "checklist"
+    heading: str
     items: tuple[str, ...]
 
 
@@ -57,6 +68,32 @@ class OptionCard(_Block):
     good_points: tuple[str, ...]
     downsides_heading: str
     downsides: tuple[str, ...]
+
+
+class GridRow(_Block):
+    """One question patients ask, answered for every option (short cells, no citations)."""
+
+    question: str
+    cells: tuple[str, ...]
+
+
+class OptionGrid(_Block):
+    """Option-Grid style: the options as columns, at most eight questions as rows, on one portrait page.
+
+    Large print shows one question per block (the question, then each option's answer)."""
+
+    kind: Literal["option_grid"] = "option_grid"
+    heading: str
+    intro: tuple[str, ...] = ()
+    columns: tuple[str, ...]
+    rows: Annotated[tuple[GridRow, ...], Field(min_length=1, max_length=8)]
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _square(self) -> OptionGrid:
+        if any(len(row.cells) != len(self.columns) for row in self.rows):
+            raise ValueError("every grid row answers for every column")
+        return self
 
 
 class ComparisonRow(_Block):
@@ -88,6 +125,16 @@ class IconArray(_Block):
     groups: tuple[IconGroup, ...]
     caption: str
     denominator: Literal[100] = 100
+
+
+class Framed(_Block):
+    """Blocks set apart in one frame with a heading, such as numbers from other illnesses that cannot be
+    compared with the rest ("not comparable")."""
+
+    kind: Literal["framed"] = "framed"
+    style: Literal["main", "warning", "note", "stop"]
+    heading: str
+    blocks: tuple[Paragraph | Bullets | IconArray, ...]
 
 
 class StepsTable(_Block):
@@ -156,11 +203,14 @@ Block = Annotated[
     Heading
     | Paragraph
     | Bullets
+    | Checklist
     | Facts
     | Box
     | OptionCard
     | ComparisonTable
+    | OptionGrid
     | IconArray
+    | Framed
     | StepsTable
     | PageBreak
     | Calendar
@@ -170,13 +220,23 @@ Block = Annotated[
 ]
 
 
+DocumentKind = Literal["pack", "evidence_sheet", "followup_sheet"]
+
+
 class Handout(BaseModel):
-    """A whole handout in one language. Holds no layout: paper and print size are render choices."""
+    """A whole patient document in one language. Holds no layout: paper and print size are render choices.
+
+    `patient_name` is printed on every page (empty when the visit has none); `cited` holds the reference
+    ids in the order of their numbers on this document, so the evidence sheet numbers them the same way.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     language: Literal["en", "es"]
+    document: DocumentKind = "pack"
     title: str
+    patient_name: str = ""
+    cited: tuple[str, ...] = ()
     blocks: tuple[Block, ...]
     footer: str
     page_label: str
