@@ -29,6 +29,10 @@ class ClinicSettings(BaseModel):
     phone: ShortText = ""
     after_hours_phone: ShortText = ""
     prescriber_name: ShortText = ""
+    # Printed on page 1 of every pack and on every follow-up sheet; the US numbers unless the clinic
+    # sets its own (911: FCC; 988 Suicide & Crisis Lifeline: SAMHSA).
+    emergency_number: ShortText = "911"
+    crisis_line: ShortText = "988"
     default_language: Literal["en", "es"] = "en"
     default_paper: Literal["letter", "a4"] = "letter"
 
