@@ -16,6 +16,31 @@ from ldn_aid.paths import resource_path
 Language = Literal["en", "es"]
 LANGUAGES: tuple[str, ...] = get_args(Language)
 COMPOSE_PLACEHOLDERS = ("n", "weekday", "day", "month", "year")
+# Filled when the decision pack is composed (ldn_aid.handout.pack_*): who reads it, names and dates.
+PACK_PLACEHOLDERS = (
+    "child",
+    "Child",
+    "who",
+    "Who",
+    "name",
+    "options",
+    "plan",
+    "today",
+    "first_dose",
+    "timing",
+    "check_up",
+    "review",
+    "in_ten",
+    "percent",
+    "placebo",
+    "phone",
+    "emergency",
+    "crisis",
+    "number",
+    "checked",
+    "next_check",
+    "version",
+)
 # Filled per decision where the words are shown (ldn_aid.content.words), never at load.
 SHOW_PLACEHOLDERS = (
     "ceiling_mg",
@@ -33,7 +58,17 @@ SHOW_PLACEHOLDERS = (
     "chosen",
     "suggested",
 )
-LANGUAGE_FILES = ("questions", "choices", "findings", "protocol", "outcomes", "handout", "review", "pack", "sheets")
+LANGUAGE_FILES = (
+    "questions",
+    "choices",
+    "findings",
+    "protocol",
+    "outcomes",
+    "handout",
+    "review",
+    "pack",
+    "sheets",
+)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -88,7 +123,7 @@ def load_content(language: str = "en", root: Path | None = None) -> ContentBundl
     # These placeholders are filled when the handout is composed (a count, a date), not at load.
     numbers = {
         **rules.number_texts(),
-        **{name: f"{{{name}}}" for name in (*COMPOSE_PLACEHOLDERS, *SHOW_PLACEHOLDERS)},
+        **{name: f"{{{name}}}" for name in (*COMPOSE_PLACEHOLDERS, *PACK_PLACEHOLDERS, *SHOW_PLACEHOLDERS)},
     }
     fields: dict[str, Any] = {"language": language}
     for name in LANGUAGE_FILES:

@@ -13,6 +13,7 @@ import itertools
 import string
 from decimal import Decimal
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -35,8 +36,19 @@ class _Content(BaseModel):
 # ---- language-neutral -------------------------------------------------------------------------
 
 
+ReferenceKind = Literal["label", "guideline", "paper", "registry", "organisation", "other"]
+
+# Addresses that find nothing by themselves: a web search, or a site's front page.
+_SEARCH_MARKERS = ("duckduckgo.", "google.", "bing.com", "/search?", "search.cfm", "?q=", "&q=", "?term=")
+
+
 class Reference(_Content):
+    """One source. `citation` is what a reader sees (printed on the evidence sheet); anything meant
+    for the content reviewer (how the locator was found, what is unconfirmed) goes in `note`, which
+    is never printed."""
+
     citation: Text
+    kind: ReferenceKind
     doi: str | None = None
     pmid: str | None = None
     url: str | None = None
@@ -48,6 +60,25 @@ class Reference(_Content):
         if not (self.doi or self.pmid or self.url):
             raise ValueError("a reference needs at least one of doi, pmid or url")
         return self
+
+    @property
+    def printable(self) -> bool:
+        """May this source be printed for a patient? Only a label, guideline, paper, registry record
+        or named organisation's page, not graded low or unconfirmed, with a locator that leads to
+        the source itself (a DOI or PMID, or an address that is neither a search nor a site root)."""
+        if self.kind == "other" or self.reliability in ("low", "unconfirmed"):
+            return False
+        if self.doi or self.pmid:
+            return True
+        return self.url is not None and _leads_to_a_page(self.url)
+
+
+def _leads_to_a_page(url: str) -> bool:
+    lowered = url.lower()
+    if any(marker in lowered for marker in _SEARCH_MARKERS):
+        return False
+    path = urlsplit(url).path.strip("/")
+    return bool(path)
 
 
 class CitedNumber(_Content):
@@ -239,17 +270,24 @@ class ContentBundle(_Content):
 
     @model_validator(mode="after")
     def _handout_matches_numbers(self) -> ContentBundle:
-        words = set(self.language.handout.icon_arrays)
+        # The pack's words (pack.toml) name every icon array and every trial of options.toml.
+        numbers_words = self.language.pack.numbers
+        words = set(numbers_words.arrays)
         numbers = set(self.rules.options.icon_arrays)
         if words != numbers:
             raise ValueError(
-                f"icon arrays differ between handout.toml and options.toml: {sorted(words ^ numbers)}"
+                f"icon arrays differ between pack.toml and options.toml: {sorted(words ^ numbers)}"
             )
+        trials = {array.trial for array in self.rules.options.icon_arrays.values()}
+        unnamed = sorted(trials - set(numbers_words.trials))
+        if unnamed:
+            raise ValueError(f"pack.toml [numbers.trials] has no words for: {', '.join(unnamed)}")
+        pack = self.language.pack
         used = {
-            ref
-            for option in self.language.handout.options.values()
-            for cell in option.cells.values()
-            for ref in cell.references
+            *pack.grid.sources,
+            *numbers_words.no_ldn_references,
+            *pack.plan.vivid_dreams_references,
+            *pack.plan.after_stopping_references,
         }
         dangling = sorted(used - set(self.rules.references))
         if dangling:
