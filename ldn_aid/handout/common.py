@@ -4,26 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from decimal import Decimal
 from typing import Literal
 
 from ldn_aid.content import ContentBundle, load_content
-from ldn_aid.content.handout_schema import HandoutText, SectionText
+from ldn_aid.content.handout_schema import HandoutText
 from ldn_aid.content.schema import Reference
 from ldn_aid.content.words import blocker_text
 from ldn_aid.domain.decision import Gate
 from ldn_aid.domain.errors import LdnAidError
-from ldn_aid.handout.model import (
-    Block,
-    Bullets,
-    Heading,
-    Paragraph,
-)
 
 # How much user-typed text a printed line holds: a name longer than this is cut with an ellipsis, so a
 # pasted paragraph can never push a table cell past a page (or off the wallet card).
 SHEET_TEXT_LIMIT = 120
-CARD_TEXT_LIMIT = 34
+# On the wallet card a field wraps over two or three lines at most: real clinic names and phones are
+# far shorter; a pasted paragraph is cut, so the card's text never has to shrink below its last size.
+CARD_TEXT_LIMIT = 60
 
 
 def clean_user_text(text: str | None, limit: int | None = None) -> str:
@@ -62,22 +57,35 @@ def refusal_lines(gate: Gate, content: ContentBundle) -> tuple[str, ...]:
     return tuple(" ".join(blocker_text(content, blocker, gate.params).split()) for blocker in gate.blockers)
 
 
+# A patient sentence carries at most this many source numbers (handout review D3: one sentence had ten).
+MAX_MARKS = 3
+
+
 class Citations:
-    """Numbers references in order of first use."""
+    """Numbers the printable references in order of first use.
+
+    Only a reference that may be shown to a patient (`Reference.printable`) gets a number; `order`
+    holds the numbered ids, so the evidence sheet lists them under the same numbers.
+    """
 
     def __init__(self, references: dict[str, Reference]) -> None:
         self._references = references
         self.order: list[str] = []
 
     def mark(self, ref_ids: tuple[str, ...]) -> str:
-        if not ref_ids:
+        """The numbers (" [1, 2]") of the first `MAX_MARKS` printable ids, in the given order; "" if none."""
+        kept = [ref_id for ref_id in dict.fromkeys(ref_ids) if self._printable(ref_id)][:MAX_MARKS]
+        if not kept:
             return ""
-        numbers = []
-        for ref_id in ref_ids:
+        for ref_id in kept:
             if ref_id not in self.order:
                 self.order.append(ref_id)
-            numbers.append(self.order.index(ref_id) + 1)
-        return " [" + ", ".join(str(n) for n in sorted(set(numbers))) + "]"
+        numbers = sorted(self.order.index(ref_id) + 1 for ref_id in kept)
+        return " [" + ", ".join(str(n) for n in numbers) + "]"
+
+    def _printable(self, ref_id: str) -> bool:
+        reference = self._references.get(ref_id)
+        return reference is not None and reference.printable
 
     def listing(self) -> tuple[str, ...]:
         items = []
@@ -93,19 +101,3 @@ def format_date(day: dt.date, words: HandoutText) -> str:
     return words.date_format.format(
         weekday=words.weekdays[day.weekday()], day=day.day, month=words.months[day.month - 1], year=day.year
     )
-
-
-def _mg(value: Decimal) -> str:
-    return f"{value:.1f} mg"
-
-
-def _dose_text(dose: Decimal, volume: Decimal | None) -> str:
-    return _mg(dose) if volume is None else f"{_mg(dose)} = {volume:.1f} mL"
-
-
-def section(text: SectionText, level: int = 1) -> list[Block]:
-    blocks: list[Block] = [Heading(text=text.heading, level=1 if level == 1 else 2)]
-    blocks += [Paragraph(text=p) for p in text.paragraphs]
-    if text.bullets:
-        blocks.append(Bullets(items=text.bullets))
-    return blocks

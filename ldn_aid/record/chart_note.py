@@ -42,6 +42,7 @@ from ldn_aid.domain.visit import (
     Visit,
 )
 from ldn_aid.handout.compose import clean_user_text, dose_limit, doses_above_limit
+from ldn_aid.handout.dose_text import mg, ml
 
 NOTE_WIDTH = 100
 _SEVERITIES: tuple[Severity, ...] = ("stop", "caution", "info")
@@ -296,11 +297,13 @@ def _outcome(note: _Lines, assessment: Assessment, content: ContentBundle) -> No
 
 
 def _mg(value: Decimal) -> str:
-    return f"{value:.1f} mg"
+    """The safe-medication form ("3 mg", never "3.0 mg"), the unit tied to its number: the note's
+    line wrapping never breaks a no-break space."""
+    return mg(value, "en")
 
 
 def _dose(step: Step) -> str:
-    volume = "" if step.volume_ml is None else f" = {step.volume_ml:.1f} mL"
+    volume = "" if step.volume_ml is None else f" ({ml(step.volume_ml, 'en')})"
     return f"{_mg(step.dose_mg)}{volume}"
 
 
@@ -611,7 +614,7 @@ def _given(
 
 
 _HANDOUT_REFUSED = "Handout: NOT given - the plan may not be given to the patient yet (see PLAN)."
-_KIND_NAMES = {"handout": "Handout", "followup_sheet": "Follow-up sheet"}
+_KIND_NAMES = {"handout": "Handout", "followup_sheet": "Follow-up sheet", "evidence_sheet": "Evidence sheet"}
 
 
 def _given_documents(

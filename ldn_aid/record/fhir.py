@@ -63,6 +63,7 @@ from ldn_aid.domain.followup import FollowUp
 from ldn_aid.domain.protocol import Protocol
 from ldn_aid.domain.values import MAX_DOSE_MG
 from ldn_aid.domain.visit import MEDICINE_CLASSES, VISIT_FORMAT, Visit
+from ldn_aid.handout.dose_text import mg, ml
 from ldn_aid.rules.engine import missing_answers
 
 # This app's own canonical names: URNs under "ldn-aid", never an address of a real system.
@@ -349,7 +350,8 @@ def _response(
 
 
 def _mg(value: Decimal) -> str:
-    return f"{value:.1f} mg"
+    # The safe-medication form (issue 11): "3 mg", never "3.0 mg", read as 30 mg.
+    return mg(value, "en")
 
 
 RequestStatus = Literal["draft", "stopped"]
@@ -380,7 +382,7 @@ def medication_request(
     for index, step in enumerate(protocol.steps):
         last = index + 1 == count
         end = protocol.response_review if last else protocol.steps[index + 1].start - dt.timedelta(days=1)
-        volume = "" if step.volume_ml is None else f" ({step.volume_ml:.1f} mL of the 1 mg/mL liquid)"
+        volume = "" if step.volume_ml is None else f" ({ml(step.volume_ml, 'en')} of the 1 mg/mL liquid)"
         until = "the response review" if last else "the next step"
         dosages.append(
             Dosage(

@@ -31,18 +31,21 @@ from ldn_aid.domain.followup import DecisionReason, FollowUpDecision
 from ldn_aid.domain.protocol import Step
 from ldn_aid.domain.visit import Visit
 from ldn_aid.handout import model
+from ldn_aid.handout.calendar import written_date
 from ldn_aid.handout.compose import (
     FollowUpSheetError,
     compose_followup_for_visit,
     compose_followup_sheet,
-    format_date,
 )
+from ldn_aid.handout.dose_text import step_amount
 from ldn_aid.handout.render_pdf import RenderOptions, render_pdf_bytes
 from ldn_aid.rules import decide
 from ldn_aid.visit_file import load_visit
 
 CASES = Path(__file__).resolve().parent / "cases"
-PHARMACIST_CASES = sorted(CASES.glob("*.json"))
+# Every case with a follow-up review (the folder also holds first-visit cases for the pack).
+PHARMACIST_CASES = sorted(path for path in CASES.glob("*.json") if load_visit(path).follow_ups)
+NBSP = "\u00a0"
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 
@@ -60,7 +63,17 @@ def _blocks(sheet: model.Handout, kind: type) -> list[Any]:
 
 
 def _bullets(sheet: model.Handout) -> list[str]:
-    return [item for b in _blocks(sheet, model.Bullets) for item in b.items]
+    """The reasons: the bullets of the decision box (issue 11: "why" sits under what to do), and any
+    list that is not the stop sheet's numbered steps."""
+    box = _blocks(sheet, model.Box)[0]
+    return [
+        *box.bullets,
+        *(item for b in _blocks(sheet, model.Bullets) if not b.numbered for item in b.items),
+    ]
+
+
+def _capsule(dose: str, language: str = "en") -> str:
+    return load_content(language).language.sheets.dose.capsule.format(strength=f"{dose}{NBSP}mg")
 
 
 def _patient_words(content: ContentBundle, reason: DecisionReason) -> str | None:
@@ -133,7 +146,7 @@ def test_a_stop_sheet_prints_only_the_stop_reasons(en: ContentBundle) -> None:
         assert words not in text, caution.rule_id
     # No adherence paragraph under a stop either: there are no doses left to take.
     paragraphs = [b.text for b in _blocks(sheet, model.Paragraph)]
-    assert en.language.handout.follow_up.adherence not in paragraphs
+    assert en.language.sheets.followup.voice["adult"].adherence not in paragraphs
 
 
 def test_an_accepted_clinician_choice_prints_its_own_words_never_the_computed_stop(
@@ -220,16 +233,19 @@ def test_a_hold_calendar_never_shows_the_next_step_on_review_day(en: ContentBund
     visit, decision = _hold(reasons=(_reason(en, "followup_safety_unanswered"),))
     sheet = compose_followup_sheet(visit, decision, en)
     calendar = _blocks(sheet, model.Calendar)[0]
-    assert {week.dose for week in calendar.weeks} == {"1.5 mg"}
+    assert {week.dose for week in calendar.weeks} == {_capsule("1.5")}
     days = [day for week in calendar.weeks for day in week.days]
     assert days[0] == dt.date(2026, 12, 14)
     assert days[-1] == dt.date(2026, 12, 28) == decision.next_review
     assert days == [days[0] + dt.timedelta(days=i) for i in range(len(days))]
     assert calendar.weeks[-1].days == (dt.date(2026, 12, 28),)
-    assert dict(calendar.marked) == {dt.date(2026, 12, 28): "Next review"}
+    assert dict(calendar.marked) == {dt.date(2026, 12, 28): "Next review \u2013 Monday, December 28, 2026"}
 
 
-def test_a_dose_change_inside_a_week_starts_a_new_row(en: ContentBundle) -> None:
+def test_a_new_month_starts_a_new_row_and_a_dose_change_is_marked_inside_its_week(en: ContentBundle) -> None:
+    """Weeks from Monday on every document (review D5/D20); a row never holds two months. A dose change
+    does not split its week (a lone Monday read as missing days): the row's band names the new dose
+    and its first day (calendar.py)."""
     steps = (
         Step(start=dt.date(2026, 12, 14), dose_mg=Decimal("1.5"), volume_ml=None),
         Step(start=dt.date(2026, 12, 24), dose_mg=Decimal("3.0"), volume_ml=None),
@@ -237,14 +253,21 @@ def test_a_dose_change_inside_a_week_starts_a_new_row(en: ContentBundle) -> None
     )
     visit, decision = _hold(revised_steps=steps, next_review=dt.date(2027, 1, 4))
     calendar = _blocks(compose_followup_sheet(visit, decision, en), model.Calendar)[0]
-    rows = [(week.offset, week.days[0], week.days[-1], week.dose) for week in calendar.weeks]
-    assert rows == [
-        (0, dt.date(2026, 12, 14), dt.date(2026, 12, 20), "1.5 mg"),
-        (0, dt.date(2026, 12, 21), dt.date(2026, 12, 23), "1.5 mg"),
-        (3, dt.date(2026, 12, 24), dt.date(2026, 12, 27), "3.0 mg"),
-        (0, dt.date(2026, 12, 28), dt.date(2027, 1, 3), "3.0 mg"),
-        (0, dt.date(2027, 1, 4), dt.date(2027, 1, 4), "3.0 mg"),
+    rows = [
+        (week.offset, week.days[0], week.days[-1], week.dose, week.new_dose, week.new_dose_at)
+        for week in calendar.weeks
     ]
+    low, high = _capsule("1.5"), _capsule("3")
+    assert rows == [
+        (0, dt.date(2026, 12, 14), dt.date(2026, 12, 20), low, False, 0),  # a hold: the same dose
+        (0, dt.date(2026, 12, 21), dt.date(2026, 12, 27), high, True, 3),  # 3 mg from Thursday 24
+        (0, dt.date(2026, 12, 28), dt.date(2026, 12, 31), high, False, 0),
+        (4, dt.date(2027, 1, 1), dt.date(2027, 1, 3), high, False, 0),
+        (0, dt.date(2027, 1, 4), dt.date(2027, 1, 4), high, False, 0),
+    ]
+    assert calendar.weeks[1].new_dose_from == en.language.sheets.calendar.new_dose_from.format(
+        weekday="Thursday", day=24
+    )
 
 
 @pytest.mark.parametrize("path", PHARMACIST_CASES, ids=lambda p: p.stem)
@@ -261,7 +284,10 @@ def test_every_reproducer_calendar_ends_on_the_review_day(path: Path) -> None:
     assert review_day is not None
     assert calendar.weeks[-1].days[-1] == review_day
     in_force = [step for step in latest.revised_steps if step.start < review_day]
-    assert {week.dose for week in calendar.weeks} <= {f"{step.dose_mg:.1f} mg" for step in in_force}
+    sheets = load_content("en").language.sheets
+    assert {week.dose for week in calendar.weeks} <= {
+        step_amount(step.dose_mg, step.volume_ml, "en", sheets) for step in in_force
+    }
 
 
 def test_a_rendered_hold_sheet_never_prints_the_next_step() -> None:
@@ -274,10 +300,9 @@ def test_a_rendered_hold_sheet_never_prints_the_next_step() -> None:
     assert sheet is not None
     for options in (RenderOptions(), RenderOptions(large_print=True)):
         with pdfplumber.open(io.BytesIO(render_pdf_bytes(sheet, options))) as pdf:
-            text = "\n".join(page.extract_text() or "" for page in pdf.pages)
+            text = " ".join(" ".join((page.extract_text() or "").split()) for page in pdf.pages)
         assert "1.5 mg" in text
-        assert "3.0 mg" not in text
-        assert "4.5 mg" not in text
+        assert not re.search(r"(?<![\d.,])(3|3\.0|4\.5) ?mg", text)
 
 
 # ---- dates in the patient's words ----------------------------------------------------------------
@@ -294,10 +319,10 @@ def _with_patient_words(content: ContentBundle, rule_id: str, words: str) -> Con
 def test_patient_words_write_until_and_since_in_the_given_date_format(language: str) -> None:
     content = _with_patient_words(load_content(language), "followup_stop_liver", "From {since} to {until}.")
     params = {"since": "2026-12-28", "until": "2027-01-11"}
-    words = content.language.handout
+    words = content.language.sheets
 
     def written(day: dt.date) -> str:
-        return format_date(day, words)
+        return written_date(day, words)
 
     text = patient_text(content, "followup_stop_liver", params, (), written)
     assert text == f"From {written(dt.date(2026, 12, 28))} to {written(dt.date(2027, 1, 11))}."
@@ -319,13 +344,13 @@ def test_the_opioid_wait_date_prints_like_the_header(language: str) -> None:
     until = dt.date.fromisoformat(wait.params["until"])
     sheet = compose_followup_for_visit(first_review, language, decision=decided)
     assert sheet is not None
-    words = load_content(language).language.handout
-    header = dict(_blocks(sheet, model.Facts)[0].rows)[words.labels["date"]]
-    assert header == format_date(latest.review_date, words)
+    words = load_content(language).language.sheets
+    header = dict(_blocks(sheet, model.Facts)[0].rows)[words.followup.date]
+    assert header == written_date(latest.review_date, words)
     text = " ".join(_bullets(sheet))
     content = load_content(language)
     if "{until}" in (content.language.findings["followup_opioid_free_wait"].patient or ""):
-        assert format_date(until, words) in text
+        assert written_date(until, words) in text
     assert not ISO_DATE.search(text)
 
 
@@ -360,13 +385,15 @@ def test_the_adherence_point_prints_once(en: ContentBundle) -> None:
     assert adherence is not None
     assert [item for item in _bullets(sheet) if item.startswith(adherence)] != []
     paragraphs = [b.text for b in _blocks(sheet, model.Paragraph)]
-    assert en.language.handout.follow_up.adherence not in paragraphs
+    assert en.language.sheets.followup.voice["adult"].adherence not in paragraphs
 
 
 def test_the_adherence_paragraph_stands_in_when_no_reason_says_it(en: ContentBundle) -> None:
     visit, decision = _hold(reasons=(_reason(en, "followup_hold"),), adherence_point=True)
     paragraphs = [b.text for b in _blocks(compose_followup_sheet(visit, decision, en), model.Paragraph)]
-    assert paragraphs.count(en.language.handout.follow_up.adherence) == 1
+    followup = en.language.sheets.followup
+    # With the one missed-dose sentence (the pack's words).
+    assert paragraphs.count(f"{followup.voice['adult'].adherence} {followup.missed}") == 1
 
 
 # ---- never above the cap or the ceiling ---------------------------------------------------------
@@ -386,8 +413,11 @@ def test_a_dose_taken_above_the_cap_is_stepped_down_and_named(name: str, taken: 
     assert sheet is not None
     content = load_content(language)
     calendar = _blocks(sheet, model.Calendar)[0]
-    assert {week.dose for week in calendar.weeks} == {"4.5 mg"}
-    assert dict(_blocks(sheet, model.Facts)[1].rows)[content.language.handout.labels["dose"]] == "4.5 mg"
+    assert {week.dose for week in calendar.weeks} == {
+        _capsule("4.5" if language == "en" else "4,5", language)
+    }
+    box = _blocks(sheet, model.Box)[0]
+    assert _capsule("4.5" if language == "en" else "4,5", language) in box.paragraphs[0]
     reason = next(r for r in latest.reasons if r.rule_id == "followup_dose_above_ceiling")
     assert reason.params == {"dose_mg": taken, "ceiling_mg": "4.5"}
     words = patient_text(content, reason.rule_id, reason.params, reason.inputs)
@@ -421,55 +451,60 @@ def test_a_decision_above_the_cap_or_ceiling_is_never_printed(
 def test_the_first_visit_calendar_ends_on_the_response_review_with_every_step() -> None:
     from samples import example
 
+    from ldn_aid.handout.compose import compose_for_visit
+
     visit = example("ldn_option")
     decided = decide(visit)
     protocol = decided.protocol
     assert protocol is not None
-    sheet = compose_followup_for_visit(visit, "en") if visit.follow_ups else None
-    assert sheet is None
-    from ldn_aid.handout.compose import compose_for_visit
-
+    assert compose_followup_for_visit(visit, "en") is None
     handout = compose_for_visit(visit, "en", decision=decided)
     calendar = _blocks(handout, model.Calendar)[0]
+    sheets = load_content("en").language.sheets
+    steps = [step_amount(step.dose_mg, step.volume_ml, "en", sheets) for step in protocol.steps]
     assert calendar.weeks[0].days[0] == protocol.start_date
     assert calendar.weeks[-1].days[-1] == protocol.response_review
-    assert [week.dose for week in calendar.weeks][-1] == f"{protocol.target_mg:.1f} mg"
-    assert {week.dose for week in calendar.weeks} == {f"{step.dose_mg:.1f} mg" for step in protocol.steps}
-    assert all(week.offset == 0 for week in calendar.weeks)
+    assert calendar.weeks[-1].dose == steps[-1]
+    assert {week.dose for week in calendar.weeks} == set(steps)
+    # Weeks start on Monday: a Tuesday first dose leaves Monday blank.
+    assert calendar.weeks[0].offset == protocol.start_date.weekday()
+    assert all(week.days[0].weekday() == week.offset for week in calendar.weeks)
+    assert [week.new_dose for week in calendar.weeks].count(True) == len(protocol.steps)
 
 
 @pytest.mark.parametrize("path", PHARMACIST_CASES, ids=lambda p: p.stem)
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_everything_the_patient_acts_on_is_on_page_one(path: Path, language: str) -> None:
-    """A sheet whose reasons cite long sources may run its reference list onto a second page; the
-    headline, the reasons, the dose and the whole calendar stay on the first."""
+    """The headline, the before-and-now line and the reasons are on the first page; a calendar moves
+    whole to the next page rather than split, and only it, the call box and the sources may follow."""
     visit = load_visit(path)
     decided = decide(visit)
     if not decided.followup_gate.allowed:
         return
     sheet = compose_followup_for_visit(visit, language, decision=decided)
     assert sheet is not None
-    references = " ".join(item for b in _blocks(sheet, model.ReferenceList) for item in b.items)
-    flat = re.sub(r"\s+", "", references)
+    box = _blocks(sheet, model.Box)[0]
     with pdfplumber.open(io.BytesIO(render_pdf_bytes(sheet, RenderOptions(paper="letter")))) as pdf:
-        for page in pdf.pages[1:]:
-            body = page.crop((0, 0, page.width, page.height - 60)).extract_text() or ""
-            assert re.sub(r"\s+", "", body) in flat, (path.stem, language, body[:200])
+        first = re.sub(r"\s+", "", pdf.pages[0].extract_text() or "")
+        for text in (box.heading, box.paragraphs[0], *box.bullets):
+            assert re.sub(r"\s+", "", text) in first, (path.stem, language, text[:60])
 
 
-def test_a_large_print_sheet_turns_its_calendar_onto_a_landscape_page() -> None:
-    """Seven 18 pt day columns do not fit across a portrait page: the large-print follow-up calendar
-    lost its Saturday and Sunday off the page edge."""
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_a_large_print_calendar_keeps_seven_days_on_a_portrait_page(paper: str) -> None:
+    """D1: seven 18 pt day columns ran off a portrait page (Saturday and Sunday lost); the fix is a
+    seventh of the frame per day, never a landscape page."""
     visit = _case("fu_blank_safety")
     sheet = compose_followup_for_visit(visit, "en")
     assert sheet is not None
-    with pdfplumber.open(io.BytesIO(render_pdf_bytes(sheet, RenderOptions(large_print=True)))) as pdf:
-        (page,) = [p for p in pdf.pages if "Your dose calendar" in (p.extract_text() or "")]
-        assert page.width > page.height
-        words = [w for w in page.extract_words() if w["x1"] <= page.width]
+    options = RenderOptions(paper=paper, large_print=True)  # type: ignore[arg-type]
+    with pdfplumber.open(io.BytesIO(render_pdf_bytes(sheet, options))) as pdf:
+        assert all(p.width < p.height for p in pdf.pages)
+        (page,) = [p for p in pdf.pages if "Dose calendar for" in (p.extract_text() or "")]
+        words = page.extract_words()
         texts = {w["text"] for w in words}
         assert {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"} <= texts
         assert {str(day) for day in range(15, 29)} <= texts
-        assert all(w["x1"] <= page.width - 36 for w in words)
-    with pdfplumber.open(io.BytesIO(render_pdf_bytes(sheet, RenderOptions()))) as pdf:
-        assert all(p.width < p.height for p in pdf.pages)
+        assert all(
+            w["x0"] >= 72 - 1 and w["x1"] <= page.width - 72 + 1 for w in words if w["top"] < page.height - 72
+        )

@@ -23,6 +23,7 @@ from ldn_aid.content.words import blocker_text, clinician_text
 from ldn_aid.domain.protocol import Step
 from ldn_aid.domain.visit import Visit
 from ldn_aid.handout.compose import compose_followup_for_visit, compose_for_visit
+from ldn_aid.handout.dose_text import mg, ml
 from ldn_aid.handout.render_pdf import RenderOptions, render_pdf_bytes
 from ldn_aid.record.chart_note import NOTE_WIDTH, HandoutRecord, chart_note
 from ldn_aid.record.handout_hash import followup_sheet_record, handout_record
@@ -98,13 +99,14 @@ def test_note_for_each_example(path: Path, content: ContentBundle) -> None:
         assert "may be given to the patient" not in note
     else:
         for number, step in enumerate(protocol.steps, start=1):
-            volume = "" if step.volume_ml is None else f" = {step.volume_ml:.1f} mL"
-            assert f"step {number}: from {step.start.isoformat()}  {step.dose_mg:.1f} mg{volume}" in note
+            # Doses the safe-medication way (issue 11): "1.5 mg (1.5 mL)", never "3.0 mg".
+            volume = "" if step.volume_ml is None else f" ({ml(step.volume_ml, 'en')})"
+            assert f"step {number}: from {step.start.isoformat()}  {mg(step.dose_mg, 'en')}{volume}" in note
         assert f"Tolerability review: {protocol.tolerability_review.isoformat()}" in note
         assert f"Response review: {protocol.response_review.isoformat()}" in note
         assert content.language.protocol.evidence_note in flat
-        assert f"Target: {protocol.target_mg:.1f} mg/day" in note
-        assert f"Ceiling: {protocol.ceiling_mg:.1f} mg/day" in note
+        assert f"Target: {mg(protocol.target_mg, 'en')}/day" in note
+        assert f"Ceiling: {mg(protocol.ceiling_mg, 'en')}/day" in note
     assert ("PLAN (suggested starting protocol; off-label): may be given to the patient." in note) == (
         decision.plan_printable
     )
@@ -116,7 +118,7 @@ def test_note_for_each_example(path: Path, content: ContentBundle) -> None:
     # Each follow-up's decision, from the one linear pass.
     assert len(decision.follow_ups) == len(visit.follow_ups)
     for follow_up_, decided in zip(visit.follow_ups, decision.follow_ups, strict=True):
-        assert f"- {follow_up_.date.isoformat()}: dose taken {follow_up_.dose_mg:.1f} mg" in note
+        assert f"- {follow_up_.date.isoformat()}: dose taken {mg(follow_up_.dose_mg, 'en')}" in note
         assert f"Decision: {decided.decision} (computed: {decided.computed})" in note
         for reason in decided.reasons:
             assert f"] {reason.rule_id}: " in note
@@ -315,10 +317,10 @@ def test_liquid_plan_gives_volumes_and_storage(content: ContentBundle, make_visi
     flat = unwrapped(note)
     for step in protocol.steps:
         assert step.volume_ml is not None
-        assert f"{step.dose_mg:.1f} mg = {step.volume_ml:.1f} mL" in note
+        assert f"{mg(step.dose_mg, 'en')} ({ml(step.volume_ml, 'en')})" in note
     assert "Formulation: Oral liquid, 1 mg/mL." in flat
     assert content.language.protocol.liquid_storage in flat
-    assert "Target: 2.5 mg/day (weight-based)." in flat
+    assert "Target: 2.5\xa0mg/day (weight-based)." in flat
 
 
 def test_morning_timing_says_why(content: ContentBundle, make_visit: MakeVisit) -> None:
@@ -342,7 +344,7 @@ def test_clinician_changes_and_reason(content: ContentBundle, make_visit: MakeVi
     assert "Schedule gentle (default standard)." in changes
     assert "Timing morning (default auto)." in changes
     assert "Step length 3 weeks (default 2)." in changes
-    assert "Target 3.0 mg (default: the computed target; applied)." in changes
+    assert "Target 3\xa0mg (default: the computed target; applied)." in changes
     # A typed newline is folded, so it can never start a new line of the note.
     assert "Reason: Prefers a slow start before exams; morning suits shifts." in changes
 
@@ -351,7 +353,7 @@ def test_a_target_that_is_not_lower_is_reported_as_not_applied(
     content: ContentBundle, make_visit: MakeVisit
 ) -> None:
     note = note_for(make_visit(plan={"target_mg": 4.5}), content)
-    assert "Target 4.5 mg (default: the computed target; not applied:" in unwrapped(note)
+    assert "Target 4.5\xa0mg (default: the computed target; not applied:" in unwrapped(note)
     assert "Reason: not recorded." in note
 
 
@@ -418,11 +420,11 @@ def test_follow_up_lines(content: ContentBundle, make_visit: MakeVisit) -> None:
     note = note_for(_follow_up_visit(make_visit), content)
     reviews = unwrapped(section(note, "FOLLOW-UP REVIEWS (2)"))
     assert (
-        "2026-01-19: dose taken 1.5 mg (Bedtime); doses missed last week: 0; days without LDN: 0;"
+        "2026-01-19: dose taken 1.5\xa0mg (Bedtime); doses missed last week: 0; days without LDN: 0;"
         " side effects: Vivid dreams: Mild; score: Not answered; CGI-I: Not answered." in reviews
     )
     assert "Decision: advance (computed: advance)." in reviews
-    assert "Next: 3.0 mg (Bedtime); schedule: 3.0 mg from 2026-01-19, 4.5 mg from 2026-02-02;" in reviews
+    assert "Next: 3\xa0mg (Bedtime); schedule: 3\xa0mg from 2026-01-19, 4.5\xa0mg from 2026-02-02;" in reviews
     assert "side effects: Headache: Mild" in reviews
     assert "] followup_advance: " in reviews
     assert "Safety items not asked" not in reviews
@@ -439,7 +441,7 @@ def test_follow_up_override_and_reason(content: ContentBundle, make_visit: MakeV
         "Decision: hold (computed: advance); clinician chose hold (applied), reason: Exam week; keep the dose"
         " steady." in reviews
     )
-    assert "Next: 1.5 mg (Bedtime)" in reviews
+    assert "Next: 1.5\xa0mg (Bedtime)" in reviews
 
 
 def test_follow_up_safety_and_side_effect_text(content: ContentBundle, make_visit: MakeVisit) -> None:
@@ -483,7 +485,7 @@ def test_d02_a_follow_up_without_a_plan_says_so_and_gives_no_dose(content: Conte
     assert "Decision: no_plan (computed: no_plan)." in reviews
     assert "Next: no dosing advice - this visit has no plan that may be given (see the reasons)." in reviews
     assert "] followup_no_protocol: " in reviews
-    assert "Next: 3.0 mg" not in reviews
+    assert "Next: 3\xa0mg" not in reviews
     given = unwrapped(section(note, "GIVEN TO THE PATIENT"))
     sheet_words = " ".join(blocker_text(content, "followup_no_plan").split())
     assert f"Follow-up sheet (2026-12-14): NOT given - {sheet_words}" in given
@@ -492,9 +494,9 @@ def test_d02_a_follow_up_without_a_plan_says_so_and_gives_no_dose(content: Conte
 def test_d14_a_dose_above_the_ceiling_is_named(content: ContentBundle) -> None:
     visit = load_visit(CASES / "D14_child_taking_over_target.json")
     reviews = unwrapped(section(note_for(visit, content), "FOLLOW-UP REVIEWS (1)"))
-    assert "Dose taken 4.5 mg is above this patient's ceiling of 2.0 mg: an error to correct." in reviews
+    assert "Dose taken 4.5\xa0mg is above this patient's ceiling of 2\xa0mg: an error to correct." in reviews
     assert "Decision: step_down" in reviews
-    assert "Next: 2.0 mg" in reviews
+    assert "Next: 2\xa0mg" in reviews
     assert "] followup_dose_above_ceiling: " in reviews
 
 
@@ -590,16 +592,19 @@ def test_the_note_keeps_every_reason_and_names_those_on_the_patients_sheet(conte
     assert "Reasons on the patient's sheet: followup_stop_opioids, followup_opioid_free_wait." in reviews
 
 
-@pytest.mark.parametrize(("name", "taken"), [("above_cap", "6.0"), ("above_cap_150", "150.0")])
+@pytest.mark.parametrize(("name", "taken"), [("above_cap", "6"), ("above_cap_150", "150")])
 def test_a_dose_taken_above_the_cap_is_named_and_never_given(
     name: str, taken: str, content: ContentBundle
 ) -> None:
     visit = load_visit(PHARM / f"{name}.json")
     reviews = unwrapped(section(note_for(visit, content), "FOLLOW-UP REVIEWS (1)"))
-    assert f"dose taken {taken} mg" in reviews
-    assert f"Dose taken {taken} mg is above this patient's ceiling of 4.5 mg: an error to correct." in reviews
-    assert "Next: 4.5 mg (Bedtime); schedule: 4.5 mg from 2026-12-14;" in reviews
-    assert "] followup_dose_above_ceiling: The dose taken (" + taken.removesuffix(".0") + " mg)" in reviews
+    assert f"dose taken {taken}\xa0mg" in reviews
+    assert (
+        f"Dose taken {taken}\xa0mg is above this patient's ceiling of 4.5\xa0mg: an error to correct."
+        in reviews
+    )
+    assert "Next: 4.5\xa0mg (Bedtime); schedule: 4.5\xa0mg from 2026-12-14;" in reviews
+    assert "] followup_dose_above_ceiling: The dose taken (" + taken + " mg)" in reviews
 
 
 def test_a_next_dose_above_the_cap_is_never_recorded_as_advice(content: ContentBundle) -> None:
@@ -616,5 +621,5 @@ def test_a_next_dose_above_the_cap_is_never_recorded_as_advice(content: ContentB
     )
     note = chart_note(visit, decided.model_copy(update={"follow_ups": (broken,)}), content, None)
     reviews = unwrapped(section(note, "FOLLOW-UP REVIEWS (1)"))
-    assert "Next: NOT recorded - the review gave 6.0 mg, above the highest dose of 4.5 mg" in reviews
-    assert "6.0 mg from" not in reviews
+    assert "Next: NOT recorded - the review gave 6\xa0mg, above the highest dose of 4.5\xa0mg" in reviews
+    assert "6\xa0mg from" not in reviews

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -28,6 +29,7 @@ from record_strategies import visits
 from ldn_aid.content import ContentBundle, load_content
 from ldn_aid.domain.followup import FollowUp
 from ldn_aid.domain.visit import GivenDocument, Visit
+from ldn_aid.handout.dose_text import mg, ml
 from ldn_aid.record.fhir import (
     CODE_SYSTEM_PREFIX,
     OFF_LABEL_NOTE,
@@ -335,9 +337,10 @@ def check_request(request: MedicationRequest, protocol: Any, visit_url: str, sta
         last = index == len(protocol.steps) - 1
         end = protocol.response_review if last else protocol.steps[index + 1].start - dt.timedelta(days=1)
         assert (repeat.boundsPeriod.start, repeat.boundsPeriod.end) == (step.start, end)
-        assert f"{step.dose_mg:.1f} mg" in dosage.text
+        assert f"{mg(step.dose_mg, 'en')} " in dosage.text  # "3 mg", never "3.0 mg" (issue 11)
+        assert not re.search(r"\d\.0\b", dosage.text)
         if step.volume_ml is not None:
-            assert f"{step.volume_ml:.1f} mL" in dosage.text
+            assert f"({ml(step.volume_ml, 'en')} of" in dosage.text
 
 
 # ---- particular cases ---------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from ldn_aid.content import load_content
 from ldn_aid.domain.decision import VisitDecision
 from ldn_aid.domain.visit import Visit
 from ldn_aid.handout import model
+from ldn_aid.handout.calendar import voice_for
 from ldn_aid.handout.compose import (
     DocumentRefusedError,
     compose_followup_for_visit,
@@ -74,9 +75,11 @@ def check_documents(visit: Visit, decision: VisitDecision) -> None:
         assert _has(sheet, model.Calendar) == going_on
         boxes = [b for b in sheet.blocks if isinstance(b, model.Box)]
         assert (boxes[0].style == "stop") == (not going_on)
-        no_more = content.language.handout.follow_up.no_more_doses
         if language == "en":
-            assert any(no_more in b.paragraphs for b in boxes) == (not going_on)
+            # The stop sheet's first box says to take no more LDN (sheets.toml, the reader's voice).
+            stop = content.language.sheets.followup.voice[voice_for(visit, content)].before_now["stop"]
+            no_more = stop.rsplit("}", 1)[-1].strip(" .")
+            assert any(no_more in p for b in boxes for p in b.paragraphs) == (not going_on)
     else:
         with pytest.raises(DocumentRefusedError):
             compose_followup_for_visit(visit, language, decision=decision)
