@@ -159,11 +159,16 @@ class CalendarWeek(_Block):
     days: tuple[dt.date, ...]
     day_labels: tuple[str, ...]  # the day of the month, with the month named where it changes
     offset: Annotated[int, Field(ge=0, le=6)] = 0
+    new_dose: bool = False  # a new dose starts on this row (marked "NEW DOSE")
+    new_dose_at: Annotated[int, Field(ge=0, le=6)] = 0  # on which of its days (0: the first)
+    new_dose_from: str = ""  # "from Tuesday 15", when that day is not the row's first
 
     @model_validator(mode="after")
     def _fits_one_week(self) -> CalendarWeek:
         if not 1 <= len(self.days) <= 7 - self.offset or len(self.day_labels) != len(self.days):
             raise ValueError("a calendar row holds 1 to 7 days, after its offset, each with a label")
+        if self.new_dose_at >= len(self.days):
+            raise ValueError("a new dose starts on one of the row's days")
         return self
 
 
@@ -171,8 +176,8 @@ class Calendar(_Block):
     """One row per week from the first dose to the review day, each with the dose in force.
 
     It ends on the review day (the handout's response review, the follow-up sheet's next review):
-    a dose change on or after that day is the review's to decide, so it is never shown. The dose
-    changes only between rows.
+    a dose change on or after that day is the review's to decide, so it is never shown. A row's
+    `dose` is the one in force from its new-dose day on (the whole row when it has none).
     """
 
     kind: Literal["calendar"] = "calendar"
@@ -181,6 +186,12 @@ class Calendar(_Block):
     marked: tuple[tuple[dt.date, str], ...]
     dose_header: str
     week_header: str
+    # Printed with the grid (H3, issue 11): whose calendar and when to take it, the new-dose mark,
+    # and a legend inside the page (the marked days' labels, then these lines).
+    title: str = ""
+    note: str = ""  # under the title, e.g. "This calendar replaces the one you got on ..."
+    new_dose_mark: str = ""
+    legend: tuple[str, ...] = ()
 
 
 class WalletCard(_Block):
