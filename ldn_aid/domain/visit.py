@@ -245,8 +245,8 @@ class GivenDocument(_Record):
     """A sheet the patient was given: what it was, how, and the SHA-256 of the very bytes printed or
     saved, so the chart note records facts instead of a fresh render."""
 
-    kind: Literal["handout", "followup_sheet"]
-    # The visit date for the handout; the review's date for a follow-up sheet.
+    kind: Literal["handout", "followup_sheet", "evidence_sheet"]
+    # The visit date for the handout and its evidence sheet; the review's date for a follow-up sheet.
     for_date: dt.date
     how: Literal["printed", "saved"]
     language: Literal["en", "es"]

@@ -28,7 +28,7 @@ Paper = Literal["letter", "a4"]
 
 
 def given_document(
-    kind: Literal["handout", "followup_sheet"],
+    kind: Literal["handout", "followup_sheet", "evidence_sheet"],
     for_date: dt.date,
     how: Literal["printed", "saved"],
     language: Language,
@@ -37,7 +37,7 @@ def given_document(
     data: bytes,
 ) -> GivenDocument:
     """The record of a sheet given: its options, content version and the SHA-256 of exactly `data`,
-    the bytes printed or saved (never a fresh render)."""
+    the bytes printed or saved (never a fresh render). An evidence sheet is dated like its pack."""
     return GivenDocument(
         kind=kind,
         for_date=for_date,
