@@ -1,9 +1,10 @@
 """The `ldn-aid` command line: assess visits, review follow-ups, print the schema, make handouts. Qt-free.
 
 Every command decides the visit once (`ldn_aid.rules.decide`, language-free) and looks up the words
-where it shows them. `handout` and `followup-sheet` obey the core gate: when it refuses, nothing is
-written or printed on standard output, each reason goes on its own line on stderr, and the exit code
-is 2.
+where it shows them. `handout`, `evidence-sheet` and `followup-sheet` obey the core gate (the evidence
+sheet goes with the pack, so it obeys the pack's): when it refuses, nothing is written or printed on
+standard output, each reason goes on its own line on stderr, and the exit code is 2. They write
+atomically, and never over the visit file they read.
 
 Exit codes: 0 for every valid visit whatever its outcome; 2 with one clear line for a bad file, and
 2 with one line per reason when the gate refuses a document. A visit file in an older format is
@@ -13,14 +14,16 @@ migrated on load, with one notice on stderr (the exit code is unchanged).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
+import os
 import sys
 import textwrap
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from ldn_aid import __version__
 from ldn_aid.cli_record import add_record_commands, read_visit_noting_migration
@@ -33,10 +36,14 @@ from ldn_aid.domain.protocol import Protocol
 from ldn_aid.domain.values import MAX_DOSE_MG
 from ldn_aid.domain.visit import Visit
 from ldn_aid.handout.compose import dose_limit, doses_above_limit
+from ldn_aid.handout.dose_text import number as dose_number
 from ldn_aid.paths import resource_path
 from ldn_aid.rules import decide
 from ldn_aid.settings import load_settings
 from ldn_aid.visit_file import load_visit
+
+if TYPE_CHECKING:
+    from ldn_aid.handout.model import Handout
 
 ASSESSMENT_FORMAT = "ldn-aid.assessment/1"
 REVIEW_FORMAT = "ldn-aid.review/1"
@@ -128,7 +135,13 @@ def assessment_json(decision: VisitDecision, content: ContentBundle | None = Non
 
 
 def _mg(value: Decimal) -> str:
-    return f"{value:.1f} mg"
+    """A dose as the safe-medication lists write it (no trailing zero: "3 mg", never "3.0 mg"), for the
+    clinician's screen; the patient documents use `ldn_aid.handout.dose_text` with its no-break space."""
+    return f"{dose_number(value, 'en')} mg"
+
+
+def _ml(value: Decimal) -> str:
+    return f"{dose_number(value, 'en')} mL"
 
 
 def _one_sentence(text: str) -> str:
@@ -176,7 +189,7 @@ def assessment_summary(visit: Visit, decision: VisitDecision, content: ContentBu
         lines.extend(_wrapped(form, first="  formulation: ", rest="    "))
         lines.extend(_wrapped(timing, first="  timing: ", rest="    "))
         for number, step in enumerate(protocol.steps, start=1):
-            volume = "" if step.volume_ml is None else f" = {step.volume_ml:.1f} mL"
+            volume = "" if step.volume_ml is None else f" = {_ml(step.volume_ml)}"
             lines.append(f"  step {number}: from {step.start.isoformat()}  {_mg(step.dose_mg)}{volume}")
         lines.append(f"  tolerability review: {protocol.tolerability_review.isoformat()}")
         lines.append(f"  response review:     {protocol.response_review.isoformat()}")
@@ -338,7 +351,7 @@ def review_summary(visit_decision: VisitDecision, content: ContentBundle | None 
     else:
         lines.append(f"Next dose: {_mg(decision.next_dose_mg)} at {decision.next_timing}.")
     for step in () if too_high else decision.revised_steps:
-        volume = "" if step.volume_ml is None else f" = {step.volume_ml:.1f} mL"
+        volume = "" if step.volume_ml is None else f" = {_ml(step.volume_ml)}"
         lines.append(f"  from {step.start.isoformat()}  {_mg(step.dose_mg)}{volume}")
     lines.append(f"Next review:     {_date(decision.next_review) or 'none'}")
     lines.append(f"Response review: {_date(decision.response_review) or 'none'}")
@@ -380,28 +393,50 @@ def _refused(document: str, gate: Gate, args: argparse.Namespace) -> int:
     return EXIT_BAD_INPUT
 
 
+Document = Literal["pack", "evidence_sheet", "followup_sheet"]
+
+
+def _output_path(args: argparse.Namespace) -> Path:
+    """The PDF to write; never the visit file being read (a PDF written over it would lose the visit)."""
+    out = Path(args.output)
+    visit = getattr(args, "visit", None)
+    if visit is not None:
+        source = Path(visit)
+        same = out.resolve() == source.resolve()
+        with contextlib.suppress(OSError):
+            same = same or (out.exists() and os.path.samefile(out, source))
+        if same:
+            raise LdnAidError(f"{out} is the visit file being read; give the PDF another name with -o")
+    return out
+
+
 def _write_document(
-    visit: Visit, decision: VisitDecision, args: argparse.Namespace, *, follow_up: bool = False
+    visit: Visit, decision: VisitDecision, args: argparse.Namespace, document: Document = "pack"
 ) -> Path:
-    """Compose the handout (or the latest follow-up sheet) and write it with the command's PDF options.
+    """Compose the pack, its evidence sheet or the latest follow-up sheet, and write it atomically with
+    the command's PDF options.
 
     The caller has checked the gate; composing checks it again, so no path prints a refused plan.
     """
+    out = _output_path(args)
     # reportlab loads only for the commands that draw a PDF.
     from ldn_aid.handout.compose import compose_followup_for_visit, compose_for_visit
+    from ldn_aid.handout.evidence_sheet import compose_evidence_sheet_for_visit
     from ldn_aid.handout.render_pdf import RenderOptions, write_pdf
 
     clinic = load_settings()
-    if follow_up:
+    handout: Handout
+    if document == "followup_sheet":
         sheet = compose_followup_for_visit(visit, args.lang, clinic, decision)
         if sheet is None:  # pragma: no cover - the gate refuses a visit without follow-ups first
             raise LdnAidError(f"{args.visit} has no follow-up visits, so there is no follow-up sheet")
-        document = sheet
+        handout = sheet
+    elif document == "evidence_sheet":
+        handout = compose_evidence_sheet_for_visit(visit, args.lang, clinic, decision)
     else:
-        document = compose_for_visit(visit, args.lang, clinic, decision)
+        handout = compose_for_visit(visit, args.lang, clinic, decision)
     options = RenderOptions(paper=args.paper or clinic.default_paper, large_print=args.large_print)
-    out = Path(args.output)
-    write_pdf(document, out, options)
+    write_pdf(handout, out, options)
     return out
 
 
@@ -420,7 +455,19 @@ def _cmd_followup_sheet(args: argparse.Namespace) -> int:
     decision = decide(visit)
     if not decision.followup_gate.allowed:
         return _refused("follow-up sheet", decision.followup_gate, args)
-    out = _write_document(visit, decision, args, follow_up=True)
+    out = _write_document(visit, decision, args, "followup_sheet")
+    print(f"wrote {out}")
+    return 0
+
+
+def _cmd_evidence_sheet(args: argparse.Namespace) -> int:
+    """The numbered sources of the pack (and of the latest follow-up sheet): given with the pack, so
+    refused whenever the pack is."""
+    visit = _load(args)
+    decision = decide(visit)
+    if not decision.handout_gate.allowed:
+        return _refused("evidence sheet", decision.handout_gate, args)
+    out = _write_document(visit, decision, args, "evidence_sheet")
     print(f"wrote {out}")
     return 0
 
@@ -481,6 +528,18 @@ def build_parser() -> argparse.ArgumentParser:
     handout.add_argument("visit", metavar="VISIT.json")
     _add_pdf_options(handout, default_output=None)
     handout.set_defaults(run=_cmd_handout)
+
+    evidence = commands.add_parser(
+        "evidence-sheet",
+        help="write the numbered sources of the handout (and of the latest follow-up sheet) as a PDF",
+        description="Write the evidence sheet: every source the handout cites, under the number the"
+        " handout gives it, with a DOI, PubMed id or web address to find it; and, after a follow-up"
+        " review, the sources of the latest follow-up sheet in a second list. It goes with the handout,"
+        " so it is refused whenever the handout is (exit 2, each reason on stderr).",
+    )
+    evidence.add_argument("visit", metavar="VISIT.json")
+    _add_pdf_options(evidence, default_output=None)
+    evidence.set_defaults(run=_cmd_evidence_sheet)
 
     sheet = commands.add_parser(
         "followup-sheet", help="write the patient's sheet for the latest follow-up review"

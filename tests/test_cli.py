@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -548,8 +549,9 @@ def test_d18_the_acknowledgement_lets_the_plan_be_printed(
     assert run(["handout", str(visit_path), "--lang", "en", "-o", str(out)]) == 0
     assert capsys.readouterr().err == ""
     text = pdf_text(out)
-    assert "Your LDN plan" in text
-    assert "1.3 mg" in text
+    # The plan is printed: its steps, each dose in mL and mg (a liquid for this child).
+    assert "1.3 mL (1.3 mg)" in text
+    assert "3.8 mL (3.8 mg)" in text
 
 
 def test_d14_a_child_over_the_ceiling_steps_down_to_it_and_the_sheet_says_so(
@@ -566,21 +568,23 @@ def test_d14_a_child_over_the_ceiling_steps_down_to_it_and_the_sheet_says_so(
     assert run(["review", str(visit_path)]) == 0
     out = capsys.readouterr().out
     assert "Decision: STEP_DOWN" in out
-    assert "dose taken 4.5 mg is above this patient's ceiling of 2.0 mg: an error to correct" in out
+    # Doses written the safe way on the clinician's screen too: "2 mg", never "2.0 mg" (issue 11).
+    assert "dose taken 4.5 mg is above this patient's ceiling of 2 mg: an error to correct" in out
     assert "[followup_dose_above_ceiling]" in out
     reason = next(r for r in decision.reasons if r.rule_id == "followup_dose_above_ceiling")
     words = load_content("en")
     text = clinician_text(words, reason.rule_id, reason.params, reason.inputs)
     assert one_sentence(text) in " ".join(out.split())
-    assert "Next dose: 2.0 mg at bedtime." in out
+    assert "Next dose: 2 mg at bedtime." in out
+    assert "2.0 mg" not in out
     assert "CONTINUE" not in out
 
     sheet = tmp_path / "sheet.pdf"
     assert run(["followup-sheet", str(visit_path), "--lang", "en", "-o", str(sheet)]) == 0
     text = " ".join(pdf_text(sheet).split())
-    assert one_sentence(words.language.handout.follow_up.decisions["step_down"]) in text
+    assert one_sentence(words.language.sheets.followup.decisions["step_down"]) in text
     assert "Stay on the same dose" not in text
-    assert "Dose 2.0 mg = 2.0 mL" in text
+    assert "give the lower dose: 2 mL (2 mg) at bedtime" in text  # issue 11: mL and mg, no "2.0"
     patient = one_sentence(patient_text(words, reason.rule_id, reason.params, reason.inputs) or "")
     assert patient
     assert patient[:40] in text
@@ -792,8 +796,9 @@ def test_a_clinician_hold_after_a_severe_reaction_prints_the_choice_not_the_stop
     assert one_sentence(words.language.handout.follow_up.decisions["hold"]) in text
     assert choice_words in text
     assert stop_words not in text
-    # The hold's calendar ends on the review day on 3.0 mg: the 4.5 mg step is the review's to decide.
-    assert "3.0 mg" in text
+    # The hold's calendar ends on the review day on 3 mg: the 4.5 mg step is the review's to decide.
+    assert re.search(r"(?<![\d.])3 mg", text)
+    assert "3.0 mg" not in text
     assert "4.5 mg" not in text
 
     capsys.readouterr()
@@ -820,7 +825,7 @@ def test_a_stop_sheet_prints_no_keep_taking_words(tmp_path: Path, capsys: pytest
     sheet = tmp_path / "sheet.pdf"
     assert run(["followup-sheet", str(visit_path), "--lang", "en", "-o", str(sheet)]) == 0
     text = _pdf_words(sheet)
-    assert one_sentence(words.language.handout.follow_up.decisions["stop"]) in text
+    assert one_sentence(words.language.sheets.followup.decisions["stop"]) in text
     unanswered = one_sentence(patient_text(words, "followup_safety_unanswered") or "")[:50]
     assert unanswered
     assert unanswered not in text
@@ -842,7 +847,7 @@ def test_a_hold_sheet_for_unasked_safety_stays_on_its_dose_to_the_review_day(
     sheet = tmp_path / "sheet.pdf"
     assert run(["followup-sheet", str(visit_path), "--lang", language, "-o", str(sheet)]) == 0
     text = _pdf_words(sheet)
-    assert "1.5 mg" in text
+    assert ("1.5 mg" if language == "en" else "1,5 mg") in text  # the decimal comma in Spanish
     assert "3.0 mg" not in text
     assert "3,0 mg" not in text
     assert "2026-12-28" not in text
@@ -860,7 +865,7 @@ def test_the_opioid_wait_date_on_the_sheet_reads_like_its_header(
     assert decision is not None
     wait = next(r for r in decision.reasons if r.rule_id == "followup_opioid_free_wait")
     until = wait.params["until"]
-    for language, header in (("en", "Mon Dec 14, 2026"), ("es", "lun 14 dic 2026")):
+    for language, header in (("en", "Monday, December 14, 2026"), ("es", "lunes 14 de diciembre de 2026")):
         sheet = tmp_path / f"{language}.pdf"
         assert run(["followup-sheet", str(visit_path), "--lang", language, "-o", str(sheet)]) == 0
         text = _pdf_words(sheet)
@@ -879,7 +884,10 @@ def test_a_dose_taken_above_the_cap_is_never_given_by_any_command(
     visit_path = PHARM / f"{name}.json"
     assert run(["review", str(visit_path)]) == 0
     out = capsys.readouterr().out
-    assert f"dose taken {taken} mg is above this patient's ceiling of 4.5 mg: an error to correct" in out
+    # Issue 11: the clinician's screen writes doses without a trailing zero too ("6 mg").
+    written = taken.removesuffix(".0")
+    assert f"dose taken {written} mg is above this patient's ceiling of 4.5 mg: an error to correct" in out
+    assert f"{taken} mg" not in out
     assert "Next dose: 4.5 mg at bedtime." in out
     assert "[followup_dose_above_ceiling]" in out
 
@@ -901,7 +909,10 @@ def test_a_dose_taken_above_the_cap_is_never_given_by_any_command(
     capsys.readouterr()
     assert run(["note", str(visit_path)]) == 0
     note = " ".join(capsys.readouterr().out.split())
-    assert f"Dose taken {taken} mg is above this patient's ceiling of 4.5 mg: an error to correct." in note
+    # Issue 11: the note writes doses without a trailing zero ("6 mg").
+    dose = taken.removesuffix(".0")
+    above = f"Dose taken {dose} mg is above this patient's ceiling of 4.5 mg: an error to correct."
+    assert above in note
     assert "Next: 4.5 mg (Bedtime)" in note
 
     assert run(["fhir", str(visit_path)]) == 0
@@ -915,3 +926,82 @@ def test_a_dose_taken_above_the_cap_is_never_given_by_any_command(
     ]
     assert doses
     assert max(doses) <= 4.5
+
+
+# ---- issue 11: the evidence sheet, and no PDF written over its visit file --------------------------
+
+
+def _numbered_sources(visit_path: Path, language: str) -> list[tuple[int, str]]:
+    """(number, citation) for each source the pack cites, numbered as the pack numbers them."""
+    from ldn_aid.handout.compose import compose_for_visit
+
+    visit = load_visit(visit_path)
+    references = load_content(language).rules.references
+    pack = compose_for_visit(visit, language)
+    assert pack.cited, "the pack cites no source by number"
+    return [(n, one_sentence(references[ref_id].citation)) for n, ref_id in enumerate(pack.cited, start=1)]
+
+
+@pytest.mark.parametrize(
+    "options",
+    [["--lang", "en"], ["--lang", "es", "--large-print", "--paper", "a4"]],
+    ids=["en-letter", "es-large-a4"],
+)
+def test_evidence_sheet_writes_the_numbered_sources_of_the_handout(
+    options: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    visit_path = PROJECT / "resources/examples/ldn_option.json"
+    out = tmp_path / "sources.pdf"
+    assert run(["evidence-sheet", str(visit_path), "-o", str(out), *options]) == 0
+    stdout, err = capsys.readouterr()
+    assert stdout.strip() == f"wrote {out}"
+    assert err == ""
+    text = " ".join(pdf_text(out).split())
+    language = options[1]
+    assert load_content(language).language.pack.evidence_sheet.title in text
+    for number, citation in _numbered_sources(visit_path, language):
+        # Each under its pack number (the start of its citation; long ones wrap across lines).
+        assert f"{number}. {citation[:30]}" in text, number
+
+
+def test_evidence_sheet_for_a_refused_handout_exits_2_with_the_reason(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "old.pdf"
+    out.write_bytes(b"the sources printed last time")
+    assert run(["evidence-sheet", str(CASES / "D18_guideline_first.json"), "-o", str(out)]) == 2
+    stdout, err = capsys.readouterr()
+    assert stdout == ""
+    reason = one_sentence(blocker_text(load_content("en"), "guideline_ack_missing"))
+    assert err.splitlines() == [f"ldn-aid: evidence sheet not printed: {reason}"]
+    assert out.read_bytes() == b"the sources printed last time"
+
+
+def test_evidence_sheet_help_says_what_it_writes(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["evidence-sheet", "--help"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "under the number the handout gives it" in text
+    for option in ("--lang", "--large-print", "--paper", "-o OUT.pdf"):
+        assert option in text
+    assert run(["--help"]) == 0
+    assert "evidence-sheet" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("command", ["handout", "evidence-sheet", "followup-sheet"])
+@pytest.mark.parametrize("spelling", ["same", "dotted"])
+def test_no_pdf_is_written_over_the_visit_file_it_reads(
+    command: str, spelling: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    visit_path = tmp_path / "visit.json"
+    visit_path.write_bytes((PROJECT / "resources/examples/followup_advance.json").read_bytes())
+    before = visit_path.read_bytes()
+    out = visit_path if spelling == "same" else tmp_path / "sub" / ".." / "visit.json"
+    (tmp_path / "sub").mkdir()
+    assert run([command, str(visit_path), "-o", str(out)]) == 2
+    stdout, err = capsys.readouterr()
+    assert stdout == ""
+    assert err.splitlines() == [
+        f"ldn-aid: {out} is the visit file being read; give the PDF another name with -o"
+    ]
+    assert visit_path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sub", "visit.json"]

@@ -16,7 +16,7 @@ from typing import Literal
 
 import shiboken6
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QWidget
 
 VISIT_FILTER = "LDN Aid visit (*.json)"
 PDF_FILTER = "PDF document (*.pdf)"
@@ -24,6 +24,14 @@ TEXT_FILTER = "Text (*.txt)"
 FHIR_FILTER = "FHIR JSON (*.json)"
 
 UnsavedAnswer = Literal["save", "discard", "cancel"]
+BlankPhoneAnswer = Literal["set", "anyway", "cancel"]
+
+BLANK_PHONE_TITLE = "Clinic phone is blank"
+BLANK_PHONE_TEXT = "The clinic phone is blank, so the sheet will print a write-in line."
+BLANK_PHONE_DETAIL = (
+    "Patients need a number to call with questions or side effects. Set it now in Clinic settings,"
+    " or {action} with a blank line to write the number in by hand."
+)
 
 # QFileDialog's destructor always calls saveSettings(), which writes the folders visited (patient-named
 # ones included) to `QSettings(QSettings::UserScope, "QtProject")`, i.e. ~/.config/QtProject.conf, and
@@ -125,6 +133,38 @@ def ask_unsaved(parent: QWidget | None) -> UnsavedAnswer:
     if answer == QMessageBox.StandardButton.Discard:
         return "discard"
     return "cancel"
+
+
+def blank_phone_box(
+    parent: QWidget | None, action: Literal["print", "save"]
+) -> tuple[QMessageBox, dict[BlankPhoneAnswer, QPushButton]]:
+    """The blank-phone warning and its three buttons, not yet shown (`ask_blank_phone` shows it)."""
+    box = QMessageBox(QMessageBox.Icon.Warning, BLANK_PHONE_TITLE, BLANK_PHONE_TEXT, parent=parent)
+    box.setObjectName("blank_phone")
+    box.setOption(QMessageBox.Option.DontUseNativeDialog, True)
+    box.setInformativeText(BLANK_PHONE_DETAIL.format(action=action))
+    buttons: dict[BlankPhoneAnswer, QPushButton] = {
+        "set": box.addButton("Set it &now", QMessageBox.ButtonRole.AcceptRole),
+        "anyway": box.addButton(
+            "&Print anyway" if action == "print" else "&Save anyway", QMessageBox.ButtonRole.DestructiveRole
+        ),
+        "cancel": box.addButton("Cancel", QMessageBox.ButtonRole.RejectRole),
+    }
+    for answer, button in buttons.items():
+        button.setObjectName(f"blank_phone.{answer}")
+    box.setDefaultButton(buttons["set"])
+    box.setEscapeButton(buttons["cancel"])
+    return box, buttons
+
+
+def ask_blank_phone(parent: QWidget | None, action: Literal["print", "save"]) -> BlankPhoneAnswer:
+    """Before a sheet is printed or saved while the clinic phone is blank: set it now (opens the clinic
+    settings), print or save anyway, or cancel. "Set it now" is the default (Enter), so a hurried key
+    never sends a sheet without a number; Escape cancels."""
+    box, buttons = blank_phone_box(parent, action)
+    box.exec()
+    clicked = box.clickedButton()
+    return next((answer for answer, button in buttons.items() if button is clicked), "cancel")
 
 
 def show_error(parent: QWidget | None, title: str, message: str) -> None:

@@ -55,6 +55,8 @@ class MainWindow(QMainWindow):
         # The status bar is there from the start: made on the first "Saved…", it shifted every page up.
         self.statusBar().setSizeGripEnabled(False)
         self.settings_saved.connect(self.wizard.handout_page.reload_clinic)
+        # "Set it now" in the blank-phone warning before printing.
+        self.wizard.handout_page.settings_requested.connect(self.edit_settings)
         self._build_menu()
         self.state.changed.connect(self._update_title)
         self.new_visit(confirm=False)

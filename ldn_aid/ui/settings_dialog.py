@@ -1,10 +1,37 @@
-"""Clinic settings: what every handout prints in its header and on the wallet card. Never patient data."""
+"""Clinic settings: what every handout prints in its header and on the wallet card. Never patient data.
+
+Alt letters, one each: N, P, A, R, E, C, L, D (Save has S; Cancel has none, Escape cancels).
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QWidget,
+)
 
 from ldn_aid.settings import ClinicSettings
+
+TEXT_FIELDS = (
+    ("clinic_name", "Clinic &name"),
+    ("phone", "&Phone"),
+    ("after_hours_phone", "&After-hours phone"),
+    ("prescriber_name", "P&rescriber name"),
+    ("emergency_number", "&Emergency number"),
+    ("crisis_line", "&Crisis line"),
+)
+# A patient sheet must never print a blank emergency or crisis number: a cleared field prints the
+# default (the US numbers, 911 and 988) and shows it as the field's placeholder.
+DEFAULTED = ("emergency_number", "crisis_line")
+NUMBERS_NOTE = (
+    "The emergency number and crisis line print on the handout and the follow-up sheets. Left blank, they"
+    " print the US numbers (911 and 988)."
+)
 
 
 class SettingsDialog(QDialog):
@@ -12,20 +39,23 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Clinic settings")
         self.setObjectName("settings_dialog")
+        self.setMinimumWidth(420)  # room for the note under the numbers to wrap in two lines
         form = QFormLayout(self)
+        defaults = ClinicSettings()
         self.edits: dict[str, QLineEdit] = {}
-        for key, label in (
-            ("clinic_name", "Clinic &name"),
-            ("phone", "&Phone"),
-            ("after_hours_phone", "&After-hours phone"),
-            ("prescriber_name", "P&rescriber name"),
-        ):
+        for key, label in TEXT_FIELDS:
             edit = QLineEdit(str(getattr(settings, key)))
             edit.setObjectName(f"settings.{key}")
             edit.setMaxLength(200)
             edit.setAccessibleName(label.replace("&", ""))
+            if key in DEFAULTED:
+                edit.setPlaceholderText(str(getattr(defaults, key)))
             form.addRow(label, edit)
             self.edits[key] = edit
+        note = QLabel(NUMBERS_NOTE)
+        note.setObjectName("settings.numbers_note")
+        note.setWordWrap(True)
+        form.addRow(note)
         self.language = QComboBox()
         self.language.setObjectName("settings.default_language")
         self.language.setAccessibleName("Default handout language")
@@ -39,17 +69,23 @@ class SettingsDialog(QDialog):
         for value, label in (("letter", "Letter"), ("a4", "A4")):
             self.paper.addItem(label, value)
         self.paper.setCurrentIndex(self.paper.findData(settings.default_paper))
-        form.addRow("Default p&aper", self.paper)
+        form.addRow("&Default paper", self.paper)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
+        # Fixed words: the platform's own ("&Cancel" on some) would take C from the crisis line.
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText("&Save")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Cancel")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
 
     def settings(self) -> ClinicSettings:
+        typed = {key: edit.text().strip() for key, edit in self.edits.items()}
+        # A cleared emergency or crisis number takes the default instead of printing blank.
+        chosen = {key: value for key, value in typed.items() if value or key not in DEFAULTED}
         return ClinicSettings(
-            **{key: edit.text().strip() for key, edit in self.edits.items()},
+            **chosen,
             default_language=self.language.currentData(),
             default_paper=self.paper.currentData(),
         )

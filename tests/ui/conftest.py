@@ -2,9 +2,10 @@
 driver that answers the wizard the way a clinician does (keys into line edits, Y/N on yes/no rows,
 choices in drop-downs, the Next button).
 
-Every modal dialog goes through `ldn_aid.ui.dialogs`, `SettingsDialog.ask`, `CrashDialog.show_details`
-or `HandoutPage._ask_printer`; all of them are replaced here for every UI test. A test queues the
-answers it expects to be asked for; an unexpected question fails the test instead of blocking it.
+Every modal dialog goes through `ldn_aid.ui.dialogs` (the blank-phone warning too), `SettingsDialog.ask`,
+`CrashDialog.show_details` or `HandoutPage._ask_printer`; all of them are replaced here for every UI
+test. A test queues the answers it expects to be asked for; an unexpected question fails the test
+instead of blocking it.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ def dialog_log(monkeypatch: pytest.MonkeyPatch) -> DialogLog:
     monkeypatch.setattr(dialogs, "ask_open_path", log.ask_open_path)
     monkeypatch.setattr(dialogs, "show_error", log.show_error)
     monkeypatch.setattr(dialogs, "show_info", log.show_info)
+    monkeypatch.setattr(dialogs, "ask_blank_phone", log.ask_blank_phone)
     monkeypatch.setattr(SettingsDialog, "ask", staticmethod(log.ask_settings))
     monkeypatch.setattr(CrashDialog, "show_details", staticmethod(log.show_crash))
 

@@ -20,6 +20,7 @@ from wizard_driver import DialogLog, KeyCounter, WizardDriver, mnemonic_letter, 
 
 from ldn_aid.domain.assessment import Outcome
 from ldn_aid.domain.visit import STIMULANT_SCREEN_FIELDS
+from ldn_aid.settings import ClinicSettings, save_settings
 from ldn_aid.ui.main_window import MainWindow
 from ldn_aid.ui.pages.ids import PageId
 from ldn_aid.ui.widgets.fields import YesNoField
@@ -43,6 +44,8 @@ def letter(driver: WizardDriver, page_id: PageId, path: str) -> str:
 def test_scenario_1_adult_good_candidate_to_a_spanish_large_print_handout_and_a_saved_visit(
     window: MainWindow, driver: WizardDriver, dialog_log: DialogLog, qtbot: QtBot, tmp_path: Path
 ) -> None:
+    # A clinic that has set its phone (done once, in Clinic settings): a blank one would ask first.
+    save_settings(ClinicSettings(clinic_name="Riverside Clinic", phone="555-0100"))
     # Today's visit, as in the clinic (a new baseline rating is dated today by default).
     window.new_visit(confirm=False)
     keys = KeyCounter(qtbot, driver.wizard)
@@ -119,6 +122,7 @@ def test_scenario_1_adult_good_candidate_to_a_spanish_large_print_handout_and_a_
     keys.key(Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     keys.answered_by_dialog()
     print(f"scenario 1: {keys.count} keystrokes: {' '.join(keys.log)}")
+    assert dialog_log.blank_phone_asked == []
 
     # The end state: an LDN plan of 1.5 -> 3 -> 4.5 mg, the PDF saved in Spanish large print, the
     # visit saved with the language and print size given.

@@ -32,6 +32,7 @@ def test_chart_note_matches_the_command_line(
     if gate_allows:
         assert window.wizard.go_to(PageId.HANDOUT)
         page = window.wizard.handout_page
+        dialog_log.blank_phone_answers.append("anyway")  # the test clinic has no phone
         dialog_log.save_paths.append(tmp_path / "handout.pdf")
         page.save_button.click()
     saved = tmp_path / "visit.json"
@@ -66,6 +67,7 @@ def test_chart_note_records_the_handout_options_chosen_on_the_page(
     # Nothing was given yet: the note says so instead of hashing a render nobody printed.
     assert "Handout: not printed or saved yet." in note
     assert "PDF SHA-256" not in note
+    dialog_log.blank_phone_answers.append("anyway")  # the test clinic has no phone
     dialog_log.save_paths.append(tmp_path / "handout.pdf")
     page.save_button.click()
     note = window.chart_note()

@@ -22,7 +22,7 @@ from ldn_aid.domain.visit import (
     Visit,
 )
 from ldn_aid.settings import ClinicSettings
-from ldn_aid.ui.dialogs import UnsavedAnswer
+from ldn_aid.ui.dialogs import BlankPhoneAnswer, UnsavedAnswer
 from ldn_aid.ui.main_window import MainWindow
 from ldn_aid.ui.pages.ids import PageId, page_of
 from ldn_aid.ui.pages.preferences_page import PriorityField
@@ -159,6 +159,15 @@ class DialogLog:
     settings_answers: list[ClinicSettings | None] = field(default_factory=list)
     settings_shown: list[ClinicSettings] = field(default_factory=list)
     crash_details: list[str] = field(default_factory=list)
+    # The answers to the blank-clinic-phone warning ("set", "anyway", "cancel"), and the actions asked.
+    blank_phone_answers: list[BlankPhoneAnswer] = field(default_factory=list)
+    blank_phone_asked: list[str] = field(default_factory=list)
+
+    def ask_blank_phone(self, _parent: QWidget | None, action: str) -> BlankPhoneAnswer:
+        self.blank_phone_asked.append(action)
+        if not self.blank_phone_answers:
+            raise UnexpectedDialogError("the blank-phone warning opened, but the test queued no answer")
+        return self.blank_phone_answers.pop(0)
 
     def ask_unsaved(self, _parent: QWidget | None) -> UnsavedAnswer:
         self.discard_asked += 1

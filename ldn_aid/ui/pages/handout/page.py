@@ -13,6 +13,15 @@ change of the visit, the language, print size, paper and document kind, and the 
 Printing obeys the core's gate (`VisitDecision.handout_gate` for the handout, `followup_gate` for the
 follow-up sheet), the same gate `ldn-aid handout` and `ldn-aid followup-sheet` obey: while it refuses,
 the page lists the reasons in words and Print and Save stay disabled.
+
+"Print the sources too" (off by default, remembered for the session only) adds the evidence sheet as a
+second document: printed after the document shown, or saved beside it as `NAME-sources.pdf`. It is
+composed as `ldn-aid evidence-sheet` composes it, from the same options, so its numbers are the pack's,
+and it obeys the pack's gate. It is recorded as given like any sheet.
+
+Before anything is printed or saved while the clinic phone is blank, the clinician is asked: set it now
+(the clinic settings open; the preview then shows the number and is checked again before printing),
+print or save anyway (the sheet prints a write-in line), or cancel.
 """
 
 from __future__ import annotations
@@ -23,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Signal
 from PySide6.QtGui import QPageSize, QShowEvent
 from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget, QWizardPage
 
@@ -36,7 +46,7 @@ from ldn_aid.logs import LOGGER_NAME
 from ldn_aid.settings import ClinicSettings, load_settings
 from ldn_aid.ui import dialogs, theme
 from ldn_aid.ui.pages.handout.preview import PdfPreview
-from ldn_aid.ui.pages.handout.printing import print_document
+from ldn_aid.ui.pages.handout.printing import print_document, sources_output_name
 from ldn_aid.ui.pages.handout.toolbar import HandoutToolbar, Paper
 from ldn_aid.ui.state import VisitState
 
@@ -61,6 +71,9 @@ NO_VISIT = (
     " the values marked in red."
 )
 STALE = "The visit changed since the preview was made; the preview is now up to date. Check it first."
+SOURCES_NOTE = "The sources follow as a second document."
+PHONE_SET = "The clinic phone is set and the preview shows it. Check it, then {action} again."
+SOURCES_SUFFIX = "-sources"
 
 
 @dataclass(frozen=True)
@@ -76,7 +89,14 @@ class Shown:
 
 
 class HandoutPage(QWizardPage):
-    """The patient handout: preview, language, large print and paper, Print… and Save PDF…."""
+    """The patient handout: preview, language, large print and paper, Print… and Save PDF….
+
+    Signals:
+        settings_requested: "Set it now" in the blank-phone warning; the main window opens the clinic
+            settings (and, when they are saved, calls `reload_clinic`).
+    """
+
+    settings_requested = Signal()
 
     def __init__(
         self,
@@ -98,6 +118,7 @@ class HandoutPage(QWizardPage):
         self._fresh = True  # a new or opened visit: options come from the visit and the clinic
         self._paper_chosen = False
         self._reviews_seen = -1
+        self._note_text = ""
         self.setTitle("Handout")
 
         self.toolbar = HandoutToolbar()
@@ -105,6 +126,7 @@ class HandoutPage(QWizardPage):
         self.language = self.toolbar.language
         self.paper = self.toolbar.paper
         self.large_print = self.toolbar.large_print
+        self.sources = self.toolbar.sources
         self.print_button = self.toolbar.print_button
         self.save_button = self.toolbar.save_button
         self.note = self.toolbar.note
@@ -127,6 +149,7 @@ class HandoutPage(QWizardPage):
         self.language.currentIndexChanged.connect(self._on_language_changed)
         self.paper.currentIndexChanged.connect(self._on_paper_changed)
         self.large_print.toggled.connect(self._on_large_print_changed)
+        self.sources.toggled.connect(lambda _checked: self._update_note())
         self.print_button.clicked.connect(self.print_handout)
         self.save_button.clicked.connect(self.save_pdf)
         state.loaded.connect(self._on_loaded)
@@ -347,8 +370,16 @@ class HandoutPage(QWizardPage):
         parts = [f"{pages} page{'s' if pages != 1 else ''}."]
         if any(isinstance(block, WalletCard) for block in handout.blocks):
             parts.append(WALLET_NOTE)
-        self.note.setText(" ".join(parts))
+        self._note_text = " ".join(parts)
+        self._update_note()
         self.toolbar.set_printable(True)
+
+    def _update_note(self) -> None:
+        """The page count (and where the wallet card is), and that the sources follow when ticked."""
+        if self._shown is None:
+            return
+        extra = f" {SOURCES_NOTE}" if self.sources.isChecked() else ""
+        self.note.setText(self._note_text + extra)
 
     def gate(self, kind: str) -> Gate | None:
         """The core's gate for the handout or the follow-up sheet (None while the visit is invalid)."""
@@ -395,6 +426,87 @@ class HandoutPage(QWizardPage):
         if given is not None:
             self.state.record_given(given)
 
+    # ---- before giving: the clinic phone, the sources ------------------------------------------------
+
+    def _phone_checked(self, action: Literal["print", "save"]) -> bool:
+        """True when the sheet may go: the clinic phone is set, or the clinician chose to give it with a
+        write-in line. "Set it now" opens the clinic settings and gives nothing: the preview changes, so
+        the clinician checks it and presses Print or Save again."""
+        if self.clinic.phone.strip():
+            return True
+        answer = dialogs.ask_blank_phone(self, action)
+        if answer == "anyway":
+            return True
+        if answer == "set":
+            self.settings_requested.emit()
+            if self.clinic.phone.strip():
+                self.status.setText(PHONE_SET.format(action=action))
+        return False
+
+    def sources_pdf(self) -> bytes:
+        """The evidence sheet for the document shown, with the options shown: the numbered sources the
+        pack cites (and those of the latest follow-up sheet), as `ldn-aid evidence-sheet` makes them.
+
+        Raises:
+            LdnAidError: the pack's gate refuses it (it goes with the pack), or it cannot be made.
+        """
+        from ldn_aid.handout.common import DocumentRefusedError
+        from ldn_aid.handout.evidence_sheet import compose_evidence_sheet_for_visit
+        from ldn_aid.handout.render_pdf import RenderOptions, render_pdf_bytes
+
+        shown, visit = self._shown, self.state.visit
+        if shown is None or visit is None:
+            raise LdnAidError("there is no document shown")
+        gate = self.gate("handout")
+        if gate is not None and not gate.allowed:
+            reasons = " ".join(
+                " ".join(blocker_text(self.content, b, gate.params).split()) for b in gate.blockers
+            )
+            raise LdnAidError(f"they go with the handout, which may not be given yet. {reasons}")
+        try:
+            sheet = compose_evidence_sheet_for_visit(visit, shown.language, self.clinic, self.state.decision)
+        except DocumentRefusedError as exc:  # pragma: no cover - the refusal above says it first
+            raise LdnAidError(one_line(str(exc))) from None
+        return render_pdf_bytes(sheet, RenderOptions(paper=shown.paper, large_print=shown.large_print))
+
+    def _sources_for_giving(self, action: Literal["print", "save"]) -> bytes | None:
+        """The evidence sheet's bytes when "Print the sources too" is ticked; None when it is not, or
+        when it cannot be given (said in a dialog: the document shown still goes)."""
+        if not self.sources.isChecked():
+            return None
+        try:
+            return self.sources_pdf()
+        except LdnAidError as exc:
+            problem = one_line(str(exc))
+        except Exception as exc:  # noqa: BLE001 - a failed layout must not stop the sheet itself
+            logging.getLogger(LOGGER_NAME).error("sources render failed: %s", type(exc).__name__)
+            problem = f"its layout failed ({type(exc).__name__}); report this fault"
+        verb = "printed" if action == "print" else "saved"
+        dialogs.show_error(
+            self,
+            f"Sources not {verb}",
+            f"The sources cannot be {verb} with this {DOCUMENT_NAMES[self.shown_kind()]}: {problem}",
+        )
+        return None
+
+    def _record_sources(self, how: Literal["printed", "saved"], data: bytes) -> None:
+        from ldn_aid.record.handout_hash import given_document
+
+        shown = self._shown
+        if shown is None or shown.visit is None:
+            return
+        self.state.record_given(
+            given_document(
+                "evidence_sheet",
+                shown.visit.visit_date,
+                how,
+                shown.language,
+                shown.large_print,
+                shown.paper,
+                data,
+            )
+        )
+
     # ---- printing ---------------------------------------------------------------------------------
 
     def _ask_printer(self, printer: QPrinter) -> bool:
@@ -406,11 +518,13 @@ class HandoutPage(QWizardPage):
         return dialog.exec() == QDialog.DialogCode.Accepted
 
     def print_handout(self) -> None:
-        """Print the PDF pages shown, one page per sheet, and record the sheet as given."""
+        """Print the PDF pages shown, one page per sheet, then the sources when ticked, and record each
+        document printed as given."""
         from PySide6.QtPrintSupport import QPrinter
 
-        if self.document is None or self._not_ready():
+        if self.document is None or self._not_ready() or not self._phone_checked("print"):
             return
+        sources = self._sources_for_giving("print")
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setDocName("LDN handout")  # never the patient's name: print queues are shared
         printer.setFullPage(True)  # the PDF has its own margins
@@ -419,9 +533,16 @@ class HandoutPage(QWizardPage):
         if not self._ask_printer(printer):
             return
         printed = self.print_to(printer)
-        if printed and self.document is not None and printed == self.document.pageCount():
-            self._record("printed")
-            self.status.setText(f"Sent {printed} page{'s' if printed != 1 else ''} to the printer.")
+        if not printed or self.document is None or printed != self.document.pageCount():
+            return
+        self._record("printed")
+        message = f"Sent {printed} page{'s' if printed != 1 else ''} to the printer."
+        if sources is not None:
+            sent = self._print_sources(printer, sources)
+            if sent:
+                self._record_sources("printed", sources)
+                message += f" Then the sources: {sent} page{'s' if sent != 1 else ''}."
+        self.status.setText(message)
 
     def print_to(self, printer: QPrinter) -> int:
         """Draw every page of the shown PDF on `printer`; the number of pages printed."""
@@ -429,6 +550,30 @@ class HandoutPage(QWizardPage):
         if document is None or not self.pdf_bytes:
             return 0
         return print_document(self, document, printer)
+
+    def _print_sources(self, printer: QPrinter, data: bytes) -> int:
+        """Print the evidence sheet as a second job on the same printer; its page count when every
+        page was printed, else 0. Printing to a file writes it beside the first (NAME-sources.pdf)."""
+        from PySide6.QtPdf import QPdfDocument
+        from PySide6.QtPrintSupport import QPrinter
+
+        if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat and printer.outputFileName():
+            printer.setOutputFileName(sources_output_name(printer.outputFileName(), SOURCES_SUFFIX))
+        printer.setDocName("LDN handout sources")
+        held = QByteArray(data)
+        buffer = QBuffer()
+        buffer.setData(held)
+        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        document = QPdfDocument(self)
+        try:
+            document.load(buffer)
+            total = document.pageCount()
+            printed = print_document(self, document, printer)
+        finally:
+            document.close()
+            document.deleteLater()
+            buffer.close()
+        return printed if total and printed == total else 0
 
     # ---- saving ------------------------------------------------------------------------------------
 
@@ -440,10 +585,12 @@ class HandoutPage(QWizardPage):
         return f"ldn-{kind}-{day}.pdf"
 
     def save_pdf(self) -> None:
-        """Write the bytes shown (never a new render) and record the sheet as given."""
-        if self._not_ready():
+        """Write the bytes shown (never a new render), and the sources beside them when ticked, and
+        record each document saved as given."""
+        if self._not_ready() or not self._phone_checked("save"):
             return
         data = self.pdf_bytes
+        sources = self._sources_for_giving("save")
         path = dialogs.ask_save_path(self, "Save handout", self.suggested_file_name(), dialogs.PDF_FILTER)
         if path is None:
             return
@@ -456,4 +603,14 @@ class HandoutPage(QWizardPage):
             dialogs.show_error(self, "Handout not saved", one_line(str(exc)))
             return
         self._record("saved")
-        self.status.setText(f"Saved {path.name}")
+        message = f"Saved {path.name}"
+        if sources is not None:
+            beside = Path(sources_output_name(str(path), SOURCES_SUFFIX))
+            try:
+                write_atomically(beside, sources, private=True)
+            except (SaveError, OSError) as exc:
+                dialogs.show_error(self, "Sources not saved", one_line(str(exc)))
+            else:
+                self._record_sources("saved", sources)
+                message += f" and {beside.name}"
+        self.status.setText(message)

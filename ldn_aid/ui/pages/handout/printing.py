@@ -23,6 +23,14 @@ if TYPE_CHECKING:
 PRINT_MAX_DPI = 300
 
 
+def sources_output_name(path: str, suffix: str) -> str:
+    """The file beside `path` for its sources: handout.pdf -> handout-sources.pdf."""
+    from pathlib import Path
+
+    first = Path(path)
+    return str(first.with_name(f"{first.stem}{suffix}{first.suffix or '.pdf'}"))
+
+
 def print_document(parent: QWidget, document: QPdfDocument, printer: QPrinter) -> int:
     """Draw every page of `document` on `printer`; the number of pages printed (errors shown)."""
     painter = QPainter()

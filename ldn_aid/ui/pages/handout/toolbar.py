@@ -1,5 +1,6 @@
 """The handout page's controls in two rows, so they never widen the window: what to print (document,
-language, paper, print size) on the first, the page count, status and Print…/Save PDF… on the second.
+language, paper, print size, the sources too) on the first, the page count, status and Print…/Save PDF…
+on the second.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def _combo(name: str, accessible: str, items: tuple[tuple[str, str], ...]) -> QC
 
 
 class HandoutToolbar(QWidget):
-    """Mnemonics: D, L, R, G, P, S (N and B are the wizard's Next and Back)."""
+    """Mnemonics: D, L, R, G, U, P, S (N and B are the wizard's Next and Back)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -48,6 +49,14 @@ class HandoutToolbar(QWidget):
         self.large_print = QCheckBox("Lar&ge print")
         self.large_print.setObjectName("handout.large_print")
         self.large_print.setAccessibleName("Large print")
+        # Off by default and never saved: a choice for this session only (no patient data in settings).
+        self.sources = QCheckBox("Print the so&urces too")
+        self.sources.setObjectName("handout.sources")
+        self.sources.setAccessibleName("Print the sources too")
+        self.sources.setToolTip(
+            "Also print or save the evidence sheet: the numbered sources the handout cites, with the same"
+            " numbers. Saved beside the handout as NAME-sources.pdf."
+        )
         self.print_button = QPushButton("&Print…")
         self.print_button.setObjectName("handout.print")
         self.save_button = QPushButton("&Save PDF…")
@@ -79,7 +88,8 @@ class HandoutToolbar(QWidget):
             choices.addWidget(label, 0, column)
             choices.addWidget(combo, 1, column)
         choices.addWidget(self.large_print, 1, 3)
-        choices.setColumnStretch(4, 1)
+        choices.addWidget(self.sources, 1, 4)
+        choices.setColumnStretch(5, 1)
 
         actions = QHBoxLayout()
         actions.setContentsMargins(0, 0, 0, 0)
