@@ -206,10 +206,13 @@ class PlanWords(_Words):
     opioid_heading: Text
     opioid: SayList  # {today} {first_dose}
     after_stopping_references: tuple[RefId, ...]  # the last opioid line: tolerance lost after stopping
-    missed: Say  # no source gives a missed-dose rule: ask the care team
+    # Practice advice, uncited: the naltrexone label gives no missed-dose rule. Take it when remembered
+    # unless the next is near, never two at once; the same words as the follow-up sheets.
+    missed: Say
     side_effects_heading: Text
     side_effects: SayList
     vivid_dreams_references: tuple[RefId, ...]
+    ask_morning: Say  # after the first side effect, only with a bedtime plan
     call_heading: Text  # {phone}
     call_heading_after_hours: Text  # {phone} {number}: the after-hours line too, when the clinic has one
     call: SayList

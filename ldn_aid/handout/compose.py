@@ -6,13 +6,14 @@ Pure: no I/O, no layout. The pack is, in order (handout review section 3; issue 
 3. in numbers (`pack_numbers`): benefits and harms as "X in 100", for the patient's age group;
 4. if you start LDN (`pack_plan`), only when `VisitDecision.plan_printable`;
 then the last lines of its reading part (`pack_about`): where the sources are, who made it, when its
-facts were checked; and with a plan,
-5. the dose calendar and the cut-out wallet card (`calendar`, `wallet_card`).
+facts were checked; then
+5. with an ldn_option plan only, the cut-out wallet card and the dose calendar (`wallet_card`,
+   `calendar`); a guideline_first pack's plan is a fallback, and its page 1 says to call first.
 Only printable sources get numbers; `Handout.cited` lists their ids in number order, so the evidence
 sheet numbers them the same way.
 
 Both documents obey the one gate in the core (`ldn_aid.rules.gate`, carried by `VisitDecision`):
-- the pack is composed only when `handout_gate` allows it, and carries the plan (steps, calendar,
+- the pack is composed only when `handout_gate` allows it, and carries the plan (steps; calendar and
   wallet card) only when `VisitDecision.plan_printable`;
 - the follow-up sheet is composed only when `followup_gate` allows it (`followup_sheet`).
 A refusal raises `DocumentRefusedError`, which names every blocker.
@@ -21,6 +22,7 @@ A refusal raises `DocumentRefusedError`, which names every blocker.
 from __future__ import annotations
 
 from ldn_aid.content import ContentBundle, load_content
+from ldn_aid.domain.assessment import Outcome
 from ldn_aid.domain.decision import VisitDecision
 from ldn_aid.domain.protocol import Protocol
 from ldn_aid.domain.visit import Visit
@@ -102,7 +104,9 @@ def compose_handout(
     # The reading ends with where the sources are; the tools to cut out and tick follow it. (Placed
     # after the wallet card, these lines took a large-print page of their own.)
     blocks += about_blocks(ctx)
-    if protocol is not None:
+    if protocol is not None and decision.assessment.outcome == Outcome.LDN_OPTION:
+        # Only a chosen plan gets the tools: a guideline_first pack's plan is a fallback, and a card
+        # saying "takes naltrexone" could keep opioid pain relief from a patient who never started.
         blocks += _tools(ctx, protocol)
     words = content.language.pack
     return Handout(

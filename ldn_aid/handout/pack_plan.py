@@ -2,8 +2,8 @@
 
 The dose steps (each written "1 capsule of 1.5 mg" or "1.5 mL (1.5 mg)", `dose_text.step_amount`), the
 review dates, what "working" means and the stop rule, opioid safety with the opioid-free days tied to
-dates, missed doses (no source gives a rule, so: ask the care team), side effects, when to call (with
-the numbers again) and emergency signs.
+dates, missed doses (practice advice in the follow-up sheets' words: no label gives a rule), side
+effects, when to call (with the numbers again) and emergency signs.
 """
 
 from __future__ import annotations
@@ -105,6 +105,9 @@ def _side_effects(ctx: PackContext) -> list[Block]:
     words = ctx.words.plan
     lines = list(ctx.says(words.side_effects))
     lines[0] += ctx.cite.mark(words.vivid_dreams_references)
+    protocol = ctx.protocol
+    if protocol is not None and protocol.timing == "bedtime":  # a morning plan is already the advice
+        lines[0] += " " + ctx.say(words.ask_morning)
     return [Heading(text=words.side_effects_heading, level=2), Bullets(items=tuple(lines))]
 
 

@@ -159,6 +159,8 @@ def calendar_table(cal: model.Calendar, s: Styles, width: float, large_print: bo
             data.append([RLParagraph(_band_text(week, cal.new_dose_mark), s.cell)] + [""] * 6)
             commands += [
                 ("SPAN", (0, row), (6, row)),
+                # A band never ends a page: it stays with the week it names.
+                ("NOSPLIT", (0, row), (6, row + 1)),
                 ("ALIGN", (0, row), (6, row), "LEFT"),
                 ("BACKGROUND", (0, row), (6, row), MAIN_FILL),
                 ("TOPPADDING", (0, row), (6, row), pad * 0.4),
@@ -186,6 +188,8 @@ def calendar_table(cal: model.Calendar, s: Styles, width: float, large_print: bo
         row = len(data)
         data.append([legend] + [""] * 6)
         commands += [("SPAN", (0, row), (6, row)), ("ALIGN", (0, row), (6, row), "LEFT")]
+        # The legend keeps with the last week: a page never holds the weekday header and the legend only.
+        commands.append(("NOSPLIT", (0, row - 1), (6, row)))
     table = Table(data, colWidths=[day_width] * 7, repeatRows=2, hAlign="LEFT")
     table.setStyle(TableStyle(commands))
     table.spaceAfter = s.body_size * 0.5

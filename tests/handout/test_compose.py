@@ -104,16 +104,20 @@ def test_the_pack_has_its_parts_in_order_and_the_plan_only_when_printable(name: 
     words = load_content(language).language.pack
     headings = [b.text for b in blocks_of(handout, model.Heading)]
     assert words.numbers.heading in headings
-    plan = decide(printable(name)).plan_printable
+    decision = decide(printable(name))
+    plan = decision.plan_printable
+    chosen = plan and decision.assessment.outcome.value == "ldn_option"  # the tools need a chosen plan
     assert handout.has_plan == plan
-    for kind in (model.StepsTable, model.Calendar, model.WalletCard):
-        assert bool(blocks_of(handout, kind)) == plan, (name, kind)
+    assert bool(blocks_of(handout, model.StepsTable)) == plan, name
+    for kind in (model.Calendar, model.WalletCard):
+        assert bool(blocks_of(handout, kind)) == chosen, (name, kind)
     assert not blocks_of(handout, model.OptionCard)
     assert not blocks_of(handout, model.ComparisonTable)
     assert not blocks_of(handout, model.ReferenceList)  # the sources are on the evidence sheet
     if plan:
         assert kinds.index(model.StepsTable) > numbers
-        assert kinds.index(model.Calendar) > kinds.index(model.StepsTable)
+    if chosen:
+        assert kinds.index(model.Calendar) > kinds.index(model.WalletCard) > kinds.index(model.StepsTable)
 
 
 @pytest.mark.parametrize("name", EXAMPLES)
@@ -235,6 +239,11 @@ def test_guideline_first_next_steps_start_no_ldn_and_give_no_ldn_date(language: 
     )
     assert plan_heading.text in steps.items[1]
     assert not [b for b in page_one(handout) if isinstance(b, model.Checklist)]
+    # No wallet card ("takes naltrexone") and no dated calendar for a child who has not started LDN:
+    # they come when the family calls before the first dose (round-2 review, December 2026).
+    assert not [b for b in handout.blocks if isinstance(b, (model.WalletCard, model.Calendar))]
+    assert [b for b in handout.blocks if isinstance(b, model.StepsTable)]
+    assert load_content(language).language.sheets.wallet.heading not in all_text(handout)
 
 
 def test_guideline_first_never_claims_a_discussion_the_visit_does_not_record() -> None:
@@ -468,7 +477,7 @@ def test_liquid_steps_give_millilitres_and_milligrams_with_a_decimal_comma_in_sp
     spanish = blocks_of(pack(child(), "es"), model.StepsTable)[0]
     assert spanish.rows[0][2] == "0,8\u00a0mL (0,8\u00a0mg)"
     facts = dict(row for b in blocks_of(pack(child()), model.Facts) for row in b.rows)
-    assert facts["LDN ends by"] == "Tuesday, March 23, 2027"
+    assert facts["LDN stops, at the latest, on"] == "Tuesday, March 23, 2027"
 
 
 def test_working_means_both_and_one_or_both_false_stops_ldn() -> None:
@@ -502,7 +511,11 @@ def test_a_missed_dose_has_one_rule_that_a_patient_can_follow_at_bedtime() -> No
     for language in ("en", "es"):
         words = load_content(language).language.pack.plan
         text = all_text(handout_for("ldn_option", language))
-        assert words.missed in text
+        assert not isinstance(words.missed, str)
+        assert words.missed.adult in text
+        # The parent gives the dose: "give it to" the child, never "take it".
+        parent = all_text(compose_for_visit(child(), language))
+        assert words.missed.child.split("{child}")[-1] in parent
     text = all_text(handout_for("ldn_option", "en"))
     assert "Never take two doses at once." in text
     assert "ask your care team what to do" not in text

@@ -56,7 +56,9 @@ def check_documents(visit: Visit, decision: VisitDecision) -> None:
         handout = compose_for_visit(visit, language, decision=decision)
         assert handout.has_plan == decision.plan_printable
         for kind in PLAN_BLOCKS:
-            assert _has(handout, kind) == decision.plan_printable, kind
+            # The tools (calendar, wallet card) come only with a chosen plan, never a fallback one.
+            chosen = decision.assessment.outcome.value == "ldn_option" or kind is model.StepsTable
+            assert _has(handout, kind) == (decision.plan_printable and chosen), kind
     else:
         with pytest.raises(DocumentRefusedError):
             compose_for_visit(visit, language, decision=decision)
