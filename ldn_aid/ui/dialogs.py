@@ -167,6 +167,19 @@ def ask_blank_phone(parent: QWidget | None, action: Literal["print", "save"]) ->
     return next((answer for answer, button in buttons.items() if button is clicked), "cancel")
 
 
+def ask_replace(parent: QWidget | None, name: str) -> bool:
+    """Whether to replace an existing file the save would also write (the sources beside a sheet).
+    "No" is the default, so Enter never replaces a file unasked; no saves nothing."""
+    answer = QMessageBox.question(
+        parent,
+        "Replace file?",
+        f"{name} already exists. Replace it? (No saves nothing.)",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
 def show_error(parent: QWidget | None, title: str, message: str) -> None:
     """An expected problem the clinician can act on: a file that will not open, a folder not writable."""
     QMessageBox.warning(parent, title, message)

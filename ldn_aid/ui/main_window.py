@@ -56,7 +56,7 @@ class MainWindow(QMainWindow):
         self.statusBar().setSizeGripEnabled(False)
         self.settings_saved.connect(self.wizard.handout_page.reload_clinic)
         # "Set it now" in the blank-phone warning before printing.
-        self.wizard.handout_page.settings_requested.connect(self.edit_settings)
+        self.wizard.handout_page.settings_requested.connect(lambda field: self.edit_settings(field))
         self._build_menu()
         self.state.changed.connect(self._update_title)
         self.new_visit(confirm=False)
@@ -249,8 +249,9 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Saved {path.name}.", 5000)
         return True
 
-    def edit_settings(self) -> None:
-        chosen = SettingsDialog.ask(self.settings_provider(), self)
+    def edit_settings(self, focus: str | None = None) -> None:
+        """The clinic settings dialog, its cursor in the `focus` field when one is named."""
+        chosen = SettingsDialog.ask(self.settings_provider(), self, focus)
         if chosen is None:
             return
         try:

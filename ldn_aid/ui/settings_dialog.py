@@ -91,7 +91,13 @@ class SettingsDialog(QDialog):
         )
 
     @classmethod
-    def ask(cls, settings: ClinicSettings, parent: QWidget | None = None) -> ClinicSettings | None:
-        """Show the dialog; the new settings, or None when cancelled. Tests replace this method."""
+    def ask(
+        cls, settings: ClinicSettings, parent: QWidget | None = None, focus: str | None = None
+    ) -> ClinicSettings | None:
+        """Show the dialog, the cursor in the `focus` field if one is named ("phone" after the
+        blank-phone warning); the new settings, or None when cancelled. Tests replace this method."""
         dialog = cls(settings, parent)
+        if focus in dialog.edits:
+            dialog.edits[focus].setFocus()
+            dialog.edits[focus].selectAll()
         return dialog.settings() if dialog.exec() == QDialog.DialogCode.Accepted else None

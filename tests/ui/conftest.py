@@ -38,6 +38,7 @@ def dialog_log(monkeypatch: pytest.MonkeyPatch) -> DialogLog:
     monkeypatch.setattr(dialogs, "show_error", log.show_error)
     monkeypatch.setattr(dialogs, "show_info", log.show_info)
     monkeypatch.setattr(dialogs, "ask_blank_phone", log.ask_blank_phone)
+    monkeypatch.setattr(dialogs, "ask_replace", log.ask_replace)
     monkeypatch.setattr(SettingsDialog, "ask", staticmethod(log.ask_settings))
     monkeypatch.setattr(CrashDialog, "show_details", staticmethod(log.show_crash))
 

@@ -257,6 +257,29 @@ def test_save_anyway_saves_the_sheet_with_its_write_in_line(
     assert [doc["kind"] for doc in window.state.data["documents_given"]] == ["handout", "evidence_sheet"]
 
 
+@pytest.mark.parametrize("replace", [True, False])
+def test_saving_again_asks_before_replacing_the_sources_beside_the_sheet(
+    replace: bool, window: MainWindow, dialog_log: DialogLog, tmp_path: Path
+) -> None:
+    """The file dialog asks about the sheet's file; the sources file beside it is asked about too,
+    before anything is written (wizard walk, December 2026: it was replaced unasked)."""
+    page = open_page(window)
+    page.sources.setChecked(True)
+    (tmp_path / "handout.pdf").write_bytes(b"old sheet")
+    (tmp_path / "handout-sources.pdf").write_bytes(b"old sources")
+    dialog_log.save_paths.append(tmp_path / "handout.pdf")
+    dialog_log.replace_answers.append(replace)
+    page.save_button.click()
+    assert dialog_log.replace_asked == ["handout-sources.pdf"]
+    sheet, sources = (tmp_path / "handout.pdf").read_bytes(), (tmp_path / "handout-sources.pdf").read_bytes()
+    if replace:
+        assert sheet == page.pdf_bytes
+        assert sources.startswith(b"%PDF")
+    else:  # nothing written, nothing recorded as given
+        assert (sheet, sources) == (b"old sheet", b"old sources")
+        assert window.state.data.get("documents_given") in (None, [])
+
+
 def test_set_it_now_opens_the_settings_and_the_next_save_has_the_phone(
     window: MainWindow, dialog_log: DialogLog, tmp_path: Path
 ) -> None:
@@ -267,6 +290,7 @@ def test_set_it_now_opens_the_settings_and_the_next_save_has_the_phone(
     page.save_button.click()
     # The settings opened, and nothing was saved: the preview changed, so it is checked first.
     assert len(dialog_log.settings_shown) == 1
+    assert dialog_log.settings_focus == ["phone"]  # the cursor in the one field the warning is about
     assert dialog_log.save_suggestions == []
     assert load_settings().phone == PHONE
     assert page.pdf_bytes != before

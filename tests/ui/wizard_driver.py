@@ -158,6 +158,17 @@ class DialogLog:
     open_paths: list[Path | None] = field(default_factory=list)
     settings_answers: list[ClinicSettings | None] = field(default_factory=list)
     settings_shown: list[ClinicSettings] = field(default_factory=list)
+    settings_focus: list[str | None] = field(default_factory=list)
+    # The answers to "NAME already exists. Replace it?", and the names asked about.
+    replace_answers: list[bool] = field(default_factory=list)
+    replace_asked: list[str] = field(default_factory=list)
+
+    def ask_replace(self, _parent: QWidget | None, name: str) -> bool:
+        self.replace_asked.append(name)
+        if not self.replace_answers:
+            raise UnexpectedDialogError("the replace-file question opened, but the test queued no answer")
+        return self.replace_answers.pop(0)
+
     crash_details: list[str] = field(default_factory=list)
     # The answers to the blank-clinic-phone warning ("set", "anyway", "cancel"), and the actions asked.
     blank_phone_answers: list[BlankPhoneAnswer] = field(default_factory=list)
@@ -197,8 +208,11 @@ class DialogLog:
     def show_info(self, _parent: QWidget | None, title: str, message: str) -> None:
         self.infos.append((title, message))
 
-    def ask_settings(self, settings: ClinicSettings, _parent: QWidget | None = None) -> ClinicSettings | None:
+    def ask_settings(
+        self, settings: ClinicSettings, _parent: QWidget | None = None, focus: str | None = None
+    ) -> ClinicSettings | None:
         self.settings_shown.append(settings)
+        self.settings_focus.append(focus)
         if not self.settings_answers:
             raise UnexpectedDialogError("the clinic settings dialog opened, but the test queued no answer")
         return self.settings_answers.pop(0)

@@ -96,7 +96,7 @@ class HandoutPage(QWizardPage):
             settings (and, when they are saved, calls `reload_clinic`).
     """
 
-    settings_requested = Signal()
+    settings_requested = Signal(str)  # the settings field to put the cursor in
 
     def __init__(
         self,
@@ -438,7 +438,7 @@ class HandoutPage(QWizardPage):
         if answer == "anyway":
             return True
         if answer == "set":
-            self.settings_requested.emit()
+            self.settings_requested.emit("phone")
             if self.clinic.phone.strip():
                 self.status.setText(PHONE_SET.format(action=action))
         return False
@@ -597,6 +597,11 @@ class HandoutPage(QWizardPage):
         path = Path(path)
         if path.suffix.lower() != ".pdf":
             path = path.with_name(path.name + ".pdf")
+        beside = Path(sources_output_name(str(path), SOURCES_SUFFIX))
+        # The file dialog asked about the sheet's own file; the sources file beside it is asked here,
+        # before anything is written, so no earlier file is replaced unasked.
+        if sources is not None and beside.exists() and not dialogs.ask_replace(self, beside.name):
+            return
         try:
             write_atomically(path, data, private=True)
         except (SaveError, OSError) as exc:
@@ -605,7 +610,6 @@ class HandoutPage(QWizardPage):
         self._record("saved")
         message = f"Saved {path.name}"
         if sources is not None:
-            beside = Path(sources_output_name(str(path), SOURCES_SUFFIX))
             try:
                 write_atomically(beside, sources, private=True)
             except (SaveError, OSError) as exc:
