@@ -443,6 +443,8 @@ def test_no_numbers_for_ldn_in_adhd_and_ldn_numbers_only_in_the_not_comparable_f
         framed = " ".join(texts(frame)).replace("\u00a0", " ")
         assert "6 mg" in framed
         assert "Not ADHD" in framed or "No es TDAH" in framed
+        # FINAL built its dose up over 4 weeks (audit B-7): never "6 mg a day" as if from day one.
+        assert "over 4 weeks" in framed or "en 4 semanas" in framed
 
 
 def test_a_child_gets_no_adult_ldn_numbers_and_a_pack_without_a_plan_no_ldn_numbers() -> None:
