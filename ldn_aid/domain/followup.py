@@ -17,6 +17,7 @@ from ldn_aid.domain.protocol import Step, Timing
 from ldn_aid.domain.values import (
     RECORD_MAX_DOSE_MG,
     Answer,
+    FileDate,
     Pregnancy,
     UrineOpioidScreen,
     checked_dose,
@@ -77,7 +78,7 @@ class SafetyChanges(_Record):
     opioid_needed_or_taken: Answer = None
     # The date of the last dose of any opioid, methadone and buprenorphine included; needed after
     # any opioid, since the restart waits for the opioid-free interval from this date.
-    last_opioid_dose: dt.date | None = None
+    last_opioid_dose: FileDate | None = None
     methadone_or_buprenorphine: Answer = None
     new_thioridazine: Answer = None
     new_disulfiram: Answer = None
@@ -100,7 +101,7 @@ SAFETY_ITEMS: tuple[str, ...] = tuple(SafetyChanges.model_fields)
 class FollowUp(_Record):
     """One review after the start of LDN: what was taken, how it went, and the clinician's choice."""
 
-    date: dt.date
+    date: FileDate
     dose_mg: Decimal
     timing: Timing
     missed_doses_last_week: Annotated[int, Field(ge=0, le=7, strict=True)]
@@ -111,14 +112,15 @@ class FollowUp(_Record):
     # Whether the patient can live with the moderate side effects (None: not asked).
     tolerable: Answer = None
     # The rating-scale score on the baseline's scale (the visit checks the range).
-    score: Annotated[float, Field(allow_inf_nan=False)] | None = None
+    # Strict: JSON true read as 1 turned "cannot judge, stop" into "response met" (red team D13).
+    score: Annotated[float, Field(allow_inf_nan=False, strict=True)] | None = None
     cgi_i: Annotated[int, Field(ge=1, le=7, strict=True)] | None = None
     safety: SafetyChanges = SafetyChanges()
     # The clinician's decision when it differs from the computed one; review() needs a reason for it.
     clinician_decision: Decision | None = None
     override_reason: Annotated[str, Field(max_length=2_000)] | None = None
     # At or after the response review with no score: the clinician's choice to extend once.
-    extend_once: bool = False
+    extend_once: Annotated[bool, Field(strict=True)] = False
 
     @field_validator("dose_mg", mode="before")
     @classmethod

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
+
+from pydantic import Field
 
 # The highest LDN dose this product will ever plan, in mg. It is part of the file contract
 # (a clinician's target above it is rejected at load); the cited clinical value lives in
@@ -13,6 +16,12 @@ TENTH_MG = Decimal("0.1")
 # The highest dose a follow-up may record as actually taken: oral naltrexone's highest labelled
 # daily dose (150 mg on a three-times-a-week schedule). Anything above is a typing error.
 RECORD_MAX_DOSE_MG = Decimal("150")
+
+# Every date a visit file holds lies in 1900-2200: a plan's steps and reviews are weeks after its
+# start, so a date near the end of the calendar (9999) overflowed into tracebacks (red team D11).
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2200, 12, 31)
+FileDate = Annotated[dt.date, Field(ge=EARLIEST_DATE, le=LATEST_DATE)]
 
 YesNo = Literal["yes", "no"]
 Answer = YesNo | None

@@ -16,6 +16,7 @@ from ldn_aid.domain.followup import SIDE_EFFECTS, FollowUp
 from ldn_aid.domain.followup_checks import follow_up_problems
 from ldn_aid.domain.values import MAX_DOSE_MG as MAX_DOSE_MG
 from ldn_aid.domain.values import Answer as Answer
+from ldn_aid.domain.values import FileDate
 from ldn_aid.domain.values import Pregnancy as Pregnancy
 from ldn_aid.domain.values import UrineOpioidScreen as UrineOpioidScreen
 from ldn_aid.domain.values import YesNo as YesNo
@@ -86,7 +87,8 @@ class _Record(BaseModel):
 class Patient(_Record):
     display_name: Annotated[str, Field(max_length=10_000)] | None = None
     age_years: Annotated[int, Field(ge=0, le=120, strict=True)] | None = None
-    weight_kg: Annotated[float, Field(ge=2, le=350, allow_inf_nan=False)] | None = None
+    # Strict: JSON true is not the number 1 (red team D13).
+    weight_kg: Annotated[float, Field(ge=2, le=350, allow_inf_nan=False, strict=True)] | None = None
     sex_at_birth: Literal["female", "male", "intersex", "not_stated"] = "not_stated"
     handout_language: Literal["en", "es"] = "en"
     # The print size is the patient's need, like the language: a reopened visit prints the same.
@@ -98,8 +100,8 @@ class Patient(_Record):
 
 class Baseline(_Record):
     scale: Scale
-    score: Annotated[float, Field(allow_inf_nan=False)]
-    date: dt.date
+    score: Annotated[float, Field(allow_inf_nan=False, strict=True)]
+    date: FileDate
 
     @model_validator(mode="after")
     def _score_within_scale(self) -> Baseline:
@@ -198,7 +200,7 @@ class Preferences(_Record):
 class Plan(_Record):
     """The clinician's choices for the starting protocol; every value has a safe default."""
 
-    start_date: dt.date | None = None
+    start_date: FileDate | None = None
     schedule: Literal["standard", "gentle"] = "standard"
     timing: Literal["auto", "bedtime", "morning"] = "auto"
     step_weeks: Annotated[int, Field(ge=1, le=4, strict=True)] = 2
@@ -206,7 +208,7 @@ class Plan(_Record):
     change_reason: Annotated[str, Field(max_length=2_000)] | None = None
     # The clinician's tick that guideline medicines were discussed (needed to print a plan when the
     # outcome is guideline_first); kept so the chart note can show it.
-    guideline_options_discussed: bool = False
+    guideline_options_discussed: Annotated[bool, Field(strict=True)] = False
     # A paediatric specialist agreed that a child of 6 or 7 (under `min_age_years`) may start; it does
     # not lift the 16-week limit (see the next field).
     specialist_signoff: Annotated[bool, Field(strict=True)] = False
@@ -247,7 +249,7 @@ class GivenDocument(_Record):
 
     kind: Literal["handout", "followup_sheet", "evidence_sheet"]
     # The visit date for the handout and its evidence sheet; the review's date for a follow-up sheet.
-    for_date: dt.date
+    for_date: FileDate
     how: Literal["printed", "saved"]
     language: Literal["en", "es"]
     large_print: Annotated[bool, Field(strict=True)]
@@ -260,7 +262,7 @@ class Visit(_Record):
     """One appointment: who, what was answered, and the clinician's plan choices."""
 
     format: Literal["ldn-aid.visit/2"] = VISIT_FORMAT
-    visit_date: dt.date
+    visit_date: FileDate
     patient: Patient = Patient()
     diagnosis: Diagnosis = Diagnosis()
     history: History = History()
