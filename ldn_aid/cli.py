@@ -393,6 +393,8 @@ def _refused(document: str, gate: Gate, args: argparse.Namespace) -> int:
     return EXIT_BAD_INPUT
 
 
+# An error is one line a person reads: the field is named first, so cutting its tail loses no clue.
+ERROR_LINE_LIMIT = 500
 Document = Literal["pack", "evidence_sheet", "followup_sheet"]
 
 
@@ -565,5 +567,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except LdnAidError as exc:
-        print(f"ldn-aid: {one_line(str(exc))}", file=sys.stderr)
+        print(f"ldn-aid: {one_line(str(exc), ERROR_LINE_LIMIT)}", file=sys.stderr)
         return EXIT_BAD_INPUT

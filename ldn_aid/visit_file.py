@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ldn_aid.atomic import write_atomically
-from ldn_aid.domain.errors import VisitFileError, describe_validation_error
+from ldn_aid.domain.errors import KEY_LIMIT, VisitFileError, describe_validation_error, one_line
 from ldn_aid.domain.visit import OLDER_FORMATS, VISIT_FORMAT, Visit, visit_format_of
 
 # A real visit file is a few kilobytes; refusing anything far larger stops a hostile file early.
@@ -26,7 +26,7 @@ def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     seen: dict[str, Any] = {}
     for key, value in pairs:
         if key in seen:
-            raise VisitFileError(f"the key {key!r} appears twice")
+            raise VisitFileError(f"the key {one_line(repr(key), KEY_LIMIT)} appears twice")
         seen[key] = value
     return seen
 
