@@ -19,6 +19,16 @@ class SaveError(LdnAidError):
     """A file could not be written; the message says where and why."""
 
 
+# The temporary file's name holds at most this many bytes of the final name, so a legal name of up to
+# 255 bytes still leaves room for the dot, the random part and ".tmp" (red team D19).
+TEMP_NAME_BYTES = 200
+
+
+def _short(name: str) -> str:
+    """`name` cut to TEMP_NAME_BYTES bytes of UTF-8, never inside a character."""
+    return name.encode()[:TEMP_NAME_BYTES].decode("utf-8", "ignore")
+
+
 def write_atomically(path: Path, data: bytes, *, private: bool = False) -> None:
     """Write bytes to `path` atomically."""
     write_with(path, lambda handle: handle.write(data), private=private)
@@ -36,7 +46,7 @@ def write_with(path: Path, writer: Callable[[BinaryIO], object], *, private: boo
     if not folder.is_dir():
         raise SaveError(f"cannot save {path}: the folder {folder} does not exist")
     try:
-        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        fd, temp_name = tempfile.mkstemp(prefix=f".{_short(path.name)}.", suffix=".tmp", dir=folder)
     except PermissionError:
         raise SaveError(f"cannot save {path}: no permission to write in {folder}") from None
     except OSError as exc:

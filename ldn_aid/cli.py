@@ -14,10 +14,8 @@ migrated on load, with one notice on stderr (the exit code is unchanged).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import json
-import os
 import sys
 import textwrap
 from collections.abc import Sequence
@@ -37,9 +35,10 @@ from ldn_aid.domain.values import MAX_DOSE_MG
 from ldn_aid.domain.visit import Visit
 from ldn_aid.handout.compose import dose_limit, doses_above_limit
 from ldn_aid.handout.dose_text import number as dose_number
+from ldn_aid.output_target import checked_output
 from ldn_aid.paths import resource_path
 from ldn_aid.rules import decide
-from ldn_aid.settings import load_settings
+from ldn_aid.settings import load_settings, settings_path
 from ldn_aid.visit_file import load_visit
 
 if TYPE_CHECKING:
@@ -399,16 +398,13 @@ Document = Literal["pack", "evidence_sheet", "followup_sheet"]
 
 
 def _output_path(args: argparse.Namespace) -> Path:
-    """The PDF to write; never the visit file being read (a PDF written over it would lose the visit)."""
-    out = Path(args.output)
+    """The PDF to write, checked before anything is written (`output_target`): never a file the
+    command reads (the visit, the clinic settings), never a device, pipe or folder, never a read-only
+    file without --force."""
     visit = getattr(args, "visit", None)
-    if visit is not None:
-        source = Path(visit)
-        same = out.resolve() == source.resolve()
-        with contextlib.suppress(OSError):
-            same = same or (out.exists() and os.path.samefile(out, source))
-        if same:
-            raise LdnAidError(f"{out} is the visit file being read; give the PDF another name with -o")
+    reads = [(Path(visit), "the visit file")] if visit is not None else []
+    out = checked_output(args.output, [*reads, (settings_path(), "the clinic settings")], force=args.force)
+    assert out is not None  # a PDF never goes to standard output (checked_output refuses "-")
     return out
 
 
@@ -491,6 +487,7 @@ def _add_pdf_options(command: argparse.ArgumentParser, default_output: str | Non
     command.add_argument("--lang", choices=["en", "es"], help="handout language (default: the visit's)")
     command.add_argument("--large-print", action="store_true", help="18 pt text, 1.5 line spacing")
     command.add_argument("--paper", choices=["letter", "a4"], help="paper size (default: clinic setting)")
+    command.add_argument("--force", action="store_true", help="replace OUT.pdf even if it is read-only")
 
 
 def _cmd_schema(_: argparse.Namespace) -> int:

@@ -27,8 +27,9 @@ from ldn_aid.atomic import write_atomically
 from ldn_aid.content import load_content
 from ldn_aid.domain.errors import one_line
 from ldn_aid.domain.visit import Visit
+from ldn_aid.output_target import checked_output
 from ldn_aid.rules import decide
-from ldn_aid.settings import load_settings
+from ldn_aid.settings import load_settings, settings_path
 from ldn_aid.visit_file import read_visit
 
 # The `fhir` target that means "the Questionnaire" rather than a visit file (use ./questionnaire for a file
@@ -44,11 +45,19 @@ def read_visit_noting_migration(path: Path) -> Visit:
     return loaded.visit
 
 
-def _emit(text: str, output: str | None) -> None:
-    if output is None:
+def _emit(text: str, args: argparse.Namespace, reads: list[tuple[Path, str]]) -> None:
+    """Print the text, or write it owner-only where -o says (checked first: never a file the command
+    reads, a device, a pipe or a folder; "-" is standard output)."""
+    out = (
+        None
+        if args.output is None
+        else checked_output(
+            args.output, [*reads, (settings_path(), "the clinic settings")], force=args.force, text=True
+        )
+    )
+    if out is None:
         print(text)
         return
-    out = Path(output)
     write_atomically(out, (text + "\n").encode("utf-8"), private=True)
     print(f"wrote {out}")
 
@@ -63,7 +72,7 @@ def cmd_note(args: argparse.Namespace) -> int:
     language = args.lang or visit.patient.handout_language
     paper = args.paper or clinic.default_paper
     note = visit_chart_note(visit, language, args.large_print, paper, clinic, decide(visit))
-    _emit(note, args.output)
+    _emit(note, args, [(Path(args.visit), "the visit file")])
     return 0
 
 
@@ -72,12 +81,14 @@ def cmd_fhir(args: argparse.Namespace) -> int:
     from ldn_aid.record.exports import visit_fhir_json
     from ldn_aid.record.fhir import questionnaire, resource_json
 
+    reads: list[tuple[Path, str]] = []
     if args.target == QUESTIONNAIRE_TARGET:
         text = resource_json(questionnaire(load_content("en")))
     else:
-        visit = read_visit_noting_migration(Path(args.target))
+        reads.append((Path(args.target), "the visit file"))
+        visit = read_visit_noting_migration(reads[0][0])
         text = visit_fhir_json(visit, decide(visit))
-    _emit(text, args.output)
+    _emit(text, args, reads)
     return 0
 
 
@@ -87,7 +98,8 @@ def add_record_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
         "note", help="print the chart note for a visit (or write it with -o), ready to paste into a record"
     )
     note.add_argument("visit", metavar="VISIT.json")
-    note.add_argument("-o", "--output", metavar="NOTE.txt", help="write the note to this file")
+    note.add_argument("-o", "--output", metavar="NOTE.txt", help="write the note to this file (- for stdout)")
+    note.add_argument("--force", action="store_true", help="replace NOTE.txt even if it is read-only")
     note.add_argument(
         "--lang",
         choices=["en", "es"],
@@ -109,5 +121,6 @@ def add_record_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
         metavar="questionnaire|VISIT.json",
         help="the word 'questionnaire', or a visit file (write ./questionnaire for a file of that name)",
     )
-    fhir.add_argument("-o", "--output", metavar="FILE", help="write the JSON to this file")
+    fhir.add_argument("-o", "--output", metavar="FILE", help="write the JSON to this file (- for stdout)")
+    fhir.add_argument("--force", action="store_true", help="replace FILE even if it is read-only")
     fhir.set_defaults(run=cmd_fhir)

@@ -1001,7 +1001,7 @@ def test_no_pdf_is_written_over_the_visit_file_it_reads(
     stdout, err = capsys.readouterr()
     assert stdout == ""
     assert err.splitlines() == [
-        f"ldn-aid: {out} is the visit file being read; give the PDF another name with -o"
+        f"ldn-aid: {out} is the visit file this command reads; give the output another name with -o"
     ]
     assert visit_path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["sub", "visit.json"]

@@ -58,4 +58,3 @@ def describe_validation_error(exc: ValidationError, whole: str = "the visit") ->
 def _clipped(text: str, limit: int = KEY_LIMIT) -> str:
     """A key or message from a file, cut to a length a person reads, controls made visible."""
     return one_line(text, limit)
-

@@ -82,6 +82,7 @@ def render_pdf_bytes(handout: model.Handout, options: RenderOptions | None = Non
 
 
 def write_pdf(handout: model.Handout, path: Path, options: RenderOptions | None = None) -> None:
-    """Render first, then write atomically: a failure never leaves a partial file or harms an old one."""
+    """Render first, then write atomically, owner-only (a handout names the patient): a failure never
+    leaves a partial file or harms an old one."""
     data = render_pdf_bytes(handout, options)
-    write_with(path, lambda handle: handle.write(data))
+    write_with(path, lambda handle: handle.write(data), private=True)
