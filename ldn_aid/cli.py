@@ -38,7 +38,7 @@ from ldn_aid.handout.dose_text import number as dose_number
 from ldn_aid.output_target import checked_output
 from ldn_aid.paths import resource_path
 from ldn_aid.rules import decide
-from ldn_aid.settings import load_settings, settings_path
+from ldn_aid.settings import load_settings, read_settings, settings_path
 from ldn_aid.visit_file import load_visit
 
 if TYPE_CHECKING:
@@ -561,6 +561,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not hasattr(args, "run"):
         parser.print_help()
         return 0
+    # A flawed settings file keeps its valid fields; what was ignored is said, never silently lost.
+    for problem in read_settings().problems:
+        print(f"ldn-aid: note: {problem}", file=sys.stderr)
     try:
         return int(args.run(args))
     except LdnAidError as exc:

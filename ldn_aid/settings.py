@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import os
+import stat
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ldn_aid.atomic import write_atomically
+from ldn_aid.domain.errors import describe_validation_error, one_line
 
 APP_NAME = "ldn-aid"
 # Tests and portable installs point this at another folder.
@@ -46,12 +49,64 @@ def settings_path() -> Path:
     return config_dir() / "clinic.json"
 
 
-def load_settings() -> ClinicSettings:
-    """The saved settings, or defaults when there are none or the file is unreadable."""
+# A settings file is a few hundred bytes; anything far larger is not one (a link to /dev/zero ended in
+# MemoryError, red team D08).
+SETTINGS_MAX_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True)
+class LoadedSettings:
+    """The settings read, and each problem met on the way, in words for the clinician."""
+
+    settings: ClinicSettings
+    problems: tuple[str, ...] = ()
+
+
+def read_settings() -> LoadedSettings:
+    """The saved settings, keeping every valid field of a flawed file (red team D07: one bad field, a
+    BOM or "A4" dropped all of them, silently). Each field ignored, or a file that cannot be read at
+    all (missing is fine), is named in `problems`; the file is never rewritten here. Bounded as visit
+    files are: a special file is not read, nor one over 64 KB, nor nesting too deep to parse."""
+    path = settings_path()
     try:
-        return ClinicSettings.model_validate(json.loads(settings_path().read_text("utf-8")))
-    except (OSError, ValueError, ValidationError):
-        return ClinicSettings()
+        info = path.stat()
+    except FileNotFoundError:
+        return LoadedSettings(ClinicSettings())
+    except OSError as exc:
+        return _defaults(f"{path} cannot be read ({exc.strerror or type(exc).__name__})")
+    if not stat.S_ISREG(info.st_mode):
+        return _defaults(f"{path} is not a regular file")
+    if info.st_size > SETTINGS_MAX_BYTES:
+        return _defaults(
+            f"{path} is larger than {SETTINGS_MAX_BYTES // 1024} KB, so it is not a settings file"
+        )
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+        return _defaults(f"{path} is not readable JSON ({type(exc).__name__})")
+    if not isinstance(data, dict):
+        return _defaults(f"{path} does not hold an object of settings")
+    kept: dict[str, Any] = {}
+    problems: list[str] = []
+    for key, value in data.items():
+        if key not in ClinicSettings.model_fields:
+            continue  # a newer version's setting: ignored, as before
+        try:
+            ClinicSettings.model_validate({key: value})
+        except ValidationError as exc:
+            problems.append(f"clinic settings: {describe_validation_error(exc, key)}; that field was ignored")
+            continue
+        kept[key] = value
+    return LoadedSettings(ClinicSettings.model_validate(kept), tuple(problems))
+
+
+def _defaults(problem: str) -> LoadedSettings:
+    return LoadedSettings(ClinicSettings(), (one_line(f"clinic settings not used: {problem}", 300),))
+
+
+def load_settings() -> ClinicSettings:
+    """The saved settings, every valid field kept (see `read_settings` for what is reported)."""
+    return read_settings().settings
 
 
 def save_settings(settings: ClinicSettings) -> None:
