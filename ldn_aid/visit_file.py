@@ -8,6 +8,7 @@ notice the front end shows once. Saving always writes the current format.
 from __future__ import annotations
 
 import json
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -97,8 +98,12 @@ def load_visit(path: Path) -> Visit:
 
 
 def read_visit(path: Path) -> LoadedVisit:
-    """Read and validate a visit file, with a notice when its format was migrated on load."""
+    """Read and validate a visit file, with a notice when its format was migrated on load. A pipe or
+    a device is refused before it is opened: opening a FIFO blocked for ever (red team D17)."""
     try:
+        mode = path.stat().st_mode
+        if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode) or stat.S_ISBLK(mode) or stat.S_ISSOCK(mode):
+            raise VisitFileError(f"{path} is a pipe or a device, not a visit file")
         with path.open("rb") as handle:
             raw = handle.read(MAX_VISIT_BYTES + 1)
     except FileNotFoundError:
