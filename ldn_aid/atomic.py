@@ -25,8 +25,9 @@ TEMP_NAME_BYTES = 200
 
 
 def _short(name: str) -> str:
-    """`name` cut to TEMP_NAME_BYTES bytes of UTF-8, never inside a character."""
-    return name.encode()[:TEMP_NAME_BYTES].decode("utf-8", "ignore")
+    """`name` cut to TEMP_NAME_BYTES bytes of the file system's encoding, never inside a character (a
+    name that is not valid UTF-8 keeps its own bytes)."""
+    return os.fsdecode(os.fsencode(name)[:TEMP_NAME_BYTES].decode("utf-8", "ignore").encode())
 
 
 def write_atomically(path: Path, data: bytes, *, private: bool = False) -> None:

@@ -14,8 +14,10 @@ migrated on load, with one notice on stderr (the exit code is unchanged).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
+import os
 import sys
 import textwrap
 from collections.abc import Sequence
@@ -555,7 +557,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# What a shell reports for a command whose reader went away (128 + SIGPIPE), as `| head` expects.
+EXIT_BROKEN_PIPE = 141
+
+
+def _tolerant_output() -> None:
+    """Never fail on a character the terminal's encoding lacks (a non-UTF-8 file name under a strict
+    locale, red team D16): show it escaped instead."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
+def _silence_stdout() -> None:
+    """After the reader went away, point stdout at nothing, so Python's own flush at exit cannot fail."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _tolerant_output()
     parser = build_parser()
     args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
     if not hasattr(args, "run"):
@@ -565,7 +589,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     for problem in read_settings().problems:
         print(f"ldn-aid: note: {problem}", file=sys.stderr)
     try:
-        return int(args.run(args))
+        code = int(args.run(args))
+        sys.stdout.flush()  # a full disk or a closed pipe shows here, not in Python's exit
+        return code
     except LdnAidError as exc:
         print(f"ldn-aid: {one_line(str(exc), ERROR_LINE_LIMIT)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:  # the reader stopped early (`| head`): nothing more to say
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+    except OSError as exc:  # writing standard output failed (files report as SaveError above)
+        _silence_stdout()
+        problem = exc.strerror or type(exc).__name__
+        print(f"ldn-aid: cannot write the output: {one_line(problem, ERROR_LINE_LIMIT)}", file=sys.stderr)
         return EXIT_BAD_INPUT

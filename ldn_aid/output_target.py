@@ -83,7 +83,7 @@ def _check_folder(folder: Path, name: str, shown: str) -> None:
         longest = os.pathconf(folder, "PC_NAME_MAX")
     except (OSError, ValueError):  # not every system says; the write itself then reports it
         return
-    if len(name.encode()) > longest:
+    if len(os.fsencode(name)) > longest:  # a name not in UTF-8 counts in its own bytes
         raise OutputError(
             f"cannot save {shown}: the name is too long for its folder ({longest} bytes at most)"
         )
