@@ -16,6 +16,9 @@ from ldn_aid import cli
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from ldn_aid.atomic import remove_temps_on_signals
+
+    remove_temps_on_signals()  # a SIGTERM or SIGHUP mid-write leaves no temporary file
     args = list(sys.argv[1:] if argv is None else argv)
     if args == ["--self-test"]:
         from ldn_aid.selftest import main as self_test

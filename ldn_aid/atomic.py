@@ -1,15 +1,22 @@
 """Atomic file writes: a temporary file in the target folder, then a rename.
 
-On any failure the temporary file is removed and an existing file of that name is untouched.
+On any failure the temporary file is removed and an existing file of that name is untouched. A kill
+cannot be caught, so a temporary file killed mid-write is removed by the next write into its folder
+(only this program's own temporary files, older than the process doing the write); SIGTERM and SIGHUP
+remove the one being written before the program ends (`remove_temps_on_signals`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
+import signal
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
+from types import FrameType
 from typing import BinaryIO
 
 from ldn_aid.domain.errors import LdnAidError
@@ -22,6 +29,45 @@ class SaveError(LdnAidError):
 # The temporary file's name holds at most this many bytes of the final name, so a legal name of up to
 # 255 bytes still leaves room for the dot, the random part and ".tmp" (red team D19).
 TEMP_NAME_BYTES = 200
+
+
+# Every temporary file this program writes ends so; nothing else's is ever removed.
+TEMP_SUFFIX = ".ldn-aid.tmp"
+_OURS = re.compile(r"^\..+\.[A-Za-z0-9_]{8}" + re.escape(TEMP_SUFFIX) + "$")
+_STARTED = time.time()
+# The temporary files being written now, for the signal handlers.
+_PENDING: set[Path] = set()
+
+
+def _remove_stale_temps(folder: Path) -> None:
+    """Remove this program's temporary files left in `folder` by a killed write: ours by name and
+    owner, and older than this process, so a write still running elsewhere is never touched."""
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            if not _OURS.match(entry.name):
+                continue
+            with contextlib.suppress(OSError):
+                info = entry.stat(follow_symlinks=False)
+                mine = not hasattr(os, "getuid") or info.st_uid == os.getuid()
+                if entry.is_file(follow_symlinks=False) and mine and info.st_mtime < _STARTED:
+                    os.unlink(entry.path)
+
+
+def remove_temps_on_signals() -> None:
+    """On SIGTERM or SIGHUP, remove the temporary files being written, then end as the signal would
+    (the entry point installs this; a library import never changes signal handling)."""
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None:
+            signal.signal(number, _on_signal)
+
+
+def _on_signal(number: int, _frame: FrameType | None) -> None:
+    for temp in list(_PENDING):
+        with contextlib.suppress(OSError):
+            temp.unlink()
+    signal.signal(number, signal.SIG_DFL)
+    os.kill(os.getpid(), number)
 
 
 def _short(name: str) -> str:
@@ -46,13 +92,15 @@ def write_with(path: Path, writer: Callable[[BinaryIO], object], *, private: boo
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise SaveError(f"cannot save {path}: the folder {folder} does not exist")
+    _remove_stale_temps(folder)
     try:
-        fd, temp_name = tempfile.mkstemp(prefix=f".{_short(path.name)}.", suffix=".tmp", dir=folder)
+        fd, temp_name = tempfile.mkstemp(prefix=f".{_short(path.name)}.", suffix=TEMP_SUFFIX, dir=folder)
     except PermissionError:
         raise SaveError(f"cannot save {path}: no permission to write in {folder}") from None
     except OSError as exc:
         raise SaveError(f"cannot save {path}: {exc.strerror or exc}") from None
     temp = Path(temp_name)
+    _PENDING.add(temp)
     try:
         with os.fdopen(fd, "wb") as handle:
             writer(handle)
@@ -70,3 +118,5 @@ def write_with(path: Path, writer: Callable[[BinaryIO], object], *, private: boo
         if isinstance(exc, OSError):
             raise SaveError(f"cannot save {path}: {exc.strerror or exc}") from None
         raise
+    finally:
+        _PENDING.discard(temp)
