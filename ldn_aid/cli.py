@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from ldn_aid import __version__
-from ldn_aid.cli_record import add_record_commands, read_visit_noting_migration
+from ldn_aid.cli_record import add_record_commands, clinic_settings, read_visit_noting_migration
 from ldn_aid.content import ContentBundle, load_content
 from ldn_aid.content.words import blocker_text, clinician_text
 from ldn_aid.domain.decision import Gate, VisitDecision
@@ -40,7 +40,7 @@ from ldn_aid.handout.dose_text import number as dose_number
 from ldn_aid.output_target import checked_output
 from ldn_aid.paths import resource_path
 from ldn_aid.rules import decide
-from ldn_aid.settings import load_settings, read_settings, settings_path
+from ldn_aid.settings import settings_path
 from ldn_aid.visit_file import load_visit
 
 if TYPE_CHECKING:
@@ -424,7 +424,7 @@ def _write_document(
     from ldn_aid.handout.evidence_sheet import compose_evidence_sheet_for_visit
     from ldn_aid.handout.render_pdf import RenderOptions, write_pdf
 
-    clinic = load_settings()
+    clinic = clinic_settings()
     handout: Handout
     if document == "followup_sheet":
         sheet = compose_followup_for_visit(visit, args.lang, clinic, decision)
@@ -585,9 +585,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not hasattr(args, "run"):
         parser.print_help()
         return 0
-    # A flawed settings file keeps its valid fields; what was ignored is said, never silently lost.
-    for problem in read_settings().problems:
-        print(f"ldn-aid: note: {problem}", file=sys.stderr)
     try:
         code = int(args.run(args))
         sys.stdout.flush()  # a full disk or a closed pipe shows here, not in Python's exit

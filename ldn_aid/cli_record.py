@@ -29,12 +29,21 @@ from ldn_aid.domain.errors import one_line
 from ldn_aid.domain.visit import Visit
 from ldn_aid.output_target import checked_output
 from ldn_aid.rules import decide
-from ldn_aid.settings import load_settings, settings_path
+from ldn_aid.settings import ClinicSettings, read_settings, settings_path
 from ldn_aid.visit_file import read_visit
 
 # The `fhir` target that means "the Questionnaire" rather than a visit file (use ./questionnaire for a file
 # of that name).
 QUESTIONNAIRE_TARGET = "questionnaire"
+
+
+def clinic_settings() -> ClinicSettings:
+    """The clinic settings for a command that prints them, read once: a flawed file keeps its valid
+    fields, and each one ignored is said on stderr, never silently lost."""
+    loaded = read_settings()
+    for problem in loaded.problems:
+        print(f"ldn-aid: note: {problem}", file=sys.stderr)
+    return loaded.settings
 
 
 def read_visit_noting_migration(path: Path) -> Visit:
@@ -68,7 +77,7 @@ def cmd_note(args: argparse.Namespace) -> int:
     from ldn_aid.record.exports import visit_chart_note
 
     visit = read_visit_noting_migration(Path(args.visit))
-    clinic = load_settings()
+    clinic = clinic_settings()
     language = args.lang or visit.patient.handout_language
     paper = args.paper or clinic.default_paper
     note = visit_chart_note(visit, language, args.large_print, paper, clinic, decide(visit))
