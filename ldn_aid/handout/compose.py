@@ -124,7 +124,8 @@ def compose_handout(
 
 
 def _tools(ctx: PackContext, protocol: Protocol) -> list[Block]:
-    """Part 5: the dose calendar and the wallet card, which may share a page."""
+    """Part 5: the wallet card, then the dose calendar (which starts a new page unless this one is
+    still under a third full)."""
     return [
         *wallet_card_blocks(protocol, ctx.visit, ctx.content, ctx.clinic),
         PageBreak(),
