@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.resources
 import re
-import shutil
 import tomllib
 from collections.abc import Iterator
 from decimal import Decimal
@@ -151,17 +150,6 @@ def test_numbers_are_exact_decimals() -> None:
 
 
 # ---- broken content fails at load, naming the file and the field ----------------------------------
-
-
-@pytest.fixture
-def content_copy(tmp_path: Path) -> Iterator[Path]:
-    root = tmp_path / "content"
-    shutil.copytree(CONTENT, root)
-    load_rules.cache_clear()
-    load_content.cache_clear()
-    yield root
-    load_rules.cache_clear()
-    load_content.cache_clear()
 
 
 def test_unknown_reference_id_fails_with_its_name(content_copy: Path) -> None:

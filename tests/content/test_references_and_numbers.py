@@ -8,7 +8,6 @@ placebo-controlled trial per option and age group, with LDN's numbers never comp
 from __future__ import annotations
 
 import re
-import shutil
 import tomllib
 from collections import defaultdict
 from collections.abc import Iterator
@@ -377,17 +376,6 @@ def test_the_pack_numbers_match_their_verified_sources() -> None:
     for name, numbers in load_rules().options.icon_arrays.items():
         assert any(references[ref_id].printable for ref_id in numbers.references), name
         assert numbers.note, name  # every number says where it comes from
-
-
-@pytest.fixture
-def content_copy(tmp_path: Path) -> Iterator[Path]:
-    root = tmp_path / "content"
-    shutil.copytree(CONTENT, root)
-    load_rules.cache_clear()
-    load_content.cache_clear()
-    yield root
-    load_rules.cache_clear()
-    load_content.cache_clear()
 
 
 def test_a_comparable_picture_without_its_placebo_number_fails_to_load(content_copy: Path) -> None:

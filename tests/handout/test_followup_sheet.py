@@ -15,6 +15,7 @@ from typing import Any
 import pdf_checks as pc
 import pdfplumber
 import pytest
+from samples import block_texts
 
 from ldn_aid.cli import main
 from ldn_aid.content import load_content
@@ -68,15 +69,6 @@ def _decision_box(sheet: model.Handout) -> model.Box:
 
 def _header(sheet: model.Handout) -> dict[str, str]:
     return dict(_blocks(sheet, model.Facts)[0].rows)
-
-
-def _texts(sheet: model.Handout) -> str:
-    return " ".join(
-        str(value)
-        for block in sheet.blocks
-        if not isinstance(block, model.ReferenceList)
-        for value in block.model_dump(mode="json").values()
-    )
 
 
 def _sheet(visit: Visit, language: str = "en", clinic: ClinicSettings | None = CLINIC) -> model.Handout:
@@ -168,7 +160,7 @@ def test_a_blank_clinic_phone_prints_a_write_in_line_never_not_filled_in() -> No
     blank = load_content("en").language.sheets.write_in
     header = _header(sheet)
     assert header["Phone"] == header["After-hours phone"] == header["Clinic"] == blank
-    assert "not filled in" not in _texts(sheet)
+    assert "not filled in" not in block_texts(sheet)
     (call,) = [b for b in _blocks(sheet, model.Box) if b.heading == "When to call"]
     assert "call 911 now" in " ".join(call.bullets)
     assert "call or text 988" in " ".join(call.bullets)
@@ -263,7 +255,7 @@ def test_a_child_s_sheet_speaks_to_the_parent_and_gives_the_liquid_in_ml_and_mg(
     assert box.paragraphs[0].startswith("Mia Example")
     calendar = _blocks(sheet, model.Calendar)[0]
     assert {week.dose for week in calendar.weeks} == {f"{volume}{NBSP}mL ({volume}{NBSP}mg)"}
-    assert child.reminder.format(**named) in _texts(sheet)
+    assert child.reminder.format(**named) in block_texts(sheet)
     assert "Mia Example" in calendar.title
 
 
@@ -336,7 +328,7 @@ def test_a_hold_prints_its_dose_never_the_stop_box(make_visit_data: Any) -> None
     assert box.heading == words.decisions[decision.decision]  # type: ignore[index]
     assert box.style == "main"
     assert all(b.style != "stop" for b in _blocks(sheet, model.Box))
-    assert words.voice["adult"].stop_card.text not in _texts(sheet)
+    assert words.voice["adult"].stop_card.text not in block_texts(sheet)
     assert _blocks(sheet, model.Calendar)
     assert sheet.has_plan
 
@@ -355,7 +347,7 @@ def test_a_stop_for_an_allergic_reaction_prints_the_stop_box(make_visit_data: An
     assert _decision_box(sheet).heading == words.decisions["stop"]
     assert _blocks(sheet, model.Calendar) == []
     assert not sheet.has_plan
-    assert words.voice["adult"].stop_card.text in _texts(sheet)
+    assert words.voice["adult"].stop_card.text in block_texts(sheet)
 
 
 def test_a_restart_starts_again_at_step_1_with_a_new_calendar(make_visit_data: Any) -> None:
@@ -389,14 +381,14 @@ def test_d14_the_sheet_says_the_dose_is_lowered_to_the_ceiling() -> None:
         box = _decision_box(sheet)
         assert box.heading == words.followup.decisions["step_down"]
         assert f"2{NBSP}mL (2{NBSP}mg)" in box.paragraphs[0]
-        assert "2.0" not in _texts(sheet)
-        assert "2,0" not in _texts(sheet)
+        assert "2.0" not in block_texts(sheet)
+        assert "2,0" not in block_texts(sheet)
         reason = next(r for r in decision.reasons if r.rule_id == "followup_dose_above_ceiling")
         text = patient_text(content, reason.rule_id, reason.params, reason.inputs)
         assert text is not None
         assert "4.5" in text
         assert any(item.startswith(text) for item in box.bullets)
-        assert words.followup.decisions["continue"] not in _texts(sheet)
+        assert words.followup.decisions["continue"] not in block_texts(sheet)
 
 
 def test_a_decision_to_go_on_without_a_dose_is_a_clear_error(make_visit_data: Any) -> None:
@@ -431,7 +423,7 @@ def test_a_refused_clinician_choice_gives_no_sheet(make_visit_data: Any) -> None
 
 def test_reasons_on_the_sheet_use_the_patient_words_with_their_numbers() -> None:
     visit = load_visit(CASES / "D14_child_taking_over_target.json")
-    text = _texts(_sheet(visit))
+    text = block_texts(_sheet(visit))
     assert not re.findall(r"\{[a-z_]+\}", text)  # every show-time placeholder filled
     assert Decimal("2.0") == decide(visit).latest.ceiling_mg  # type: ignore[union-attr]
 
@@ -447,7 +439,7 @@ def test_review_and_sheet_agree_for_the_examples() -> None:
 
 def test_english_and_spanish_sheets_carry_the_same_numbers() -> None:
     def numbers(language: str) -> list[str]:
-        text = _texts(_sheet(_case("fu_child_liquid"), language)).replace(",", ".")
+        text = block_texts(_sheet(_case("fu_child_liquid"), language)).replace(",", ".")
         return sorted(re.findall(r"\d+(?:\.\d+)?", text))
 
     assert numbers("en") == numbers("es")

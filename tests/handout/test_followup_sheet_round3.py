@@ -16,6 +16,7 @@ from typing import Any
 import pdf_checks as pc
 import pdfplumber
 import pytest
+from samples import block_texts, wallet_card_pdf
 
 from ldn_aid.content import ContentBundle, load_content
 from ldn_aid.content.words import patient_text
@@ -83,15 +84,6 @@ def _call(sheet: model.Handout, content: ContentBundle) -> model.Box:
     return call
 
 
-def _texts(sheet: model.Handout) -> str:
-    return " ".join(
-        str(value)
-        for block in sheet.blocks
-        if not isinstance(block, model.ReferenceList)
-        for value in block.model_dump(mode="json").values()
-    )
-
-
 def _with_result(visit: Visit, score: float, cgi_i: int) -> Visit:
     """The visit with its last follow-up's score and clinician rating changed."""
     last = visit.follow_ups[-1].model_copy(update={"score": score, "cgi_i": cgi_i})
@@ -141,7 +133,7 @@ def test_the_stop_reason_names_the_goal_that_was_missed(
     generic = patient_text(content, "followup_stop_no_response")
     assert generic is not None
     assert not any(item.startswith(generic) for item in bullets)
-    assert not re.search(r"25[.,]2", _texts(sheet))
+    assert not re.search(r"25[.,]2", block_texts(sheet))
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -221,7 +213,7 @@ def test_leftover_medicine_gives_fda_s_trash_method_with_its_source(language: st
     leftover = next(item for item in steps.items if item.startswith(voice.stop_leftover_capsule.text))
     assert re.search(rf"\[[\d, ]*\b{number}\b[\d, ]*\]$", leftover)
     # No web address in the patient's words.
-    assert not re.search(r"https?:|www\.", _texts(sheet))
+    assert not re.search(r"https?:|www\.", block_texts(sheet))
 
 
 @pytest.mark.parametrize("size", ["standard", "large"])
@@ -286,15 +278,15 @@ def test_the_morning_switch_says_no_dose_tonight_and_to_change_the_card(language
     assert "SM07" not in sheet.cited
     assert not _blocks(sheet, model.ReferenceList)
     card = voice.card_time.format(old=words.dose.timing["bedtime"], new=words.dose.timing["morning"])
-    assert card in _texts(sheet)
+    assert card in block_texts(sheet)
 
 
 def test_a_bedtime_review_with_no_timing_change_says_nothing_about_tonight_or_the_card() -> None:
     content = load_content("en")
     voice = content.language.sheets.followup.voice["adult"]
     sheet = _named("followup_advance", "en")
-    assert voice.skip_tonight not in _texts(sheet)
-    assert voice.card_time.split("{")[0] not in _texts(sheet)
+    assert voice.skip_tonight not in block_texts(sheet)
+    assert voice.card_time.split("{")[0] not in block_texts(sheet)
 
 
 # ---- 6. the new calendar replaces the old one; the dates in the text and the calendar agree --------
@@ -319,7 +311,7 @@ def test_the_new_calendar_replaces_the_old_and_starts_on_the_date_the_text_gives
     assert first_new.dose in now_line
     # "Go up to the next dose on your calendar" pointed at the old calendar, whose date differs.
     old = {"en": "on your calendar", "es": "de su calendario"}[language]
-    assert old not in _texts(sheet)
+    assert old not in block_texts(sheet)
 
 
 # ---- 7. self-harm: the pack's words (emergency number, or the crisis line) --------------------------
@@ -356,7 +348,7 @@ def test_spanish_sheets_call_the_visit_a_control_and_keep_revision_for_the_respo
         for label, _ in _blocks(sheet, model.Facts)[0].rows:
             if "revisi" in label.lower():
                 assert label == words.calendar.response_review
-        texts = _texts(sheet)
+        texts = block_texts(sheet)
         assert "vívid" not in texts
         for calendar in _blocks(sheet, model.Calendar):
             assert all("revisi" not in line.lower() for line in calendar.legend)
@@ -380,7 +372,7 @@ def test_a_child_s_sheet_and_card_use_the_child_s_name(language: str) -> None:
         who="Mia Example", Who="Mia Example"
     )
     generic = {"en": ("your child", "Your child"), "es": ("hijo o hija", "su hija")}[language]
-    assert not any(word in _texts(sheet) for word in generic)
+    assert not any(word in block_texts(sheet) for word in generic)
     protocol = decide(visit).protocol
     assert protocol is not None
     blocks = wallet_card_blocks(protocol, visit, content, CLINIC)
@@ -401,7 +393,7 @@ def test_with_no_name_the_sheet_says_your_child_and_the_card_this_child(language
     child = content.language.pack.visit.child.female  # Mia is a girl: "su hija"
     now_line = _box(sheet).paragraphs[0]
     assert now_line.startswith(child[:1].upper() + child[1:])
-    assert not re.search(r"\{[A-Za-z_]+\}", _texts(sheet))  # no placeholder left unfilled
+    assert not re.search(r"\{[A-Za-z_]+\}", block_texts(sheet))  # no placeholder left unfilled
     protocol = decide(visit).protocol
     assert protocol is not None
     blocks = wallet_card_blocks(protocol, visit, content, CLINIC)
@@ -459,16 +451,7 @@ def test_a_card_line_fits_its_standard_print_card() -> None:
     protocol = decide(visit).protocol
     assert protocol is not None
     for language in LANGUAGES:
-        blocks = wallet_card_blocks(protocol, visit, load_content(language), CLINIC)
-        handout = model.Handout(
-            language=language,  # type: ignore[arg-type]
-            title="card",
-            blocks=tuple(blocks),
-            footer="",
-            page_label="",
-            has_plan=True,
-        )
-        data = render_pdf_bytes(handout, RenderOptions(paper="letter", large_print=False))
+        data = wallet_card_pdf(protocol, visit, language, CLINIC)
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             (page,) = [p for p in pdf.pages if p.rects]
             card = max(page.rects, key=lambda r: r["width"] * r["height"])

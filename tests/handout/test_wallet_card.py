@@ -13,13 +13,12 @@ from pathlib import Path
 import pdf_checks as pc
 import pdfplumber
 import pytest
-from samples import example
+from samples import example, wallet_card_pdf
 
 from ldn_aid.content import load_content
 from ldn_aid.domain.protocol import Protocol
 from ldn_aid.domain.visit import Visit
 from ldn_aid.handout import model
-from ldn_aid.handout.render_pdf import RenderOptions, render_pdf_bytes
 from ldn_aid.handout.wallet_card import wallet_card_blocks
 from ldn_aid.rules import decide
 from ldn_aid.settings import ClinicSettings
@@ -50,16 +49,7 @@ def _card(visit: Visit, language: str, clinic: ClinicSettings = CLINIC) -> model
 
 
 def _pdf(visit: Visit, language: str, paper: str, large_print: bool) -> bytes:
-    blocks = wallet_card_blocks(_plan(visit), visit, load_content(language), CLINIC)
-    handout = model.Handout(
-        language=language,  # type: ignore[arg-type]
-        title="card",
-        blocks=tuple(blocks),
-        footer="",
-        page_label="",
-        has_plan=True,
-    )
-    return render_pdf_bytes(handout, RenderOptions(paper=paper, large_print=large_print))  # type: ignore[arg-type]
+    return wallet_card_pdf(_plan(visit), visit, language, CLINIC, paper, large_print)
 
 
 def test_the_card_names_the_patient_and_the_dose_as_the_plan_really_is() -> None:
