@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ldn_aid.atomic import write_atomically
 from ldn_aid.domain.errors import describe_validation_error, one_line
@@ -39,6 +39,13 @@ class ClinicSettings(BaseModel):
     default_language: Literal["en", "es"] = "en"
     default_paper: Literal["letter", "a4"] = "letter"
 
+    @field_validator("default_language", "default_paper", mode="before")
+    @classmethod
+    def _choice_as_typed(cls, value: object) -> object:
+        """ "A4" or " Letter" typed into the file by hand is the choice meant (red team D07: "A4"
+        dropped every setting)."""
+        return value.strip().lower() if isinstance(value, str) else value
+
 
 def config_dir() -> Path:
     override = os.environ.get(CONFIG_DIR_ENV)
@@ -55,18 +62,32 @@ SETTINGS_MAX_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
+class SettingsProblem:
+    """One thing wrong with the settings file: the field ignored (None: the whole file was not used)
+    and why, in words for the clinician."""
+
+    field: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        if self.field is None:
+            return f"clinic settings not used: {self.reason}"
+        return f"clinic settings: {self.field}: {self.reason}; that field was ignored"
+
+
+@dataclass(frozen=True)
 class LoadedSettings:
-    """The settings read, and each problem met on the way, in words for the clinician."""
+    """The settings read, and each problem met on the way."""
 
     settings: ClinicSettings
-    problems: tuple[str, ...] = ()
+    problems: tuple[SettingsProblem, ...] = ()
 
 
 def read_settings() -> LoadedSettings:
     """The saved settings, keeping every valid field of a flawed file (red team D07: one bad field, a
     BOM or "A4" dropped all of them, silently). Each field ignored, or a file that cannot be read at
-    all (missing is fine), is named in `problems`; the file is never rewritten here. Bounded as visit
-    files are: a special file is not read, nor one over 64 KB, nor nesting too deep to parse."""
+    all (missing is fine), is a problem; the file is never rewritten here. Bounded as visit files
+    are: a special file is not read, nor one over 64 KB, nor nesting too deep to parse."""
     path = settings_path()
     try:
         info = path.stat()
@@ -87,21 +108,22 @@ def read_settings() -> LoadedSettings:
     if not isinstance(data, dict):
         return _defaults(f"{path} does not hold an object of settings")
     kept: dict[str, Any] = {}
-    problems: list[str] = []
+    problems: list[SettingsProblem] = []
     for key, value in data.items():
         if key not in ClinicSettings.model_fields:
             continue  # a newer version's setting: ignored, as before
         try:
             ClinicSettings.model_validate({key: value})
         except ValidationError as exc:
-            problems.append(f"clinic settings: {describe_validation_error(exc, key)}; that field was ignored")
+            reason = describe_validation_error(exc, key).removeprefix(f"{key}: ")
+            problems.append(SettingsProblem(key, reason))
             continue
         kept[key] = value
     return LoadedSettings(ClinicSettings.model_validate(kept), tuple(problems))
 
 
-def _defaults(problem: str) -> LoadedSettings:
-    return LoadedSettings(ClinicSettings(), (one_line(f"clinic settings not used: {problem}", 300),))
+def _defaults(reason: str) -> LoadedSettings:
+    return LoadedSettings(ClinicSettings(), (SettingsProblem(None, one_line(reason, 270)),))
 
 
 def load_settings() -> ClinicSettings:

@@ -12,17 +12,18 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QWidget
+from PySide6.QtWidgets import QMainWindow, QVBoxLayout, QWidget
 
 from ldn_aid.atomic import SaveError, write_atomically
 from ldn_aid.content import ContentBundle
 from ldn_aid.domain.errors import LdnAidError
 from ldn_aid.domain.visit import Visit
 from ldn_aid.record.exports import visit_fhir_json, wizard_chart_note
-from ldn_aid.settings import ClinicSettings, load_settings, save_settings
+from ldn_aid.settings import ClinicSettings, LoadedSettings, read_settings, save_settings
 from ldn_aid.ui import dialogs
 from ldn_aid.ui.file_words import open_error_line, save_problems_line, sentence
 from ldn_aid.ui.settings_dialog import SettingsDialog
+from ldn_aid.ui.settings_notice import SettingsNotice
 from ldn_aid.ui.state import VisitState
 from ldn_aid.ui.widgets.fields import Field
 from ldn_aid.ui.wizard import LdnWizard
@@ -39,19 +40,29 @@ class MainWindow(QMainWindow):
     def __init__(
         self,
         content: ContentBundle,
-        settings_provider: Callable[[], ClinicSettings] = load_settings,
+        settings_source: Callable[[], LoadedSettings] = read_settings,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("main_window")
-        self.settings_provider = settings_provider
+        self.settings_source = settings_source
         # The file this visit was opened from or last saved to; None for a visit never saved.
         self.visit_path: Path | None = None
         self.state = VisitState(self)
-        self.wizard = LdnWizard(self.state, content, settings_provider, self)
+        self.wizard = LdnWizard(self.state, content, self.settings_provider, self)
         # QWizard is a dialog; as a plain widget it sits inside the window instead of floating over it.
         self.wizard.setWindowFlags(Qt.WindowType.Widget)
-        self.setCentralWidget(self.wizard)
+        # Above the wizard, shown only while the clinic settings file has something that was not used.
+        self.settings_notice = SettingsNotice("settings_notice")
+        self.settings_notice.open_requested.connect(lambda: self.edit_settings())
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.settings_notice)
+        column.addWidget(self.wizard, 1)
+        self.setCentralWidget(central)
+        self.settings_notice.show_problems(self.settings_source().problems)
         # The status bar is there from the start: made on the first "Saved…", it shifted every page up.
         self.statusBar().setSizeGripEnabled(False)
         self.settings_saved.connect(self.wizard.handout_page.reload_clinic)
@@ -88,6 +99,10 @@ class MainWindow(QMainWindow):
             if key in ("save_note", "settings"):
                 menu.addSeparator()
             self.menu_actions[key] = action
+
+    def settings_provider(self) -> ClinicSettings:
+        """The clinic settings as saved now (every valid field of a flawed file)."""
+        return self.settings_source().settings
 
     def _update_title(self) -> None:
         """ "LDN Aid — visit-2026-03-02.json *": the file's name (chosen without the patient's name by
@@ -251,7 +266,9 @@ class MainWindow(QMainWindow):
 
     def edit_settings(self, focus: str | None = None) -> None:
         """The clinic settings dialog, its cursor in the `focus` field when one is named."""
-        chosen = SettingsDialog.ask(self.settings_provider(), self, focus)
+        loaded = self.settings_source()
+        self.settings_notice.show_problems(loaded.problems)
+        chosen = SettingsDialog.ask(loaded.settings, self, focus, loaded.problems)
         if chosen is None:
             return
         try:
@@ -259,6 +276,7 @@ class MainWindow(QMainWindow):
         except (SaveError, OSError) as exc:
             dialogs.show_error(self, "Cannot save settings", sentence(str(exc)))
             return
+        self.settings_notice.show_problems(self.settings_source().problems)
         self.settings_saved.emit()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override

@@ -5,6 +5,8 @@ Alt letters, one each: N, P, A, R, E, C, L, D (Save has S; Cancel has none, Esca
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -15,16 +17,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ldn_aid.settings import ClinicSettings
+from ldn_aid.settings import ClinicSettings, SettingsProblem
+from ldn_aid.ui.settings_notice import SettingsNotice
+from ldn_aid.ui.settings_words import FIELD_LABELS, LANGUAGE_LABEL, PAPER_LABEL, TEXT_FIELDS
 
-TEXT_FIELDS = (
-    ("clinic_name", "Clinic &name"),
-    ("phone", "&Phone"),
-    ("after_hours_phone", "&After-hours phone"),
-    ("prescriber_name", "P&rescriber name"),
-    ("emergency_number", "&Emergency number"),
-    ("crisis_line", "&Crisis line"),
-)
 # A patient sheet must never print a blank emergency or crisis number: a cleared field prints the
 # default (the US numbers, 911 and 988) and shows it as the field's placeholder.
 DEFAULTED = ("emergency_number", "crisis_line")
@@ -35,12 +31,20 @@ NUMBERS_NOTE = (
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, settings: ClinicSettings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        settings: ClinicSettings,
+        parent: QWidget | None = None,
+        problems: Sequence[SettingsProblem] = (),
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Clinic settings")
         self.setObjectName("settings_dialog")
         self.setMinimumWidth(420)  # room for the note under the numbers to wrap in two lines
         form = QFormLayout(self)
+        self.notice = SettingsNotice("settings.problems", with_button=False)
+        self.notice.show_problems(problems)
+        form.addRow(self.notice)
         defaults = ClinicSettings()
         self.edits: dict[str, QLineEdit] = {}
         for key, label in TEXT_FIELDS:
@@ -58,18 +62,18 @@ class SettingsDialog(QDialog):
         form.addRow(note)
         self.language = QComboBox()
         self.language.setObjectName("settings.default_language")
-        self.language.setAccessibleName("Default handout language")
+        self.language.setAccessibleName(FIELD_LABELS["default_language"])
         for value, label in (("en", "English"), ("es", "Español")):
             self.language.addItem(label, value)
         self.language.setCurrentIndex(self.language.findData(settings.default_language))
-        form.addRow("Default handout &language", self.language)
+        form.addRow(LANGUAGE_LABEL, self.language)
         self.paper = QComboBox()
         self.paper.setObjectName("settings.default_paper")
-        self.paper.setAccessibleName("Default paper size")
+        self.paper.setAccessibleName(FIELD_LABELS["default_paper"])
         for value, label in (("letter", "Letter"), ("a4", "A4")):
             self.paper.addItem(label, value)
         self.paper.setCurrentIndex(self.paper.findData(settings.default_paper))
-        form.addRow("&Default paper", self.paper)
+        form.addRow(PAPER_LABEL, self.paper)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -92,11 +96,16 @@ class SettingsDialog(QDialog):
 
     @classmethod
     def ask(
-        cls, settings: ClinicSettings, parent: QWidget | None = None, focus: str | None = None
+        cls,
+        settings: ClinicSettings,
+        parent: QWidget | None = None,
+        focus: str | None = None,
+        problems: Sequence[SettingsProblem] = (),
     ) -> ClinicSettings | None:
         """Show the dialog, the cursor in the `focus` field if one is named ("phone" after the
-        blank-phone warning); the new settings, or None when cancelled. Tests replace this method."""
-        dialog = cls(settings, parent)
+        blank-phone warning) and the settings file's `problems` at the top; the new settings, or None
+        when cancelled. Tests replace this method."""
+        dialog = cls(settings, parent, problems)
         if focus in dialog.edits:
             dialog.edits[focus].setFocus()
             dialog.edits[focus].selectAll()

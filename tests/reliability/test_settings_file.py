@@ -35,7 +35,7 @@ def _write(data: bytes) -> bytes:
 @pytest.mark.parametrize(
     ("bad", "field"),
     [
-        ({"default_paper": "A4"}, "default_paper"),
+        ({"default_paper": "A5"}, "default_paper"),
         ({"prescriber_name": "M" * 300}, "prescriber_name"),
         ({"default_language": 3}, "default_language"),
         ({"emergency_number": ["911"]}, "emergency_number"),
@@ -47,9 +47,10 @@ def test_one_bad_field_is_named_and_every_other_field_is_kept(bad: dict[str, obj
     assert loaded.settings.phone == "555-0100"
     assert loaded.settings.clinic_name == "Riverside Clinic"
     assert loaded.settings.after_hours_phone == "555-0101"
-    assert len(loaded.problems) == 1
-    assert field in loaded.problems[0]
-    assert "ignored" in loaded.problems[0]
+    (problem,) = loaded.problems
+    assert problem.field == field
+    assert str(problem).startswith(f"clinic settings: {field}: ")
+    assert str(problem).endswith("; that field was ignored")
     assert settings_path().read_bytes() == before  # never rewritten by reading
 
 
@@ -62,9 +63,17 @@ def test_a_file_that_cannot_be_used_gives_the_defaults_and_says_so(content: byte
     _write(content)
     loaded = read_settings()
     assert loaded.settings.phone == ""
-    assert loaded.problems
-    assert loaded.problems[0].startswith("clinic settings not used:")
-    assert len(loaded.problems[0]) <= 300
+    (problem,) = loaded.problems
+    assert problem.field is None
+    assert str(problem).startswith("clinic settings not used:")
+    assert len(str(problem)) <= 300
+
+
+def test_a_choice_typed_by_hand_in_capitals_is_the_choice_meant() -> None:
+    _write(json.dumps({**GOOD, "default_paper": "A4", "default_language": " ES "}).encode())
+    loaded = read_settings()
+    assert loaded.problems == ()
+    assert (loaded.settings.default_paper, loaded.settings.default_language) == ("a4", "es")
 
 
 def test_a_missing_file_is_no_problem() -> None:
@@ -82,7 +91,7 @@ def test_special_files_are_not_read_so_nothing_hangs(config: Path) -> None:
             os.mkfifo(target)
         else:
             target.symlink_to("/dev/zero")
-        code = "from ldn_aid.settings import read_settings; print(read_settings().problems[0])"
+        code = "from ldn_aid.settings import read_settings; print(str(read_settings().problems[0]))"
         env = {**os.environ, "LDN_AID_CONFIG_DIR": str(config)}
         done = subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, timeout=30, env=env
@@ -94,7 +103,7 @@ def test_special_files_are_not_read_so_nothing_hangs(config: Path) -> None:
 def test_the_command_line_says_which_field_was_ignored_and_still_prints_the_phone(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _write(json.dumps({**GOOD, "default_paper": "A4"}).encode())
+    _write(json.dumps({**GOOD, "default_paper": "A5"}).encode())
     out = tmp_path / "pack.pdf"
     assert main(["handout", str(resource_path("examples/ldn_option.json")), "-o", str(out)]) == 0
     err = capsys.readouterr().err

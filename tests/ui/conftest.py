@@ -20,7 +20,7 @@ from wizard_driver import VISIT_DATE, DialogLog, UnexpectedDialogError, WizardDr
 
 from ldn_aid.content import ContentBundle, load_content
 from ldn_aid.logs import LOGGER_NAME
-from ldn_aid.settings import load_settings
+from ldn_aid.settings import read_settings
 from ldn_aid.ui import dialogs
 from ldn_aid.ui.errors import CrashDialog
 from ldn_aid.ui.main_window import MainWindow
@@ -68,7 +68,7 @@ def content() -> ContentBundle:
 def window(qtbot: QtBot, content: ContentBundle) -> MainWindow:
     """The main window on a blank visit dated VISIT_DATE, shown and active, with the settings the command
     line would read (the test's temporary config folder)."""
-    main = MainWindow(content, settings_provider=load_settings)
+    main = MainWindow(content, settings_source=read_settings)
     # qtbot closes the window before fixtures are torn down; by then nothing may be left to ask.
     qtbot.addWidget(main, before_close_func=lambda widget: widget.state.mark_saved())
     main.resize(1366, 768)

@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 from wizard_driver import WizardDriver
 
 from ldn_aid.content import ContentBundle
-from ldn_aid.settings import ClinicSettings
+from ldn_aid.settings import ClinicSettings, LoadedSettings
 from ldn_aid.ui.main_window import MainWindow
 from ldn_aid.ui.pages.ids import PageId
 
@@ -30,7 +30,7 @@ def test_page_2_lines_keep_their_height_after_answering_at_1280x720(
     qtbot: QtBot, content: ContentBundle
 ) -> None:
     # A window opened at this size (as on a 1280x720 screen), not resized down from a larger one.
-    window = MainWindow(content, settings_provider=ClinicSettings)
+    window = MainWindow(content, settings_source=lambda: LoadedSettings(ClinicSettings()))
     qtbot.addWidget(window, before_close_func=lambda widget: widget.state.mark_saved())
     window.resize(1280, 690)
     window.show()

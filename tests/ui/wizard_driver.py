@@ -4,7 +4,7 @@ the Next button)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from ldn_aid.domain.visit import (
     VISIT_FORMAT,
     Visit,
 )
-from ldn_aid.settings import ClinicSettings
+from ldn_aid.settings import ClinicSettings, SettingsProblem
 from ldn_aid.ui.dialogs import BlankPhoneAnswer, UnsavedAnswer
 from ldn_aid.ui.main_window import MainWindow
 from ldn_aid.ui.pages.ids import PageId, page_of
@@ -159,6 +159,8 @@ class DialogLog:
     settings_answers: list[ClinicSettings | None] = field(default_factory=list)
     settings_shown: list[ClinicSettings] = field(default_factory=list)
     settings_focus: list[str | None] = field(default_factory=list)
+    # The settings file's problems the dialog showed at its top, each time it opened.
+    settings_problems: list[tuple[SettingsProblem, ...]] = field(default_factory=list)
     # The answers to "NAME already exists. Replace it?", and the names asked about.
     replace_answers: list[bool] = field(default_factory=list)
     replace_asked: list[str] = field(default_factory=list)
@@ -209,10 +211,15 @@ class DialogLog:
         self.infos.append((title, message))
 
     def ask_settings(
-        self, settings: ClinicSettings, _parent: QWidget | None = None, focus: str | None = None
+        self,
+        settings: ClinicSettings,
+        _parent: QWidget | None = None,
+        focus: str | None = None,
+        problems: Sequence[SettingsProblem] = (),
     ) -> ClinicSettings | None:
         self.settings_shown.append(settings)
         self.settings_focus.append(focus)
+        self.settings_problems.append(tuple(problems))
         if not self.settings_answers:
             raise UnexpectedDialogError("the clinic settings dialog opened, but the test queued no answer")
         return self.settings_answers.pop(0)

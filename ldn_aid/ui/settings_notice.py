@@ -1,0 +1,87 @@
+"""The bar above the wizard (and at the top of the settings dialog) that says which clinic settings
+could not be used (red team D07: a flawed clinic.json lost the clinic's phone without a word).
+
+The file is never rewritten from here: it changes only when the clinician saves the settings dialog.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+
+from ldn_aid.domain.errors import one_line
+from ldn_aid.settings import SettingsProblem
+from ldn_aid.ui import theme
+from ldn_aid.ui.settings_words import FIELD_LABELS
+
+# How many ignored fields the bar names before it says how many more.
+_MAX_NAMED = 3
+
+
+def _field_words(problem: SettingsProblem) -> str:
+    label = FIELD_LABELS.get(problem.field or "", problem.field or "")
+    return f"{label} ({one_line(problem.reason, 120)})"
+
+
+def problems_text(problems: Sequence[SettingsProblem], *, in_dialog: bool = False) -> str:
+    """What the clinician reads: what was not used, what prints instead, and how to put it right."""
+    whole = [p for p in problems if p.field is None]
+    fields = [p for p in problems if p.field is not None]
+    if whole:
+        said = (
+            f"The clinic settings file could not be used: {one_line(whole[0].reason, 200)}. Handouts print"
+            " no clinic name or phone, and 911 and 988 as the emergency numbers."
+        )
+    else:
+        named = "; ".join(_field_words(p) for p in fields[:_MAX_NAMED])
+        more = len(fields) - _MAX_NAMED
+        if more > 0:
+            named += f"; and {more} more"
+        which = "This clinic setting was" if len(fields) == 1 else "These clinic settings were"
+        said = (
+            f"{which} not used, so handouts print the default (a write-in line for a name or phone): {named}."
+        )
+    fix = (
+        "Saving here writes the settings as shown."
+        if in_dialog
+        else "The file is left as it is until you save the clinic settings."
+    )
+    return f"{said} {fix}"
+
+
+class SettingsNotice(QFrame):
+    """Hidden while the settings are sound. Signals: open_requested: "Open clinic settings…"."""
+
+    open_requested = Signal()
+
+    def __init__(self, name: str, *, with_button: bool = True, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.setStyleSheet(theme.box_css(name, theme.CHANGE, text=theme.CHANGE_TEXT))
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 6, 6)
+        self.label = QLabel()
+        self.label.setObjectName(f"{name}.text")
+        self.label.setWordWrap(True)
+        layout.addWidget(self.label, 1)
+        self.button: QPushButton | None = None
+        if with_button:
+            self.button = QPushButton("Open clinic settings…")
+            self.button.setObjectName(f"{name}.open")
+            self.button.clicked.connect(self.open_requested)
+            layout.addWidget(self.button)
+        self._in_dialog = not with_button
+        self.hide()
+
+    def show_problems(self, problems: Sequence[SettingsProblem]) -> None:
+        if not problems:
+            self.label.clear()
+            self.setAccessibleDescription("")
+            self.hide()
+            return
+        text = problems_text(problems, in_dialog=self._in_dialog)
+        self.label.setText(text)
+        self.setAccessibleDescription(text)
+        self.show()
