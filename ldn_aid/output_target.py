@@ -27,7 +27,14 @@ _KINDS = (
 
 
 class OutputError(LdnAidError):
-    """The output cannot be written there; the message says why, on one line."""
+    """The output cannot be written there; the message says why, on one line, in the command line's
+    words. `kind` lets another front end say it in its own: "same_file" (`what` names the file read),
+    "read_only", or "other" (the message needs no command-line words)."""
+
+    def __init__(self, message: str, *, kind: str = "other", what: str = "") -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.what = what
 
 
 def checked_output(
@@ -68,9 +75,15 @@ def checked_output(
             raise OutputError(f"{shown} is {kind}, not a file; give a file name")
     for source, what in reads:
         if _same_file(path, source):
-            raise OutputError(f"{shown} is {what} this command reads; give the output another name with -o")
+            raise OutputError(
+                f"{shown} is {what} this command reads; give the output another name with -o",
+                kind="same_file",
+                what=what,
+            )
     if not force and not (mode & stat.S_IWUSR and os.access(path, os.W_OK)):
-        raise OutputError(f"{shown} is read-only; give another name, or --force to replace it")
+        raise OutputError(
+            f"{shown} is read-only; give another name, or --force to replace it", kind="read_only"
+        )
     return path
 
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ldn_aid.domain.errors import one_line
+from ldn_aid.output_target import OutputError
 
 # json.JSONDecodeError.msg values (CPython's json.decoder / _json), as words a clinician can act on.
 _JSON_PHRASES = {
@@ -69,3 +70,13 @@ def save_problems_line(labels: Sequence[str]) -> str:
         ", ".join(shown[:-1]) + " and " + shown[-1] if not more else ", ".join(shown) + f" and {more} more"
     )
     return f"{named} are out of range or not numbers: fix them first."
+
+
+def output_error_line(exc: OutputError, path: Path) -> str:
+    """Why nothing was saved at `path`, with what to do instead (no command-line options)."""
+    name = one_line(path.name, 120)
+    if exc.kind == "same_file":
+        return f"{name} is {exc.what} LDN Aid is using, so nothing was saved. Choose another name."
+    if exc.kind == "read_only":
+        return f"{name} is read-only, so nothing was saved. Choose another name, or make the file writable."
+    return f"{sentence(str(exc))} Nothing was saved."

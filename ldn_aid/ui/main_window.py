@@ -22,6 +22,7 @@ from ldn_aid.record.exports import visit_fhir_json, wizard_chart_note
 from ldn_aid.settings import ClinicSettings, LoadedSettings, read_settings, save_settings
 from ldn_aid.ui import dialogs
 from ldn_aid.ui.file_words import open_error_line, save_problems_line, sentence
+from ldn_aid.ui.save_target import checked_save_path
 from ldn_aid.ui.settings_dialog import SettingsDialog
 from ldn_aid.ui.settings_notice import SettingsNotice
 from ldn_aid.ui.state import VisitState
@@ -46,8 +47,6 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("main_window")
         self.settings_source = settings_source
-        # The file this visit was opened from or last saved to; None for a visit never saved.
-        self.visit_path: Path | None = None
         self.state = VisitState(self)
         self.wizard = LdnWizard(self.state, content, self.settings_provider, self)
         # QWizard is a dialog; as a plain widget it sits inside the window instead of floating over it.
@@ -99,6 +98,15 @@ class MainWindow(QMainWindow):
             if key in ("save_note", "settings"):
                 menu.addSeparator()
             self.menu_actions[key] = action
+
+    @property
+    def visit_path(self) -> Path | None:
+        """The file this visit was opened from or last saved to; None for a visit never saved."""
+        return self.state.file
+
+    @visit_path.setter
+    def visit_path(self, path: Path | None) -> None:
+        self.state.file = path
 
     def settings_provider(self) -> ClinicSettings:
         """The clinic settings as saved now (every valid field of a flawed file)."""
@@ -207,6 +215,8 @@ class MainWindow(QMainWindow):
             suggested = path.name
 
     def _write_visit(self, visit: Visit, path: Path) -> bool:
+        if checked_save_path(self, path, "Cannot save visit") is None:
+            return False
         try:
             save_visit(visit, path)
         except SaveError as exc:
@@ -256,6 +266,8 @@ class MainWindow(QMainWindow):
         return path is not None and self._write_private(path, visit_fhir_json(visit), "Cannot export FHIR")
 
     def _write_private(self, path: Path, text: str, title: str) -> bool:
+        if checked_save_path(self, path, title, visit_file=self.visit_path) is None:
+            return False
         try:
             write_atomically(path, (text + "\n").encode("utf-8"), private=True)
         except SaveError as exc:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -48,6 +49,9 @@ class VisitState(QObject):
         # What `decide(visit)` says about the valid visit; None while an answer is invalid.
         self.decision: VisitDecision | None = None
         self.errors: dict[str, str] = {}
+        # The file this visit was opened from or last saved to (None: never saved). Nothing else the
+        # wizard saves may be written over it.
+        self.file: Path | None = None
         self._recompute()
 
     # ---- reading and writing answers -------------------------------------------------------
