@@ -17,11 +17,11 @@ from ldn_aid.domain.protocol import Step, Timing
 from ldn_aid.domain.values import (
     RECORD_MAX_DOSE_MG,
     Answer,
+    ExactNumber,
     FileDate,
     Pregnancy,
     UrineOpioidScreen,
     checked_dose,
-    exact_decimal,
 )
 
 Grade = Literal["none", "mild", "moderate", "severe"]
@@ -102,7 +102,7 @@ class FollowUp(_Record):
     """One review after the start of LDN: what was taken, how it went, and the clinician's choice."""
 
     date: FileDate
-    dose_mg: Decimal
+    dose_mg: ExactNumber
     timing: Timing
     missed_doses_last_week: Annotated[int, Field(ge=0, le=7, strict=True)]
     # Days in a row without any LDN just before this review (None: not asked). A break longer than
@@ -121,11 +121,6 @@ class FollowUp(_Record):
     override_reason: Annotated[str, Field(max_length=2_000)] | None = None
     # At or after the response review with no score: the clinician's choice to extend once.
     extend_once: Annotated[bool, Field(strict=True)] = False
-
-    @field_validator("dose_mg", mode="before")
-    @classmethod
-    def _exact_dose(cls, value: object) -> object:
-        return exact_decimal(value, "dose_mg")
 
     @field_validator("dose_mg")
     @classmethod
@@ -187,7 +182,7 @@ class FollowUpDecision(_Record):
     """
 
     review_date: dt.date
-    dose_taken_mg: Decimal
+    dose_taken_mg: ExactNumber
     decision: Decision
     computed: Decision
     chosen: Decision | None
@@ -196,7 +191,7 @@ class FollowUpDecision(_Record):
     reasons: tuple[DecisionReason, ...]
     adherence_point: bool
     cannot_judge: bool
-    next_dose_mg: Decimal | None
+    next_dose_mg: ExactNumber | None
     next_timing: Timing | None
     revised_steps: tuple[Step, ...]
     next_review: dt.date | None
@@ -205,7 +200,7 @@ class FollowUpDecision(_Record):
     # still needed.
     recheck_due: dt.date | None = None
     # The highest dose this patient may take (the protocol's target); None without a plan.
-    ceiling_mg: Decimal | None = None
+    ceiling_mg: ExactNumber | None = None
 
     @property
     def rule_ids(self) -> tuple[str, ...]:

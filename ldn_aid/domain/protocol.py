@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
+
+from ldn_aid.domain.values import ExactNumber
 
 Formulation = Literal["capsule", "liquid_1mg_per_ml"]
 Timing = Literal["bedtime", "morning"]
@@ -18,8 +19,8 @@ class _Value(BaseModel):
 
 class Step(_Value):
     start: dt.date
-    dose_mg: Decimal
-    volume_ml: Decimal | None
+    dose_mg: ExactNumber
+    volume_ml: ExactNumber | None
 
 
 class ResponseRule(_Value):
@@ -36,7 +37,7 @@ class Protocol(_Value):
     formulation: Formulation
     timing: Timing
     timing_reason: Literal["clinician_choice", "sleep_problems", "default_bedtime"]
-    target_mg: Decimal
+    target_mg: ExactNumber
     target_basis: Literal["adult_fixed", "weight_based", "clinician_lower"]
     schedule: Literal["standard", "gentle"]
     step_weeks: int
@@ -47,9 +48,9 @@ class Protocol(_Value):
     guideline_options_first: bool
     references: tuple[str, ...]
     # The highest dose this patient may ever take: the adult target, or 0.1 mg/kg, within the cap.
-    ceiling_mg: Decimal
+    ceiling_mg: ExactNumber
     # A clinician target above `ceiling_mg`, kept so the refusal can name both; never used as a dose.
-    refused_target_mg: Decimal | None = None
+    refused_target_mg: ExactNumber | None = None
     # Under 18 without a specialist sign-off: the last day the trial may run (`paediatric_max_trial_weeks`).
     trial_ends: dt.date | None = None
 

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field, PlainSerializer, WithJsonSchema
 
 # The highest LDN dose this product will ever plan, in mg. It is part of the file contract
 # (a clinician's target above it is rejected at load); the cited clinical value lives in
@@ -29,13 +29,35 @@ Pregnancy = Literal["not_applicable", "no", "pregnant", "trying", "breastfeeding
 UrineOpioidScreen = Literal["negative", "positive", "not_done"]
 
 
-def exact_decimal(value: object, field: str) -> object:
-    """A JSON number as an exact Decimal: going through repr keeps 4.5 as exactly 4.5."""
+def _exact_from_json(value: object) -> object:
+    """A JSON number as an exact Decimal (going through repr keeps 4.5 as exactly 4.5). `true` is not
+    1 and "1.5" is not a number: the file holds numbers, as the examples do (code review F4; red
+    team D13). A Decimal given from Python is kept as it is."""
     if isinstance(value, bool):
-        raise ValueError(f"{field} must be a number of mg")
+        raise ValueError("must be a number, not true or false")
+    if isinstance(value, str):
+        raise ValueError("must be a number, not text in quotes")
     if isinstance(value, float):
         return Decimal(repr(value))
+    if isinstance(value, int):
+        return Decimal(value)
     return value
+
+
+def _exact_as_json(value: Decimal) -> float:
+    """A dose or a volume as a JSON number: tenths of a mg or mL, which a float's shortest repr
+    gives back exactly (1.5, not 1.4999…)."""
+    return float(value)
+
+
+# An exact amount (a dose in mg, a volume in mL): a JSON number in the file and in every export,
+# a Decimal in the code, so 0.1 mg steps never drift. Saved visits wrote strings before (F4).
+ExactNumber = Annotated[
+    Decimal,
+    BeforeValidator(_exact_from_json),
+    PlainSerializer(_exact_as_json, return_type=float, when_used="json"),
+    WithJsonSchema({"type": "number"}),
+]
 
 
 def checked_dose(value: Decimal, field: str, cap: Decimal = MAX_DOSE_MG) -> Decimal:

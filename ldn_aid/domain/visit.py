@@ -16,7 +16,7 @@ from ldn_aid.domain.followup import SIDE_EFFECTS, FollowUp
 from ldn_aid.domain.followup_checks import follow_up_problems
 from ldn_aid.domain.values import MAX_DOSE_MG as MAX_DOSE_MG
 from ldn_aid.domain.values import Answer as Answer
-from ldn_aid.domain.values import FileDate
+from ldn_aid.domain.values import ExactNumber, FileDate
 from ldn_aid.domain.values import Pregnancy as Pregnancy
 from ldn_aid.domain.values import UrineOpioidScreen as UrineOpioidScreen
 from ldn_aid.domain.values import YesNo as YesNo
@@ -204,7 +204,7 @@ class Plan(_Record):
     schedule: Literal["standard", "gentle"] = "standard"
     timing: Literal["auto", "bedtime", "morning"] = "auto"
     step_weeks: Annotated[int, Field(ge=1, le=4, strict=True)] = 2
-    target_mg: Decimal | None = None
+    target_mg: ExactNumber | None = None
     change_reason: Annotated[str, Field(max_length=2_000)] | None = None
     # The clinician's tick that guideline medicines were discussed (needed to print a plan when the
     # outcome is guideline_first); kept so the chart note can show it.
@@ -216,16 +216,6 @@ class Plan(_Record):
     # `paediatric_max_trial_weeks`. Separate from the age sign-off: agreeing to start a 7-year-old
     # does not lift the only time limit the paediatric data give.
     specialist_signoff_longer_trial: Annotated[bool, Field(strict=True)] = False
-
-    @field_validator("target_mg", mode="before")
-    @classmethod
-    def _exact_decimal(cls, value: object) -> object:
-        # JSON numbers arrive as floats; going through str keeps 4.5 as exactly 4.5.
-        if isinstance(value, float):
-            return Decimal(repr(value))
-        if isinstance(value, bool):
-            raise ValueError("target_mg must be a number of mg")
-        return value
 
     @field_validator("target_mg")
     @classmethod
@@ -319,16 +309,34 @@ def migrate_visit_data(data: object) -> object:
         if old != "not_tried":
             history["non_stimulant_unspecified"] = old
         migrated["history"] = history
+    plan = data.get("plan")
+    if isinstance(plan, dict) and "target_mg" in plan:
+        migrated["plan"] = {**plan, "target_mg": _number_from_old_text(plan["target_mg"])}
     follow_ups = data.get("follow_ups")
     if isinstance(follow_ups, list):
-        migrated["follow_ups"] = [_with_old_side_effect_defaults(item) for item in follow_ups]
+        migrated["follow_ups"] = [_with_old_dose_and_side_effects(item) for item in follow_ups]
     return migrated
 
 
-def _with_old_side_effect_defaults(follow_up: object) -> object:
-    """Format 1 read an absent side-effect grade as "none"; format 2 reads it as not asked."""
+def _number_from_old_text(value: object) -> object:
+    """Version 0.1.0 saved doses as text ("1.5", code review F4); format 2 holds numbers. Text that
+    is not a plain number is left for the model to refuse."""
+    if not isinstance(value, str):
+        return value
+    try:
+        number = Decimal(value.strip())
+    except ArithmeticError:
+        return value
+    return number if number.is_finite() else value
+
+
+def _with_old_dose_and_side_effects(follow_up: object) -> object:
+    """Format 1 wrote the dose as text and read an absent side-effect grade as "none"; format 2
+    holds a number and reads an absent grade as not asked."""
     if not isinstance(follow_up, dict):
         return follow_up
+    if "dose_mg" in follow_up:
+        follow_up = {**follow_up, "dose_mg": _number_from_old_text(follow_up["dose_mg"])}
     effects = follow_up.get("side_effects", {})
     if not isinstance(effects, dict):
         return follow_up

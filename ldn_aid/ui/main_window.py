@@ -61,6 +61,9 @@ class MainWindow(QMainWindow):
         column.addWidget(self.settings_notice)
         column.addWidget(self.wizard, 1)
         self.setCentralWidget(central)
+        # Each page sets the wizard's minimum size; settle the column and the window at once, or the
+        # window's own minimum lags a page behind (the column's layout re-asks only on the next event).
+        self.wizard.currentIdChanged.connect(lambda _id: column.activate())
         self.settings_notice.show_problems(self.settings_source().problems)
         # The status bar is there from the start: made on the first "Saved…", it shifted every page up.
         self.statusBar().setSizeGripEnabled(False)

@@ -78,7 +78,7 @@ def test_side_effects_are_listed_in_form_order() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [(1.5, "1.5"), (4.5, "4.5"), (0.1, "0.1"), (3, "3.0"), ("2.3", "2.3"), (2.30, "2.3"), (0.3, "0.3")],
+    [(1.5, "1.5"), (4.5, "4.5"), (0.1, "0.1"), (3, "3.0"), (2.30, "2.3"), (0.3, "0.3")],
 )
 def test_dose_is_an_exact_decimal(raw: Any, expected: str) -> None:
     assert FollowUp.model_validate(follow_up(dose_mg=raw)).dose_mg == Decimal(expected)
@@ -94,9 +94,11 @@ def test_dose_is_an_exact_decimal(raw: Any, expected: str) -> None:
         (150.1, "above the 150 mg cap"),
         (300, "above the 150 mg cap"),
         (1.55, "tenths"),
-        (True, "number of mg"),
-        ("NaN", "finite"),
-        ("lots", "decimal"),
+        (True, "not true or false"),
+        # Numbers are not text (code review F4): the app writes numbers, as the examples do.
+        ("2.3", "not text in quotes"),
+        ("NaN", "not text in quotes"),
+        ("lots", "not text in quotes"),
     ],
 )
 def test_bad_doses_are_refused_naming_dose_mg(raw: Any, message: str) -> None:

@@ -113,7 +113,7 @@ HANDOUT_ROWS: list[tuple[str, dict[str, Any], Outcome, bool, tuple[str, ...], di
             ("schedule", "gentle"),
             ("timing", "morning"),
             ("step_weeks", 3),
-            ("target_mg", "3.0"),
+            ("target_mg", 3.0),
             ("specialist_signoff", True),
             # Round 2, H2: agreeing to a longer trial is a change too (who agreed, and why).
             ("specialist_signoff_longer_trial", True),
@@ -125,7 +125,7 @@ HANDOUT_ROWS: list[tuple[str, dict[str, Any], Outcome, bool, tuple[str, ...], di
             ("schedule", "gentle"),
             ("timing", "bedtime"),
             ("step_weeks", 1),
-            ("target_mg", "0.5"),
+            ("target_mg", 0.5),
             ("specialist_signoff", True),
             ("specialist_signoff_longer_trial", True),
         )
@@ -150,7 +150,7 @@ HANDOUT_ROWS: list[tuple[str, dict[str, Any], Outcome, bool, tuple[str, ...], di
     # A clinician target above the patient's own ceiling is refused, and the gate names both.
     (
         "child target above the ceiling",
-        {**CHILD, "plan.target_mg": "4.0", **REASON},
+        {**CHILD, "plan.target_mg": 4.0, **REASON},
         Outcome.LDN_OPTION,
         False,
         ("target_above_ceiling",),
@@ -158,7 +158,7 @@ HANDOUT_ROWS: list[tuple[str, dict[str, Any], Outcome, bool, tuple[str, ...], di
     ),
     (
         "adult 44.9 kg target 4.5",
-        {"patient.weight_kg": 44.9, "plan.target_mg": "4.5", **REASON},
+        {"patient.weight_kg": 44.9, "plan.target_mg": 4.5, **REASON},
         Outcome.LDN_OPTION,
         False,
         ("target_above_ceiling",),
@@ -166,7 +166,7 @@ HANDOUT_ROWS: list[tuple[str, dict[str, Any], Outcome, bool, tuple[str, ...], di
     ),
     (
         "child target at the ceiling",
-        {**CHILD, "plan.target_mg": "2.3", **REASON},
+        {**CHILD, "plan.target_mg": 2.3, **REASON},
         Outcome.LDN_OPTION,
         True,
         (),
@@ -259,7 +259,7 @@ HANDOUT_ROWS: list[tuple[str, dict[str, Any], Outcome, bool, tuple[str, ...], di
             "patient.weight_kg": 45,
             "plan.schedule": "gentle",
             "plan.step_weeks": 4,
-            "plan.target_mg": "4.5",
+            "plan.target_mg": 4.5,
         },
         Outcome.GUIDELINE_FIRST,
         False,
@@ -302,7 +302,7 @@ def test_every_first_visit_blocker_at_once(make_visit: MakeVisit) -> None:
             "patient.age_years": 12,
             "patient.weight_kg": 23,
             "patient.weight_confirmed": True,
-            "plan.target_mg": "4.0",
+            "plan.target_mg": 4.0,
         }
     )
     gate, protocol = gate_for(visit)
@@ -335,7 +335,7 @@ def test_a_guideline_first_protocol_needs_the_acknowledgement_whatever_the_outco
 
 
 def test_a_protocol_with_a_refused_target_is_never_allowed(make_visit: MakeVisit) -> None:
-    visit = make_visit(**{"plan.target_mg": "3.0", **REASON})
+    visit = make_visit(**{"plan.target_mg": 3.0, **REASON})
     assessment = evaluate(visit)
     protocol = build_protocol(visit, assessment)
     assert protocol is not None

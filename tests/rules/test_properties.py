@@ -656,7 +656,7 @@ def test_follow_ups_change_nothing_in_screening(data: dict[str, Any], taken: lis
     follow_ups = [
         {
             "date": (start + dt.timedelta(weeks=2 * (k + 1))).isoformat(),
-            "dose_mg": str(dose),
+            "dose_mg": dose,
             "timing": "bedtime",
             "missed_doses_last_week": 0,
         }

@@ -234,7 +234,7 @@ PROTOCOL_ROWS: list[tuple[str, int, float, dict[str, Any], str, str, str, list[s
         "adult target 3.0",
         30,
         70,
-        {"target_mg": "3.0"},
+        {"target_mg": 3.0},
         "capsule",
         "3.0",
         "clinician_lower",
@@ -244,7 +244,7 @@ PROTOCOL_ROWS: list[tuple[str, int, float, dict[str, Any], str, str, str, list[s
         "adult target 3.0 gentle",
         30,
         70,
-        {"target_mg": "3.0", "schedule": "gentle"},
+        {"target_mg": 3.0, "schedule": "gentle"},
         "capsule",
         "3.0",
         "clinician_lower",
@@ -254,7 +254,7 @@ PROTOCOL_ROWS: list[tuple[str, int, float, dict[str, Any], str, str, str, list[s
         "adult target 3.7",
         30,
         70,
-        {"target_mg": "3.7"},
+        {"target_mg": 3.7},
         "liquid_1mg_per_ml",
         "3.7",
         "clinician_lower",
@@ -264,7 +264,7 @@ PROTOCOL_ROWS: list[tuple[str, int, float, dict[str, Any], str, str, str, list[s
         "adult target 2.0 capsule",
         30,
         70,
-        {"target_mg": "2.0"},
+        {"target_mg": 2.0},
         "capsule",
         "2.0",
         "clinician_lower",
@@ -274,7 +274,7 @@ PROTOCOL_ROWS: list[tuple[str, int, float, dict[str, Any], str, str, str, list[s
         "adult target 1.5 capsule",
         30,
         70,
-        {"target_mg": "1.5"},
+        {"target_mg": 1.5},
         "capsule",
         "1.5",
         "clinician_lower",
@@ -284,18 +284,18 @@ PROTOCOL_ROWS: list[tuple[str, int, float, dict[str, Any], str, str, str, list[s
         "adult target 1.0 capsule",
         30,
         70,
-        {"target_mg": "1.0"},
+        {"target_mg": 1.0},
         "capsule",
         "1.0",
         "clinician_lower",
         ["0.5", "1.0"],
     ),
-    ("adult target 0.5 capsule", 30, 70, {"target_mg": "0.5"}, "capsule", "0.5", "clinician_lower", ["0.5"]),
+    ("adult target 0.5 capsule", 30, 70, {"target_mg": 0.5}, "capsule", "0.5", "clinician_lower", ["0.5"]),
     (
         "adult target 0.1",
         30,
         70,
-        {"target_mg": "0.1"},
+        {"target_mg": 0.1},
         "liquid_1mg_per_ml",
         "0.1",
         "clinician_lower",
@@ -305,7 +305,7 @@ PROTOCOL_ROWS: list[tuple[str, int, float, dict[str, Any], str, str, str, list[s
         "adult target 2.5 gentle",
         30,
         70,
-        {"target_mg": "2.5", "schedule": "gentle"},
+        {"target_mg": 2.5, "schedule": "gentle"},
         "capsule",
         "2.5",
         "clinician_lower",
@@ -315,7 +315,7 @@ PROTOCOL_ROWS: list[tuple[str, int, float, dict[str, Any], str, str, str, list[s
         "adult target 2.6 gentle",
         30,
         70,
-        {"target_mg": "2.6", "schedule": "gentle"},
+        {"target_mg": 2.6, "schedule": "gentle"},
         "liquid_1mg_per_ml",
         "2.6",
         "clinician_lower",
@@ -325,7 +325,7 @@ PROTOCOL_ROWS: list[tuple[str, int, float, dict[str, Any], str, str, str, list[s
         "age 12, 50 kg, target 3.0",
         12,
         50,
-        {"target_mg": "3.0"},
+        {"target_mg": 3.0},
         "capsule",
         "3.0",
         "clinician_lower",
@@ -335,7 +335,7 @@ PROTOCOL_ROWS: list[tuple[str, int, float, dict[str, Any], str, str, str, list[s
         "age 9, 50 kg, target 3.0",
         9,
         50,
-        {"target_mg": "3.0"},
+        {"target_mg": 3.0},
         "liquid_1mg_per_ml",
         "3.0",
         "clinician_lower",
@@ -345,7 +345,7 @@ PROTOCOL_ROWS: list[tuple[str, int, float, dict[str, Any], str, str, str, list[s
         "age 12, 23 kg, target 2.0",
         12,
         23,
-        {"target_mg": "2.0"},
+        {"target_mg": 2.0},
         "liquid_1mg_per_ml",
         "2.0",
         "clinician_lower",
@@ -357,7 +357,7 @@ PROTOCOL_ROWS: list[tuple[str, int, float, dict[str, Any], str, str, str, list[s
         "age 12, 23 kg, target 4.0",
         12,
         23,
-        {"target_mg": "4.0"},
+        {"target_mg": 4.0},
         "liquid_1mg_per_ml",
         "2.3",
         "weight_based",
@@ -367,7 +367,7 @@ PROTOCOL_ROWS: list[tuple[str, int, float, dict[str, Any], str, str, str, list[s
         "adult 44.9 kg, target 4.5",
         30,
         44.9,
-        {"target_mg": "4.5"},
+        {"target_mg": 4.5},
         "liquid_1mg_per_ml",
         "4.4",
         "weight_based",
@@ -434,7 +434,7 @@ def test_target_formulation_and_steps(
 
 
 def test_clinician_target_equal_to_the_default_keeps_the_doses(make_visit: MakeVisit) -> None:
-    protocol = protocol_for(make_visit(**{"plan.target_mg": "4.5"}))
+    protocol = protocol_for(make_visit(**{"plan.target_mg": 4.5}))
     assert protocol.target_mg == D("4.5")
     assert protocol.formulation == "capsule"
     assert doses(protocol) == decimals("1.5", "3.0", "4.5")
@@ -503,7 +503,7 @@ def test_ceiling_and_refused_target(
             "patient.weight_kg": weight,
             "patient.weight_confirmed": True,
             "plan.specialist_signoff": True,
-            "plan.target_mg": chosen,
+            "plan.target_mg": None if chosen is None else D(chosen),
         }
     )
     protocol = protocol_for(visit)
@@ -532,7 +532,7 @@ RECORDED_DOSES = ("0.1", "4.5", "4.6", "6", "50", "150")
 
 
 def follow_up(date: str, dose: str) -> dict[str, Any]:
-    return {"date": date, "dose_mg": dose, "timing": "bedtime", "missed_doses_last_week": 0}
+    return {"date": date, "dose_mg": Decimal(dose), "timing": "bedtime", "missed_doses_last_week": 0}
 
 
 @pytest.mark.parametrize(
@@ -588,7 +588,7 @@ def test_ceiling_ignores_sign_offs_and_recorded_follow_up_doses(
 def test_the_plan_target_is_still_bounded_by_the_cap_not_the_record_bound(make_visit: MakeVisit) -> None:
     """150 mg bounds what a follow-up may record as taken; a plan target above 4.5 mg is refused."""
     with pytest.raises(ValidationError):
-        make_visit(**{"plan.target_mg": "150"})
+        make_visit(**{"plan.target_mg": 150})
     with pytest.raises(ValidationError):
         make_visit(follow_ups=[follow_up("2026-01-12", "150.1")])
 
@@ -761,7 +761,7 @@ def test_dates_cross_a_leap_day_and_a_year_end(make_visit: MakeVisit) -> None:
 
 
 def test_single_step_protocol_reviews(make_visit: MakeVisit) -> None:
-    protocol = protocol_for(make_visit(**{"plan.target_mg": "0.5"}))
+    protocol = protocol_for(make_visit(**{"plan.target_mg": 0.5}))
     assert len(protocol.steps) == 1
     assert protocol.tolerability_review == dt.date(2026, 1, 18)
     assert protocol.response_review == dt.date(2026, 3, 2)

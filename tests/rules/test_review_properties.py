@@ -69,7 +69,7 @@ GRADES = ("none", "none", "none", "none", "mild", "mild", "moderate", "severe", 
 LADDER_DOSES = ("0.5", "0.8", "1.0", "1.3", "1.5", "2.0", "2.3", "2.5", "2.7", "3.0", "3.5", "4.0", "4.5")
 # Doses taken above the 4.5 mg cap (recordable up to 150 mg): always an error to correct.
 ABOVE_CAP = ("6.0", "9.0", "50")
-tenths = st.integers(1, 45).map(lambda n: str(Decimal(n) / 10))
+tenths = st.integers(1, 45).map(lambda n: Decimal(n) / 10)
 # Plausible weights for the age (and one that is not: the visit is then incomplete, so no plan).
 AGE_WEIGHT = (
     (8, 23.0),
@@ -116,7 +116,7 @@ def follow_up(draw: st.DrawFn, date: dt.date, calm: bool) -> dict[str, Any]:
         dose = st.sampled_from(ABOVE_CAP)
     return {
         "date": date.isoformat(),
-        "dose_mg": draw(dose),
+        "dose_mg": Decimal(draw(dose)),
         "timing": draw(st.sampled_from(["bedtime", "morning"])),
         "missed_doses_last_week": draw(st.sampled_from([0, 0, 0, 1, 2, 3, 7])),
         "days_without_ldn": days_off,
@@ -153,7 +153,7 @@ def visit_overrides(draw: st.DrawFn, most: int = 6) -> dict[str, Any]:
             "schedule": draw(st.sampled_from(["standard", "gentle"])),
             "timing": draw(st.sampled_from(["auto", "bedtime", "morning"])),
             "step_weeks": draw(st.integers(1, 4)),
-            "target_mg": draw(st.sampled_from([None] * 4 + ["3.0", "2.0"]) | tenths),
+            "target_mg": draw(st.sampled_from([None] * 4 + [Decimal("3.0"), Decimal("2.0")]) | tenths),
             "change_reason": draw(st.sampled_from(["agreed"] * 9 + [None])),
             "specialist_signoff": draw(st.booleans()),
             "specialist_signoff_longer_trial": draw(st.sampled_from([False, False, True])),

@@ -43,6 +43,12 @@ def test_plan_problems_name_each_blocker_where_it_is_lifted() -> None:
         {"plan.target_mg": "Input should be a valid decimal"}, visit_valid=False, blockers={}
     )
     assert refused == {"plan.target_mg": "Type a number of mg, such as 3.5."}
+    typo = present.plan_problems(
+        {"plan.target_mg": "Value error, must be a number, not text in quotes"},
+        visit_valid=False,
+        blockers={},
+    )
+    assert typo == refused
     assert present.plan_problems({}, visit_valid=False, blockers={}) == {"visit": present.VISIT_INVALID}
 
 

@@ -59,7 +59,7 @@ def plan_default(path: str) -> Any:
 def readable_error(message: str) -> str:
     """A pydantic message made readable beside a plan control."""
     text = message.removeprefix("Value error, ")
-    if text.startswith("Input should be a valid decimal"):
+    if text.startswith(("Input should be a valid decimal", "must be a number, not text")):
         return "Type a number of mg, such as 3.5."
     text = text.replace("target_mg must", "The target must").replace("target_mg ", "A target of ", 1)
     text = text[:1].upper() + text[1:]

@@ -5,6 +5,7 @@ is checked here."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -233,5 +234,18 @@ class PlanControls(QFrame):
             self.state.set(path, value)
 
     def _on_target_edited(self, text: str) -> None:
-        cleaned = text.strip().replace(",", ".")
-        self._write(TARGET_PATH, cleaned or None)
+        self._write(TARGET_PATH, _typed_mg(text))
+
+
+def _typed_mg(text: str) -> float | str | None:
+    """A target as the visit file holds it: a number (code review F4; a float carries every tenth
+    exactly), None when blank, and a typo kept as typed, so the model refuses it beside the field
+    instead of it being read as no target."""
+    cleaned = text.strip().replace(",", ".")
+    if not cleaned:
+        return None
+    try:
+        number = float(cleaned)
+    except ValueError:
+        return cleaned
+    return number if math.isfinite(number) else cleaned

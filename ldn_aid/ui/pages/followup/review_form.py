@@ -257,7 +257,9 @@ class ReviewForm(QWidget):
             missing.append(f"{PATH}.missed_doses_last_week")
         return tuple(missing)
 
-    def _number(self, text: str, field: str, example: str) -> str | None:
+    def _number(self, text: str, field: str, example: str) -> float | None:
+        """The number typed, as the visit file holds it (a JSON number: code review F4); a float
+        carries every tenth exactly, and the model checks the range."""
         text = text.strip().replace(",", ".")
         if not text:
             return None
@@ -267,7 +269,7 @@ class ReviewForm(QWidget):
             value = Decimal("NaN")
         if not value.is_finite():
             raise ValueError(f"{self.fields.question(field)}: type {example}.")
-        return str(value)
+        return float(value)
 
     def entry(self, *, stand_in: bool = False) -> dict[str, Any]:
         """The form as a follow-up dict (values the form itself cannot read raise ValueError).
@@ -277,7 +279,7 @@ class ReviewForm(QWidget):
         fields = self.fields
         dose = self._number(fields.dose.text(), "dose_mg", "the dose in mg, such as 3.0")
         if dose is None and stand_in:
-            dose = str(self.planned_dose or Decimal("1"))
+            dose = float(self.planned_dose or Decimal("1"))
         score = self._number(fields.score.text(), "score", "a number, such as 12")
         effects: dict[str, Any] = {name: combo.currentData() for name, combo in fields.effects.items()}
         effects["other_text"] = fields.other_text.text().strip() or None
@@ -296,7 +298,7 @@ class ReviewForm(QWidget):
             "days_without_ldn": None if days_off < 0 else days_off,
             "side_effects": {key: value for key, value in effects.items() if value is not None},
             "tolerable": fields.tolerable.currentData(),
-            "score": None if score is None else float(score),
+            "score": score,
             "cgi_i": fields.cgi_i.currentData(),
             "safety": {key: value for key, value in safety.items() if value is not None},
             "extend_once": fields.extend.isChecked(),
