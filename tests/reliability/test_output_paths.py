@@ -13,11 +13,13 @@ import os
 import shutil
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ldn_aid.atomic import write_with
 from ldn_aid.cli import main
 from ldn_aid.paths import resource_path
 
@@ -222,3 +224,23 @@ def test_any_output_path_gives_a_complete_private_file_or_one_line_and_nothing_l
     for path, data in before.items():  # every other earlier file is intact
         assert path.read_bytes() == data, path
     assert [p.name for p in folder.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_the_temporary_file_is_owner_only_while_it_is_written(tmp_path: Path) -> None:
+    """The issue asks for the temp file too: the whole note sits in it before the rename."""
+    seen: list[int] = []
+
+    def writer(handle: BinaryIO) -> None:
+        handle.write(b"chart note for a patient")
+        handle.flush()
+        temps = list(tmp_path.glob("*.ldn-aid.tmp"))
+        assert len(temps) == 1
+        seen.append(stat.S_IMODE(temps[0].stat().st_mode))
+
+    old_umask = os.umask(0)  # the most open umask: the temp must still be 0600
+    try:
+        write_with(tmp_path / "note.txt", writer, private=True)
+    finally:
+        os.umask(old_umask)
+    assert seen == [0o600]
+    assert stat.S_IMODE((tmp_path / "note.txt").stat().st_mode) == 0o600
