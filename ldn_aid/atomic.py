@@ -14,7 +14,7 @@ import re
 import signal
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import FrameType
 from typing import BinaryIO
@@ -70,6 +70,20 @@ def _on_signal(number: int, _frame: FrameType | None) -> None:
     os.kill(os.getpid(), number)
 
 
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGTERM and SIGHUP are held (delivered on leaving) where the platform can hold them."""
+    held = {getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)}
+    if not hasattr(signal, "pthread_sigmask") or not held:
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
 def _short(name: str) -> str:
     """`name` cut to TEMP_NAME_BYTES bytes of the file system's encoding, never inside a character (a
     name that is not valid UTF-8 keeps its own bytes)."""
@@ -93,14 +107,17 @@ def write_with(path: Path, writer: Callable[[BinaryIO], object], *, private: boo
     if not folder.is_dir():
         raise SaveError(f"cannot save {path}: the folder {folder} does not exist")
     _remove_stale_temps(folder)
-    try:
-        fd, temp_name = tempfile.mkstemp(prefix=f".{_short(path.name)}.", suffix=TEMP_SUFFIX, dir=folder)
-    except PermissionError:
-        raise SaveError(f"cannot save {path}: no permission to write in {folder}") from None
-    except OSError as exc:
-        raise SaveError(f"cannot save {path}: {exc.strerror or exc}") from None
-    temp = Path(temp_name)
-    _PENDING.add(temp)
+    # A SIGTERM between creating the temporary file and noting it would leave it behind: the two
+    # signals wait until it is noted.
+    with _signals_held():
+        try:
+            fd, temp_name = tempfile.mkstemp(prefix=f".{_short(path.name)}.", suffix=TEMP_SUFFIX, dir=folder)
+        except PermissionError:
+            raise SaveError(f"cannot save {path}: no permission to write in {folder}") from None
+        except OSError as exc:
+            raise SaveError(f"cannot save {path}: {exc.strerror or exc}") from None
+        temp = Path(temp_name)
+        _PENDING.add(temp)
     try:
         with os.fdopen(fd, "wb") as handle:
             writer(handle)
