@@ -12,6 +12,7 @@ import contextlib
 import os
 import re
 import signal
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -20,6 +21,9 @@ from types import FrameType
 from typing import BinaryIO
 
 from ldn_aid.domain.errors import LdnAidError
+
+if sys.platform != "win32":
+    import fcntl
 
 
 class SaveError(LdnAidError):
@@ -41,7 +45,9 @@ _PENDING: set[Path] = set()
 
 def _remove_stale_temps(folder: Path) -> None:
     """Remove this program's temporary files left in `folder` by a killed write: ours by name and
-    owner, and older than this process, so a write still running elsewhere is never touched."""
+    owner, older than this process, and not locked. A write in progress holds a lock on its temporary
+    file until it is renamed (a slow fsync can leave it older than a newer process: red team, after
+    D15), and the system drops the lock of a killed process."""
     with contextlib.suppress(OSError), os.scandir(folder) as entries:
         for entry in entries:
             if not _OURS.match(entry.name):
@@ -50,7 +56,41 @@ def _remove_stale_temps(folder: Path) -> None:
                 info = entry.stat(follow_symlinks=False)
                 mine = not hasattr(os, "getuid") or info.st_uid == os.getuid()
                 if entry.is_file(follow_symlinks=False) and mine and info.st_mtime < _STARTED:
-                    os.unlink(entry.path)
+                    _remove_if_abandoned(entry.path)
+
+
+def _remove_if_abandoned(path: str) -> None:
+    if sys.platform == "win32":
+        # A file another process has open cannot be removed there, so the unlink fails harmlessly.
+        os.unlink(path)
+        return
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return  # its writer is alive and still writing
+        os.unlink(path)
+    finally:
+        os.close(fd)
+
+
+def _hold_lock(fd: int) -> int | None:
+    """Lock the new temporary file for as long as the returned descriptor stays open (through the
+    rename, after the writer's own handle is closed); None where no lock can be had (Windows, or a
+    file system without locks: the age rule alone then guards it)."""
+    if sys.platform == "win32":
+        return None
+    try:
+        held = os.dup(fd)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(held)
+        return None
+    return held
 
 
 def remove_temps_on_signals() -> None:
@@ -118,6 +158,7 @@ def write_with(path: Path, writer: Callable[[BinaryIO], object], *, private: boo
             raise SaveError(f"cannot save {path}: {exc.strerror or exc}") from None
         temp = Path(temp_name)
         _PENDING.add(temp)
+    lock = _hold_lock(fd)
     try:
         with os.fdopen(fd, "wb") as handle:
             writer(handle)
@@ -137,3 +178,5 @@ def write_with(path: Path, writer: Callable[[BinaryIO], object], *, private: boo
         raise
     finally:
         _PENDING.discard(temp)
+        if lock is not None:
+            os.close(lock)

@@ -113,3 +113,56 @@ def test_a_temporary_file_being_written_elsewhere_is_never_removed(tmp_path: Pat
     assert young.exists()  # newer than this process: a write in progress
     assert foreign.exists()
     assert not old.exists()
+
+
+SLOW_WRITER = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from ldn_aid.atomic import write_with
+
+    def writer(handle):
+        handle.write(b"the whole note")
+        handle.flush()
+        print("written", flush=True)
+        time.sleep(3)  # a slow fsync (a USB or network disk): the temporary file is now old
+
+    write_with(Path(sys.argv[1]), writer, private=True)
+    print("saved", flush=True)
+    """
+)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file locks")
+def test_a_slow_write_in_another_process_keeps_its_temporary_file(tmp_path: Path) -> None:
+    """Red team, after D15: a process started while another's fsync was slow removed that write's
+    temporary file (older than itself), and the first save failed. A write in progress holds a lock
+    on its temporary file, and a locked file is never removed."""
+    env = {**os.environ, "LDN_AID_CONFIG_DIR": str(tmp_path / "config")}
+    slow = subprocess.Popen(
+        [sys.executable, "-c", SLOW_WRITER, str(tmp_path / "a.txt")],
+        stdout=subprocess.PIPE,
+        env=env,
+        text=True,
+    )
+    assert slow.stdout is not None
+    assert slow.stdout.readline().strip() == "written"
+    time.sleep(0.2)  # the second process starts after the temporary file was last written
+    other = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from pathlib import Path; from ldn_aid.atomic import write_atomically;"
+            " write_atomically(Path(sys.argv[1]), b'b', private=True)",
+            str(tmp_path / "b.txt"),
+        ],
+        env=env,
+        timeout=60,
+        check=True,
+    )
+    assert other.returncode == 0
+    assert len(_temps(tmp_path)) == 1  # the slow write's, still there
+    assert slow.stdout.readline().strip() == "saved"
+    assert slow.wait(timeout=30) == 0
+    assert (tmp_path / "a.txt").read_bytes() == b"the whole note"
+    assert _temps(tmp_path) == []
