@@ -16,6 +16,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import errno
+import io
 import json
 import os
 import sys
@@ -578,7 +580,21 @@ def _silence_stdout() -> None:
         os.close(devnull)
 
 
+# What a shell reports for a command stopped by Ctrl-C (128 + SIGINT).
+EXIT_INTERRUPTED = 130
+
+
+class _ClosedStream(io.TextIOBase):
+    """Standard output when the shell closed it (`>&-`): writing fails as a full disk does, with one
+    line and exit 2, instead of the output vanishing or a traceback at the final flush."""
+
+    def write(self, _text: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    if sys.stdout is None:
+        sys.stdout = _ClosedStream()
     _tolerant_output()
     parser = build_parser()
     args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
@@ -598,5 +614,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:  # writing standard output failed (files report as SaveError above)
         _silence_stdout()
         problem = exc.strerror or type(exc).__name__
-        print(f"ldn-aid: cannot write the output: {one_line(problem, ERROR_LINE_LIMIT)}", file=sys.stderr)
+        print(
+            f"ldn-aid: cannot write to standard output: {one_line(problem, ERROR_LINE_LIMIT)}",
+            file=sys.stderr,
+        )
         return EXIT_BAD_INPUT
+    except KeyboardInterrupt:  # Ctrl-C: a file being written is already removed (atomic.py)
+        print("ldn-aid: interrupted; nothing was left half-written", file=sys.stderr)
+        return EXIT_INTERRUPTED

@@ -17,6 +17,9 @@ from pathlib import Path
 from ldn_aid.domain.errors import LdnAidError, one_line
 
 STDOUT = "-"
+# Names of standard output itself: as root, `-o /dev/stdout > file` replaced the link in /dev with a
+# regular file (red team, after D04). They mean what `-` means.
+STDOUT_NAMES = frozenset({STDOUT, "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"})
 _KINDS = (
     (stat.S_ISDIR, "a folder"),
     (stat.S_ISFIFO, "a pipe (FIFO)"),
@@ -54,14 +57,20 @@ def checked_output(
             `force`, or in a folder that is missing, not searchable or not writable, or its name is
             too long.
     """
-    if output == STDOUT:
+    if output in STDOUT_NAMES:
         if text:
             return None
-        raise OutputError("-o - means standard output, and a PDF cannot go there; give a file name")
-    path = Path(output)
+        raise OutputError(
+            f"-o {one_line(output, 40)} means standard output, and a PDF cannot go there; give a file name"
+        )
     shown = one_line(output, 200)
-    folder = path.parent if str(path.parent) else Path(".")
+    path = Path(output)
     try:
+        if path.is_symlink() and path.exists():
+            # A link is followed, so the file it names is the one written and the link itself is
+            # kept (the rename would otherwise replace the link with a regular file).
+            path = path.resolve()
+        folder = path.parent if str(path.parent) else Path(".")
         _check_folder(folder, path.name, shown)
         if path.is_symlink() and not path.exists():
             raise OutputError(f"{shown} is a link to nothing; give a file name")

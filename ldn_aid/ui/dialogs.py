@@ -95,11 +95,20 @@ def ask_open_path(parent: QWidget | None, title: str, file_filter: str) -> Path 
     return _chosen(dialog)
 
 
+def remember_folder(folder: Path) -> None:
+    """Start the next file dialog in `folder` (the open visit's, however it was opened)."""
+    global _session_folder
+    if folder.is_dir():
+        _session_folder = folder
+
+
 def ask_save_path(parent: QWidget | None, title: str, suggested: str, file_filter: str) -> Path | None:
-    """A path to write to; `suggested` is a file name (or a path, after a failed save) to start from."""
+    """A path to write to; `suggested` is a file name (or a path, after a failed save) to start from.
+    Qt does not ask about replacing: the caller asks once the name is final (`save_target`)."""
     dialog = _file_dialog(parent, title, file_filter)
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
     dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+    dialog.setOption(QFileDialog.Option.DontConfirmOverwrite, True)
     dialog.selectFile(suggested)
     return _chosen(dialog)
 
@@ -167,13 +176,13 @@ def ask_blank_phone(parent: QWidget | None, action: Literal["print", "save"]) ->
     return next((answer for answer, button in buttons.items() if button is clicked), "cancel")
 
 
-def ask_replace(parent: QWidget | None, name: str) -> bool:
-    """Whether to replace an existing file the save would also write (the sources beside a sheet).
-    "No" is the default, so Enter never replaces a file unasked; no saves nothing."""
+def ask_replace(parent: QWidget | None, name: str, *, no_means: str = "No saves nothing.") -> bool:
+    """Whether to replace an existing file. "No" is the default, so Enter never replaces a file
+    unasked; `no_means` says what No does (saves nothing, or lets the clinician choose another name)."""
     answer = QMessageBox.question(
         parent,
         "Replace file?",
-        f"{name} already exists. Replace it? (No saves nothing.)",
+        f"{name} already exists. Replace it? ({no_means})",
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
         QMessageBox.StandardButton.No,
     )

@@ -22,7 +22,7 @@ from ldn_aid.record.exports import visit_fhir_json, wizard_chart_note
 from ldn_aid.settings import ClinicSettings, LoadedSettings, read_settings, save_settings
 from ldn_aid.ui import dialogs
 from ldn_aid.ui.file_words import open_error_line, save_problems_line, sentence
-from ldn_aid.ui.save_target import checked_save_path
+from ldn_aid.ui.save_target import ask_save_target, checked_save_path
 from ldn_aid.ui.settings_dialog import SettingsDialog
 from ldn_aid.ui.settings_notice import SettingsNotice
 from ldn_aid.ui.state import VisitState
@@ -157,6 +157,7 @@ class MainWindow(QMainWindow):
             dialogs.show_error(self, "Cannot open visit", open_error_line(path, str(exc)))
             return False
         self.visit_path = path
+        dialogs.remember_folder(path.parent)  # the next file dialog starts beside the visit
         self.state.load(loaded.visit)
         self.wizard.restart()
         if self.state.visit is not None and self.state.visit.follow_ups:
@@ -208,20 +209,21 @@ class MainWindow(QMainWindow):
         """Ask for a path and save there; after a failed write the dialog opens again (with the name
         tried), until the visit is saved or the clinician cancels."""
         while True:
-            path = dialogs.ask_save_path(self, "Save visit", suggested, dialogs.VISIT_FILTER)
+            path = ask_save_target(
+                self, "Save visit", suggested, dialogs.VISIT_FILTER, ".json", refused="Cannot save visit"
+            )
             if path is None:
                 return False
-            if path.suffix.lower() != ".json":
-                path = path.with_suffix(path.suffix + ".json") if path.suffix else path.with_suffix(".json")
             if self._write_visit(visit, path):
                 return True
-            suggested = path.name
+            suggested = str(path)
 
     def _write_visit(self, visit: Visit, path: Path) -> bool:
-        if checked_save_path(self, path, "Cannot save visit") is None:
+        target = checked_save_path(self, path, "Cannot save visit")
+        if target is None:
             return False
         try:
-            save_visit(visit, path)
+            save_visit(visit, target)
         except SaveError as exc:
             dialogs.show_error(self, "Cannot save visit", sentence(str(exc)))
             return False
@@ -254,8 +256,14 @@ class MainWindow(QMainWindow):
         visit = self.state.visit
         if note is None or visit is None:
             return False
-        path = dialogs.ask_save_path(
-            self, "Save chart note", f"chart-note-{visit.visit_date.isoformat()}.txt", dialogs.TEXT_FILTER
+        path = ask_save_target(
+            self,
+            "Save chart note",
+            f"chart-note-{visit.visit_date.isoformat()}.txt",
+            dialogs.TEXT_FILTER,
+            ".txt",
+            refused="Cannot save chart note",
+            visit_file=self.visit_path,
         )
         return path is not None and self._write_private(path, note, "Cannot save chart note")
 
@@ -263,14 +271,19 @@ class MainWindow(QMainWindow):
         visit = self._valid_visit("Cannot export yet")
         if visit is None:
             return False
-        path = dialogs.ask_save_path(
-            self, "Export FHIR", f"visit-{visit.visit_date.isoformat()}.fhir.json", dialogs.FHIR_FILTER
+        path = ask_save_target(
+            self,
+            "Export FHIR",
+            f"visit-{visit.visit_date.isoformat()}.fhir.json",
+            dialogs.FHIR_FILTER,
+            ".json",
+            refused="Cannot export FHIR",
+            visit_file=self.visit_path,
         )
         return path is not None and self._write_private(path, visit_fhir_json(visit), "Cannot export FHIR")
 
     def _write_private(self, path: Path, text: str, title: str) -> bool:
-        if checked_save_path(self, path, title, visit_file=self.visit_path) is None:
-            return False
+        """Write `path`, already checked and agreed by `ask_save_target`."""
         try:
             write_atomically(path, (text + "\n").encode("utf-8"), private=True)
         except SaveError as exc:

@@ -244,3 +244,28 @@ def test_the_temporary_file_is_owner_only_while_it_is_written(tmp_path: Path) ->
         os.umask(old_umask)
     assert seen == [0o600]
     assert stat.S_IMODE((tmp_path / "note.txt").stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize("name", ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"])
+def test_the_names_of_standard_output_mean_standard_output(name: str) -> None:
+    """Red team, after D04: as root, `-o /dev/stdout > file` replaced the /dev/stdout link with a
+    regular file. Those names now mean what `-` means: text goes to standard output, a PDF is refused."""
+    from ldn_aid.output_target import OutputError, checked_output
+
+    assert checked_output(name, [], text=True) is None
+    with pytest.raises(OutputError, match="means standard output, and a PDF cannot go there"):
+        checked_output(name, [], text=False)
+
+
+def test_a_link_is_followed_and_kept(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The file a link names is the one written; the rename no longer replaces the link itself."""
+    target = tmp_path / "notes" / "note.txt"
+    target.parent.mkdir()
+    target.write_text("old", "utf-8")
+    link = tmp_path / "latest-note.txt"
+    link.symlink_to(target)
+    assert main(["note", str(EXAMPLE), "-o", str(link)]) == 0
+    assert link.is_symlink()
+    assert target.read_text("utf-8").startswith("LDN")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    capsys.readouterr()

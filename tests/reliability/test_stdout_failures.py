@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from ldn_aid.cli import EXIT_BAD_INPUT, EXIT_BROKEN_PIPE
+from ldn_aid.cli import EXIT_BAD_INPUT, EXIT_BROKEN_PIPE, EXIT_INTERRUPTED
 from ldn_aid.paths import resource_path
 
 VISIT = str(resource_path("examples/followup_advance.json"))
@@ -52,7 +52,9 @@ def test_a_full_disk_on_standard_output_is_one_line_and_exit_2(tmp_path: Path) -
             env=_env(tmp_path),
         )
     assert done.returncode == EXIT_BAD_INPUT
-    assert done.stderr.strip().splitlines() == ["ldn-aid: cannot write the output: No space left on device"]
+    assert done.stderr.strip().splitlines() == [
+        "ldn-aid: cannot write to standard output: No space left on device"
+    ]
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX file names are bytes")
@@ -70,3 +72,59 @@ def test_a_name_that_is_not_utf8_is_written_and_said_under_a_strict_locale(tmp_p
     assert b"\\udcff" in done.stdout
     assert os.path.exists(name)
     assert oct(os.stat(name).st_mode & 0o777) == oct(0o600)
+
+
+def test_a_closed_standard_output_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    """Red team, after D16: `ldn-aid assess V >&-` died with AttributeError at the final flush."""
+    done = subprocess.run(
+        [sys.executable, "-m", "ldn_aid", "assess", VISIT],
+        stdin=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=120,
+        env=_env(tmp_path),
+        pass_fds=(),
+        preexec_fn=lambda: os.close(1),
+    )
+    assert done.returncode == EXIT_BAD_INPUT
+    assert done.stderr.strip().splitlines() == [
+        "ldn-aid: cannot write to standard output: standard output is closed"
+    ]
+
+
+INTERRUPTED_WRITE = """
+import os, signal, sys
+from pathlib import Path
+import ldn_aid.atomic as atomic
+from ldn_aid.app import main
+
+real = atomic.write_with
+
+def interrupted(path, writer, *, private=False):
+    def half(handle):
+        handle.write(b"half a note")
+        handle.flush()
+        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C, mid-write
+        handle.write(b"never")
+    return real(path, half, private=private)
+
+atomic.write_with = interrupted
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_ctrl_c_during_a_write_is_one_line_and_leaves_the_old_file(tmp_path: Path) -> None:
+    """Red team, after D15: Ctrl-C mid-write printed a KeyboardInterrupt traceback."""
+    out = tmp_path / "note.txt"
+    out.write_text("the old note", "utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", INTERRUPTED_WRITE, "note", VISIT, "-o", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=_env(tmp_path),
+    )
+    assert done.returncode == EXIT_INTERRUPTED
+    assert done.stderr.strip().splitlines() == ["ldn-aid: interrupted; nothing was left half-written"]
+    assert out.read_text("utf-8") == "the old note"
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []

@@ -277,6 +277,7 @@ def test_a_write_that_fails_halfway_shows_an_error_and_leaves_no_file(
 
     monkeypatch.setattr("ldn_aid.atomic.os.replace", refuse)
     dialog_log.save_paths.extend([target, None])  # then cancels the dialog offered again
+    dialog_log.replace_answers.append(True)  # "visit.json already exists. Replace it?"
     window.menu_actions["save"].trigger()
     assert len(dialog_log.errors) == 1
     assert dialog_log.errors[0][0] == "Cannot save visit"

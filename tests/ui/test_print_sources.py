@@ -268,9 +268,9 @@ def test_saving_again_asks_before_replacing_the_sources_beside_the_sheet(
     (tmp_path / "handout.pdf").write_bytes(b"old sheet")
     (tmp_path / "handout-sources.pdf").write_bytes(b"old sources")
     dialog_log.save_paths.append(tmp_path / "handout.pdf")
-    dialog_log.replace_answers.append(replace)
+    dialog_log.replace_answers.extend([True, replace])  # the sheet's own file first, then its sources
     page.save_button.click()
-    assert dialog_log.replace_asked == ["handout-sources.pdf"]
+    assert dialog_log.replace_asked == ["handout.pdf", "handout-sources.pdf"]
     sheet, sources = (tmp_path / "handout.pdf").read_bytes(), (tmp_path / "handout-sources.pdf").read_bytes()
     if replace:
         assert sheet == page.pdf_bytes

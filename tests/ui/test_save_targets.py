@@ -28,20 +28,28 @@ def opened(window: MainWindow, tmp_path: Path) -> Path:
     return visit
 
 
-@pytest.mark.parametrize("action", ["save_note", "fhir"])
+@pytest.mark.parametrize(("action", "visit_name"), [("save_note", "visit.txt"), ("fhir", "visit.json")])
 def test_a_note_or_export_over_the_open_visit_is_refused_and_the_visit_kept(
-    window: MainWindow, dialog_log: DialogLog, opened: Path, action: str
+    window: MainWindow, dialog_log: DialogLog, tmp_path: Path, action: str, visit_name: str
 ) -> None:
+    # Named so the extension the save adds (.txt, .json) gives the open visit's own name.
+    opened = tmp_path / visit_name
+    shutil.copyfile(CASES / "ldn_option.json", opened)
+    assert window.open_visit(opened)
     before = opened.read_bytes()
-    dialog_log.save_paths.append(opened)
+    dialog_log.save_paths.extend([opened, None])  # refused, then the dialog again: cancelled
     window.menu_actions[action].trigger()
     ((_title, message),) = dialog_log.errors
-    assert (
-        message == "visit.json is the visit file LDN Aid is using, so nothing was saved. Choose another name."
+    assert message == (
+        f"{visit_name} is the visit file LDN Aid is using, so nothing was saved. Choose another name."
     )
     assert "-o" not in message
     assert "--force" not in message
     assert opened.read_bytes() == before
+    # Offered again on the suggested name, in the same folder: the name tried can never be used.
+    assert Path(dialog_log.save_suggestions[-1]).parent == tmp_path
+    assert Path(dialog_log.save_suggestions[-1]).name != visit_name
+    assert dialog_log.replace_asked == []  # refused before any "Replace it?"
 
 
 def test_a_handout_saved_over_the_open_visit_is_refused(
@@ -56,7 +64,7 @@ def test_a_handout_saved_over_the_open_visit_is_refused(
     page = window.wizard.handout_page
     assert page.pdf_bytes.startswith(b"%PDF")
     dialog_log.blank_phone_answers.append("anyway")
-    dialog_log.save_paths.append(visit)
+    dialog_log.save_paths.extend([visit, None])
     page.save_button.click()
     assert dialog_log.errors == [
         (
@@ -102,18 +110,54 @@ def test_a_read_only_visit_file_is_not_replaced_and_save_asks_for_another(
     assert window.visit_path == other
 
 
-@pytest.mark.parametrize("target", ["folder", "fifo"])
+@pytest.mark.parametrize("target", ["folder.txt", "fifo.txt"])
 def test_a_folder_or_a_pipe_is_refused_before_anything_is_written(
     window: MainWindow, dialog_log: DialogLog, opened: Path, tmp_path: Path, target: str
 ) -> None:
     path = tmp_path / target
-    if target == "folder":
+    if target == "folder.txt":
         path.mkdir()
     else:
         os.mkfifo(path)  # opening it to write would block for ever
-    dialog_log.save_paths.append(path)
+    dialog_log.save_paths.extend([path, None])
     window.menu_actions["save_note"].trigger()
     ((_title, message),) = dialog_log.errors
     assert "not a file" in message
     assert message.endswith("Nothing was saved.")
-    assert path.is_dir() if target == "folder" else stat.S_ISFIFO(os.stat(path).st_mode)
+    assert path.is_dir() if target == "folder.txt" else stat.S_ISFIFO(os.stat(path).st_mode)
+
+
+def test_a_name_typed_without_its_extension_is_asked_about_before_it_replaces_a_file(
+    window: MainWindow, dialog_log: DialogLog, opened: Path, tmp_path: Path
+) -> None:
+    """Wizard walk, December 2026: Save visit as "other" replaced other.json without a question (Qt
+    asked about "other" only; the app added .json afterwards)."""
+    other = tmp_path / "other.json"
+    other.write_text("another patient's visit", "utf-8")
+    dialog_log.save_paths.extend([tmp_path / "other", None])
+    dialog_log.replace_answers.append(False)  # No: choose another name, then cancel
+    assert not window.save_visit_as()
+    assert dialog_log.replace_asked == ["other.json"]
+    assert other.read_text("utf-8") == "another patient's visit"
+    assert dialog_log.save_suggestions[-1] == str(other)  # offered again on the name tried
+
+
+def test_a_handout_named_without_pdf_asks_before_replacing_the_pdf(
+    window: MainWindow, dialog_log: DialogLog, opened: Path, tmp_path: Path
+) -> None:
+    old = tmp_path / "old-handout.pdf"
+    old.write_bytes(b"an earlier handout")
+    window.wizard.go_to(PageId.HANDOUT)
+    page = window.wizard.handout_page
+    dialog_log.blank_phone_answers.append("anyway")
+    dialog_log.save_paths.extend([tmp_path / "old-handout", None])
+    dialog_log.replace_answers.append(False)
+    page.save_button.click()
+    assert dialog_log.replace_asked == ["old-handout.pdf"]
+    assert old.read_bytes() == b"an earlier handout"
+
+
+def test_the_file_dialog_starts_beside_the_open_visit(window: MainWindow, opened: Path) -> None:
+    from ldn_aid.ui import dialogs
+
+    assert dialogs._session_folder == opened.parent

@@ -165,7 +165,7 @@ class DialogLog:
     replace_answers: list[bool] = field(default_factory=list)
     replace_asked: list[str] = field(default_factory=list)
 
-    def ask_replace(self, _parent: QWidget | None, name: str) -> bool:
+    def ask_replace(self, _parent: QWidget | None, name: str, *, no_means: str = "") -> bool:
         self.replace_asked.append(name)
         if not self.replace_answers:
             raise UnexpectedDialogError("the replace-file question opened, but the test queued no answer")

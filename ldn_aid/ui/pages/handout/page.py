@@ -48,7 +48,7 @@ from ldn_aid.ui import dialogs, theme
 from ldn_aid.ui.pages.handout.preview import PdfPreview
 from ldn_aid.ui.pages.handout.printing import print_document, sources_output_name
 from ldn_aid.ui.pages.handout.toolbar import HandoutToolbar, Paper
-from ldn_aid.ui.save_target import checked_save_path
+from ldn_aid.ui.save_target import ask_save_target, checked_save_path
 from ldn_aid.ui.state import VisitState
 
 if TYPE_CHECKING:
@@ -592,23 +592,25 @@ class HandoutPage(QWizardPage):
             return
         data = self.pdf_bytes
         sources = self._sources_for_giving("save")
-        path = dialogs.ask_save_path(self, "Save handout", self.suggested_file_name(), dialogs.PDF_FILTER)
+        path = ask_save_target(
+            self,
+            "Save handout",
+            self.suggested_file_name(),
+            dialogs.PDF_FILTER,
+            ".pdf",
+            refused="Handout not saved",
+            visit_file=self.state.file,
+        )
         if path is None:
             return
-        path = Path(path)
-        if path.suffix.lower() != ".pdf":
-            path = path.with_name(path.name + ".pdf")
         beside = Path(sources_output_name(str(path), SOURCES_SUFFIX))
-        # Both are checked before either is written: never over the open visit, a device or a
-        # read-only file.
-        targets = [path, beside] if sources is not None else [path]
-        for target in targets:
-            if checked_save_path(self, target, "Handout not saved", visit_file=self.state.file) is None:
+        # The sources file beside the sheet is checked and asked about before anything is written, so
+        # no earlier file is replaced unasked.
+        if sources is not None:
+            checked = checked_save_path(self, beside, "Handout not saved", visit_file=self.state.file)
+            if checked is None or (checked.exists() and not dialogs.ask_replace(self, beside.name)):
                 return
-        # The file dialog asked about the sheet's own file; the sources file beside it is asked here,
-        # before anything is written, so no earlier file is replaced unasked.
-        if sources is not None and beside.exists() and not dialogs.ask_replace(self, beside.name):
-            return
+            beside = checked
         try:
             write_atomically(path, data, private=True)
         except (SaveError, OSError) as exc:
