@@ -95,6 +95,8 @@ def read_settings() -> LoadedSettings:
         return LoadedSettings(ClinicSettings())
     except OSError as exc:
         return _defaults(f"{path} cannot be read ({exc.strerror or type(exc).__name__})")
+    if stat.S_ISDIR(info.st_mode):
+        return _defaults(f"{path} is a folder, not a settings file; rename or remove it")
     if not stat.S_ISREG(info.st_mode):
         return _defaults(f"{path} is not a regular file")
     if info.st_size > SETTINGS_MAX_BYTES:
@@ -103,8 +105,16 @@ def read_settings() -> LoadedSettings:
         )
     try:
         data = json.loads(path.read_bytes().decode("utf-8-sig"))
-    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
-        return _defaults(f"{path} is not readable JSON ({type(exc).__name__})")
+    except json.JSONDecodeError as exc:
+        return _defaults(f"{path} is not valid JSON (line {exc.lineno}, column {exc.colno})")
+    except UnicodeDecodeError:
+        return _defaults(f"{path} is not UTF-8 text")
+    except RecursionError:
+        return _defaults(f"{path} is nested too deeply to be a settings file")
+    except OSError as exc:
+        return _defaults(f"{path} cannot be read ({exc.strerror or type(exc).__name__})")
+    except ValueError:  # an integer too long to convert
+        return _defaults(f"{path} is not valid JSON")
     if not isinstance(data, dict):
         return _defaults(f"{path} does not hold an object of settings")
     kept: dict[str, Any] = {}
@@ -115,11 +125,23 @@ def read_settings() -> LoadedSettings:
         try:
             ClinicSettings.model_validate({key: value})
         except ValidationError as exc:
-            reason = describe_validation_error(exc, key).removeprefix(f"{key}: ")
-            problems.append(SettingsProblem(key, reason))
+            problems.append(SettingsProblem(key, _plain_reason(exc, key)))
             continue
         kept[key] = value
     return LoadedSettings(ClinicSettings.model_validate(kept), tuple(problems))
+
+
+def _plain_reason(exc: ValidationError, key: str) -> str:
+    """Why one setting was refused, in words a clinician reads (not pydantic's)."""
+    error = exc.errors()[0]
+    context = error.get("ctx") or {}
+    if error["type"] == "string_too_long":
+        return f"longer than {context.get('max_length')} characters"
+    if error["type"] == "string_type":
+        return "not text"
+    if error["type"] == "literal_error":
+        return "not " + str(context.get("expected", "an allowed value")).replace("'", "")
+    return describe_validation_error(exc, key).removeprefix(f"{key}: ")
 
 
 def _defaults(reason: str) -> LoadedSettings:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ldn_aid.domain.errors import one_line
 from ldn_aid.output_target import OutputError
+from ldn_aid.settings import settings_path
 
 # json.JSONDecodeError.msg values (CPython's json.decoder / _json), as words a clinician can act on.
 _JSON_PHRASES = {
@@ -80,3 +81,14 @@ def output_error_line(exc: OutputError, path: Path) -> str:
     if exc.kind == "read_only":
         return f"{name} is read-only, so nothing was saved. Choose another name, or make the file writable."
     return f"{sentence(str(exc))} Nothing was saved."
+
+
+def settings_save_line(exc: Exception) -> str:
+    """Why the clinic settings were not saved, with the next step where there is one."""
+    path = settings_path()
+    if path.is_dir():
+        return (
+            f"{one_line(str(path), 200)} is a folder, so the settings cannot be saved there. Rename or"
+            " remove that folder, then save again."
+        )
+    return sentence(str(exc))

@@ -21,7 +21,7 @@ from ldn_aid.domain.visit import Visit
 from ldn_aid.record.exports import visit_fhir_json, wizard_chart_note
 from ldn_aid.settings import ClinicSettings, LoadedSettings, read_settings, save_settings
 from ldn_aid.ui import dialogs
-from ldn_aid.ui.file_words import open_error_line, save_problems_line, sentence
+from ldn_aid.ui.file_words import open_error_line, save_problems_line, sentence, settings_save_line
 from ldn_aid.ui.save_target import ask_save_target, checked_save_path
 from ldn_aid.ui.settings_dialog import SettingsDialog
 from ldn_aid.ui.settings_notice import SettingsNotice
@@ -293,17 +293,22 @@ class MainWindow(QMainWindow):
         return True
 
     def edit_settings(self, focus: str | None = None) -> None:
-        """The clinic settings dialog, its cursor in the `focus` field when one is named."""
+        """The clinic settings dialog, its cursor in the `focus` field when one is named. A failed
+        save says why and opens the dialog again with what was typed, so nothing typed is lost."""
         loaded = self.settings_source()
         self.settings_notice.show_problems(loaded.problems)
-        chosen = SettingsDialog.ask(loaded.settings, self, focus, loaded.problems)
-        if chosen is None:
-            return
-        try:
-            save_settings(chosen)
-        except (SaveError, OSError) as exc:
-            dialogs.show_error(self, "Cannot save settings", sentence(str(exc)))
-            return
+        shown = loaded.settings
+        while True:
+            chosen = SettingsDialog.ask(shown, self, focus, loaded.problems)
+            if chosen is None:
+                return
+            try:
+                save_settings(chosen)
+            except (SaveError, OSError) as exc:
+                dialogs.show_error(self, "Cannot save settings", settings_save_line(exc))
+                shown = chosen
+                continue
+            break
         self.settings_notice.show_problems(self.settings_source().problems)
         self.settings_saved.emit()
 

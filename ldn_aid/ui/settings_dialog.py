@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from ldn_aid.settings import ClinicSettings, SettingsProblem
 from ldn_aid.ui.settings_notice import SettingsNotice
 from ldn_aid.ui.settings_words import FIELD_LABELS, LANGUAGE_LABEL, PAPER_LABEL, TEXT_FIELDS
+from ldn_aid.ui.theme import INVALID_INPUT_CSS, INVALID_LINE_EDIT_CSS
 
 # A patient sheet must never print a blank emergency or crisis number: a cleared field prints the
 # default (the US numbers, 911 and 988) and shows it as the field's placeholder.
@@ -45,6 +46,7 @@ class SettingsDialog(QDialog):
         self.notice = SettingsNotice("settings.problems", with_button=False)
         self.notice.show_problems(problems)
         form.addRow(self.notice)
+        not_used = {problem.field for problem in problems}
         defaults = ClinicSettings()
         self.edits: dict[str, QLineEdit] = {}
         for key, label in TEXT_FIELDS:
@@ -54,6 +56,9 @@ class SettingsDialog(QDialog):
             edit.setAccessibleName(label.replace("&", ""))
             if key in DEFAULTED:
                 edit.setPlaceholderText(str(getattr(defaults, key)))
+            if key in not_used:  # the value in the file was not used: this field shows the default
+                edit.setStyleSheet(INVALID_LINE_EDIT_CSS)
+                edit.setToolTip("The value in the settings file was not used; type the one to save.")
             form.addRow(label, edit)
             self.edits[key] = edit
         note = QLabel(NUMBERS_NOTE)
@@ -66,6 +71,8 @@ class SettingsDialog(QDialog):
         for value, label in (("en", "English"), ("es", "Español")):
             self.language.addItem(label, value)
         self.language.setCurrentIndex(self.language.findData(settings.default_language))
+        if "default_language" in not_used:
+            self.language.setStyleSheet(INVALID_INPUT_CSS)
         form.addRow(LANGUAGE_LABEL, self.language)
         self.paper = QComboBox()
         self.paper.setObjectName("settings.default_paper")
@@ -73,6 +80,8 @@ class SettingsDialog(QDialog):
         for value, label in (("letter", "Letter"), ("a4", "A4")):
             self.paper.addItem(label, value)
         self.paper.setCurrentIndex(self.paper.findData(settings.default_paper))
+        if "default_paper" in not_used:
+            self.paper.setStyleSheet(INVALID_INPUT_CSS)
         form.addRow(PAPER_LABEL, self.paper)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel

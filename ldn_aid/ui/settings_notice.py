@@ -12,17 +12,28 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from ldn_aid.domain.errors import one_line
-from ldn_aid.settings import SettingsProblem
+from ldn_aid.settings import ClinicSettings, SettingsProblem
 from ldn_aid.ui import theme
 from ldn_aid.ui.settings_words import FIELD_LABELS
 
-# How many ignored fields the bar names before it says how many more.
+# How many ignored fields the bar above the wizard names before it says how many more (the dialog
+# names them all).
 _MAX_NAMED = 3
+_SHOWN_DEFAULTS = {"en": "English", "es": "Español", "letter": "Letter", "a4": "A4"}
+
+
+def _instead(field: str) -> str:
+    """What prints while a setting is not used: its default, in the words the dialog shows."""
+    default = ClinicSettings.model_fields[field].default
+    if default == "":
+        return "left blank"
+    return f"{_SHOWN_DEFAULTS.get(default, default)} is used"
 
 
 def _field_words(problem: SettingsProblem) -> str:
-    label = FIELD_LABELS.get(problem.field or "", problem.field or "")
-    return f"{label} ({one_line(problem.reason, 120)})"
+    field = problem.field or ""
+    label = FIELD_LABELS.get(field, field)
+    return f"{label} ({one_line(problem.reason, 120)}; {_instead(field)})"
 
 
 def problems_text(problems: Sequence[SettingsProblem], *, in_dialog: bool = False) -> str:
@@ -31,20 +42,18 @@ def problems_text(problems: Sequence[SettingsProblem], *, in_dialog: bool = Fals
     fields = [p for p in problems if p.field is not None]
     if whole:
         said = (
-            f"The clinic settings file could not be used: {one_line(whole[0].reason, 200)}. Handouts print"
+            f"The clinic settings could not be read: {one_line(whole[0].reason, 200)}. Handouts print"
             " no clinic name or phone, and 911 and 988 as the emergency numbers."
         )
     else:
-        named = "; ".join(_field_words(p) for p in fields[:_MAX_NAMED])
-        more = len(fields) - _MAX_NAMED
-        if more > 0:
-            named += f"; and {more} more"
+        shown = fields if in_dialog else fields[:_MAX_NAMED]
+        named = "; ".join(_field_words(p) for p in shown)
+        if len(fields) > len(shown):
+            named += f"; and {len(fields) - len(shown)} more (open the clinic settings to see them)"
         which = "This clinic setting was" if len(fields) == 1 else "These clinic settings were"
-        said = (
-            f"{which} not used, so handouts print the default (a write-in line for a name or phone): {named}."
-        )
+        said = f"{which} not used: {named}."
     fix = (
-        "Saving here writes the settings as shown."
+        "Saving here writes the settings as shown; the fields not used are marked."
         if in_dialog
         else "The file is left as it is until you save the clinic settings."
     )

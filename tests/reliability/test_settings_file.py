@@ -112,3 +112,34 @@ def test_the_command_line_says_which_field_was_ignored_and_still_prints_the_phon
 
     with pdfplumber.open(out) as pdf:
         assert "555-0100" in (pdf.pages[0].extract_text() or "")
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b'{"phone": "555', "is not valid JSON (line 1, column 11)"),
+        (b"\xff\xfe\x00bad", "is not UTF-8 text"),
+        (b"[" * 30_000 + b"]" * 30_000, "is nested too deeply to be a settings file"),
+    ],
+)
+def test_what_is_wrong_with_the_file_is_said_in_words(content: bytes, reason: str) -> None:
+    """Wizard walk, December 2026: "not readable JSON (JSONDecodeError)" named a Python exception."""
+    _write(content)
+    (problem,) = read_settings().problems
+    assert problem.reason.endswith(reason)
+    assert "Error" not in problem.reason
+
+
+@pytest.mark.parametrize(
+    ("bad", "reason"),
+    [
+        ({"phone": "5" * 201}, "longer than 200 characters"),
+        ({"phone": 5550100}, "not text"),
+        ({"default_paper": "A5"}, "not letter or a4"),
+        ({"default_language": "fr"}, "not en or es"),
+    ],
+)
+def test_why_a_field_was_ignored_is_said_in_words(bad: dict[str, object], reason: str) -> None:
+    _write(json.dumps(bad).encode())
+    (problem,) = read_settings().problems
+    assert problem.reason == reason
