@@ -176,7 +176,11 @@ class MainWindow(QMainWindow):
             if field.path in self.state.errors or field.parse_error():
                 labels.append(field.accessibleName() or field.path)
         known = {field.path for field in self.wizard.findChildren(Field)}
-        labels.extend(path for path in self.state.errors if path not in known)
+        for path in self.state.errors:
+            if path not in known:
+                # The plan's own controls are named by their path and labelled by their question.
+                control = self.wizard.findChild(QWidget, path)
+                labels.append(control.accessibleName() if control and control.accessibleName() else path)
         return list(dict.fromkeys(labels))
 
     def _valid_visit(self, title: str) -> Visit | None:

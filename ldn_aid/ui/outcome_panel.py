@@ -92,7 +92,9 @@ class OutcomePanel(QFrame):
             self._show_review(latest)
         elif self.state.assessment is None:
             self.title.setText("<b>Assessment so far</b>")
-            self.banner.show("CHECK ANSWERS", "A value is out of range.", STOP, separator="\n")
+            self.banner.show(
+                "CHECK ANSWERS", "A value is out of range or not a number.", STOP, separator="\n"
+            )
             invalid = [(path, question_text(self.content, path)) for path in sorted(self.state.errors)]
             self._show_lines([], invalid, "Values to fix:")
         else:

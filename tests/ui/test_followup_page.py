@@ -298,3 +298,20 @@ def test_the_page_fits_the_window(window: MainWindow, source: Path) -> None:
     body = page.scroll_area.widget()
     assert body is not None
     assert body.width() <= page.scroll_area.viewport().width()
+
+
+def test_a_mistyped_score_is_never_every_question_answered(window: MainWindow) -> None:
+    """Wizard walk, December 2026: after a refusal, typing "n" as the score turned the line green,
+    "Every question is answered", with the form unreadable."""
+    page = open_on_follow_up(window, ADVANCE)
+    assert not page.add_review()  # refused: questions unanswered, so the line follows each answer
+    answer_safety(page)
+    score = child(page, QLineEdit, "followup.new.score")
+    score.setText("n")
+    score.textEdited.emit("n")
+    error = child(page, QLabel, "followup.new.error")
+    assert "Every question is answered" not in error.text()
+    assert "type a number, such as 12" in error.text()
+    score.setText("10")
+    score.textEdited.emit("10")
+    assert error.text() == "Every question is answered: press Add review to record it."

@@ -58,5 +58,11 @@ def test_a_target_typed_on_the_assessment_page_is_saved_as_a_number(
     assert message.isVisible()
     assert message.text() == "Type a number of mg, such as 3.5."
     assert not window.save_visit()
-    assert dialog_log.errors[-1][0] == "Cannot save yet"
+    assert dialog_log.errors[-1] == (
+        "Cannot save yet",
+        "“Lower target dose (mg), if wanted” is out of range or not a number: fix it first.",
+    )
+    panel = window.findChild(QLabel, "outcome_panel.banner")
+    assert panel is not None
+    assert "A value is out of range or not a number." in panel.text()
     assert json.loads(visit_file.read_text("utf-8"))["plan"]["target_mg"] == 3.0

@@ -370,16 +370,28 @@ class ReviewForm(QWidget):
         if not asked and urine.currentData() is not None:
             self._set_quietly(urine, 0)  # never recorded where it is not asked
         self._set_row_visible(f"safety.{URINE_SCREEN}", asked)
-        if not self.refusing:
-            return
+        if not self.refusing and not self.error.isVisibleTo(self):
+            return  # nothing said yet: the form speaks once Add review was pressed
         unanswered = self.unanswered()
         self.mark_unanswered(unanswered)
-        if unanswered:
+        unreadable = self._unreadable()
+        if unreadable is not None:
+            # A typo (a score of "n") is not "every question answered": say what to fix.
+            self.refuse(unreadable)
+        elif unanswered:
             self.refuse(self._unanswered_words(unanswered))
         else:
             self.refusing = False
             self.error.setText("Every question is answered: press Add review to record it.")
             self.error.setStyleSheet(theme.READY_CSS)
+
+    def _unreadable(self) -> str | None:
+        """What the form cannot read (a number mistyped), in words; None when it reads."""
+        try:
+            self.entry(stand_in=True)
+        except ValueError as exc:
+            return str(exc)
+        return None
 
     def _set_quietly(self, combo: Any, index: int) -> None:
         self.syncing = True
