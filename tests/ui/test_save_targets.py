@@ -161,3 +161,51 @@ def test_the_file_dialog_starts_beside_the_open_visit(window: MainWindow, opened
     from ldn_aid.ui import dialogs
 
     assert dialogs._session_folder == opened.parent
+
+
+def _print_to_file(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
+    from PySide6.QtPrintSupport import QPrinter
+
+    from ldn_aid.ui.pages.handout import HandoutPage
+
+    def choose_file(_page: HandoutPage, printer: QPrinter) -> bool:
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(path))
+        return True
+
+    monkeypatch.setattr(HandoutPage, "_ask_printer", choose_file)
+
+
+def test_print_to_file_is_owner_only_and_never_over_the_open_visit(
+    window: MainWindow, dialog_log: DialogLog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The print dialog's "Print to file" is written by Qt with the usual mode (0644 under umask
+    022); it holds the patient's name and plan, so it is made owner-only, and it is checked as a save
+    is, so it cannot replace the visit file that is open."""
+    visit = tmp_path / "visit.pdf"
+    shutil.copyfile(CASES / "ldn_option.json", visit)
+    before = visit.read_bytes()
+    assert window.open_visit(visit)
+    window.wizard.go_to(PageId.HANDOUT)
+    page = window.wizard.handout_page
+    assert page.pdf_bytes.startswith(b"%PDF")
+
+    _print_to_file(monkeypatch, visit)
+    dialog_log.blank_phone_answers.append("anyway")
+    page.print_button.click()
+    assert dialog_log.errors[-1] == (
+        "Handout not printed",
+        "visit.pdf is the visit file LDN Aid is using, so nothing was saved. Choose another name.",
+    )
+    assert visit.read_bytes() == before
+
+    printed = tmp_path / "printed.pdf"
+    _print_to_file(monkeypatch, printed)
+    dialog_log.blank_phone_answers.append("anyway")
+    old_umask = os.umask(0o022)
+    try:
+        page.print_button.click()
+    finally:
+        os.umask(old_umask)
+    assert printed.read_bytes().startswith(b"%PDF")
+    assert stat.S_IMODE(printed.stat().st_mode) == 0o600

@@ -26,7 +26,9 @@ print or save anyway (the sheet prints a write-in line), or cancel.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -533,17 +535,38 @@ class HandoutPage(QWizardPage):
         printer.setPageSize(QPageSize(size))
         if not self._ask_printer(printer):
             return
+        to_file = self._print_file(printer)
+        if to_file is False:
+            return
         printed = self.print_to(printer)
+        _owner_only(to_file)
         if not printed or self.document is None or printed != self.document.pageCount():
             return
         self._record("printed")
         message = f"Sent {printed} page{'s' if printed != 1 else ''} to the printer."
         if sources is not None:
             sent = self._print_sources(printer, sources)
+            if to_file is not None:
+                _owner_only(Path(sources_output_name(str(to_file), SOURCES_SUFFIX)))
             if sent:
                 self._record_sources("printed", sources)
                 message += f" Then the sources: {sent} page{'s' if sent != 1 else ''}."
         self.status.setText(message)
+
+    def _print_file(self, printer: QPrinter) -> Path | Literal[False] | None:
+        """Where "Print to file" writes (None: a real printer), checked as a save is: never over the
+        open visit, a device or a read-only file (False: refused, and said)."""
+        from PySide6.QtPrintSupport import QPrinter
+
+        if printer.outputFormat() != QPrinter.OutputFormat.PdfFormat or not printer.outputFileName():
+            return None
+        target = checked_save_path(
+            self, Path(printer.outputFileName()), "Handout not printed", visit_file=self.state.file
+        )
+        if target is None:
+            return False
+        printer.setOutputFileName(str(target))
+        return target
 
     def print_to(self, printer: QPrinter) -> int:
         """Draw every page of the shown PDF on `printer`; the number of pages printed."""
@@ -627,3 +650,11 @@ class HandoutPage(QWizardPage):
                 self._record_sources("saved", sources)
                 message += f" and {beside.name}"
         self.status.setText(message)
+
+
+def _owner_only(path: Path | None) -> None:
+    """A sheet printed to a file holds patient data, so it is owner-only, as a saved one is (Qt
+    writes it with the usual mode)."""
+    if path is not None and path.is_file():
+        with contextlib.suppress(OSError):
+            os.chmod(path, 0o600)
