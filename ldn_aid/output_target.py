@@ -32,7 +32,8 @@ _KINDS = (
 class OutputError(LdnAidError):
     """The output cannot be written there; the message says why, on one line, in the command line's
     words. `kind` lets another front end say it in its own: "same_file" (`what` names the file read),
-    "read_only", or "other" (the message needs no command-line words)."""
+    "not_a_file" (`what` says what it is: "a folder"), "read_only", or "other" (the message needs no
+    command-line words)."""
 
     def __init__(self, message: str, *, kind: str = "other", what: str = "") -> None:
         super().__init__(message)
@@ -81,7 +82,9 @@ def checked_output(
         raise OutputError(f"cannot save {shown}: {exc.strerror or type(exc).__name__}") from None
     for test, kind in _KINDS:
         if test(mode):
-            raise OutputError(f"{shown} is {kind}, not a file; give a file name")
+            raise OutputError(
+                f"{shown} is {kind}, not a file; give a file name", kind="not_a_file", what=kind
+            )
     for source, what in reads:
         if _same_file(path, source):
             raise OutputError(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -68,6 +68,8 @@ class SettingsProblem:
 
     field: str | None
     reason: str
+    # False when saving the settings cannot put it right (a folder sits where the file goes).
+    fixed_by_saving: bool = True
 
     def __str__(self) -> str:
         if self.field is None:
@@ -96,7 +98,8 @@ def read_settings() -> LoadedSettings:
     except OSError as exc:
         return _defaults(f"{path} cannot be read ({exc.strerror or type(exc).__name__})")
     if stat.S_ISDIR(info.st_mode):
-        return _defaults(f"{path} is a folder, not a settings file; rename or remove it")
+        folder = _defaults(f"{path} is a folder, not a settings file; rename or remove it")
+        return LoadedSettings(folder.settings, (replace(folder.problems[0], fixed_by_saving=False),))
     if not stat.S_ISREG(info.st_mode):
         return _defaults(f"{path} is not a regular file")
     if info.st_size > SETTINGS_MAX_BYTES:

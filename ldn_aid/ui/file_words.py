@@ -78,6 +78,8 @@ def output_error_line(exc: OutputError, path: Path) -> str:
     name = one_line(path.name, 120)
     if exc.kind == "same_file":
         return f"{name} is {exc.what} LDN Aid is using, so nothing was saved. Choose another name."
+    if exc.kind == "not_a_file":
+        return f"{name} is {exc.what}, not a file, so nothing was saved. Choose a file name."
     if exc.kind == "read_only":
         return f"{name} is read-only, so nothing was saved. Choose another name, or make the file writable."
     return f"{sentence(str(exc))} Nothing was saved."

@@ -52,11 +52,20 @@ def problems_text(problems: Sequence[SettingsProblem], *, in_dialog: bool = Fals
             named += f"; and {len(fields) - len(shown)} more (open the clinic settings to see them)"
         which = "This clinic setting was" if len(fields) == 1 else "These clinic settings were"
         said = f"{which} not used: {named}."
-    fix = (
-        "Saving here writes the settings as shown; the fields not used are marked."
-        if in_dialog
-        else "The file is left as it is until you save the clinic settings."
-    )
+    if any(not p.fixed_by_saving for p in problems):
+        return said  # the reason says what to do first; saving cannot work until then
+    if whole:
+        fix = (
+            "Saving here replaces the file with the settings as shown."
+            if in_dialog
+            else ("Saving the clinic settings replaces the file.")
+        )
+    else:
+        fix = (
+            "Saving here writes the settings as shown; the fields not used are marked."
+            if in_dialog
+            else "The file is left as it is until you save the clinic settings."
+        )
     return f"{said} {fix}"
 
 

@@ -122,8 +122,8 @@ def test_a_folder_or_a_pipe_is_refused_before_anything_is_written(
     dialog_log.save_paths.extend([path, None])
     window.menu_actions["save_note"].trigger()
     ((_title, message),) = dialog_log.errors
-    assert "not a file" in message
-    assert message.endswith("Nothing was saved.")
+    kind = "a folder" if target == "folder.txt" else "a pipe (FIFO)"
+    assert message == f"{target} is {kind}, not a file, so nothing was saved. Choose a file name."
     assert path.is_dir() if target == "folder.txt" else stat.S_ISFIFO(os.stat(path).st_mode)
 
 
@@ -209,3 +209,15 @@ def test_print_to_file_is_owner_only_and_never_over_the_open_visit(
         os.umask(old_umask)
     assert printed.read_bytes().startswith(b"%PDF")
     assert stat.S_IMODE(printed.stat().st_mode) == 0o600
+
+
+def test_a_follow_up_sheet_is_suggested_under_its_review_date(window: MainWindow) -> None:
+    """Re-walk, December 2026: the sheet for the review of 2026-12-28 was suggested as
+    ldn-followup-sheet-2026-11-25.pdf, the first visit's date."""
+    assert window.open_visit(CASES / "followup_advance.json")
+    window.wizard.go_to(PageId.HANDOUT)
+    page = window.wizard.handout_page
+    visit = window.state.visit
+    assert visit is not None
+    assert page.shown_kind() == "followup"
+    assert page.suggested_file_name() == f"ldn-followup-sheet-{visit.follow_ups[-1].date.isoformat()}.pdf"

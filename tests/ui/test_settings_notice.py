@@ -128,7 +128,11 @@ def test_a_folder_named_clinic_json_is_said_and_saving_keeps_what_was_typed(
     a directory", no next step, and the typed settings were lost."""
     settings_path().mkdir()
     window = _open_window(qtbot, content)
-    assert "is a folder, not a settings file; rename or remove it" in window.settings_notice.label.text()
+    said = window.settings_notice.label.text()
+    assert said.endswith(
+        "is a folder, not a settings file; rename or remove it. Handouts print no clinic"
+        " name or phone, and 911 and 988 as the emergency numbers."
+    )  # no "until you save"
     typed = ClinicSettings(clinic_name="Riverside Clinic", phone="555-0100")
     dialog_log.settings_answers.extend([typed, None])  # Save fails; the dialog opens again: cancel
     window.menu_actions["settings"].trigger()

@@ -54,6 +54,13 @@ PREGNANCY_HINT = (
 )
 
 
+# The form's number fields: (field, example of what to type) for `_number`.
+NUMBER_FIELDS = {
+    "dose_mg": ("dose_mg", "the dose in mg, such as 3.0"),
+    "score": ("score", "a number, such as 12"),
+}
+
+
 def _field(path: str) -> str:
     """ "follow_ups[2].safety.pregnancy" -> "safety.pregnancy"."""
     return re.sub(r"\[\d+\]", "", path).removeprefix(f"{PATH}.")
@@ -257,6 +264,16 @@ class ReviewForm(QWidget):
             missing.append(f"{PATH}.missed_doses_last_week")
         return tuple(missing)
 
+    def _mistyped(self) -> tuple[str, str] | None:
+        """The first number field the form cannot read, with what to type; None when all read."""
+        for field, (name, example) in NUMBER_FIELDS.items():
+            edit = self.fields.dose if field == "dose_mg" else self.fields.score
+            try:
+                self._number(edit.text(), name, example)
+            except ValueError as exc:
+                return field, str(exc)
+        return None
+
     def _number(self, text: str, field: str, example: str) -> float | None:
         """The number typed, as the visit file holds it (a JSON number: code review F4); a float
         carries every tenth exactly, and the model checks the range."""
@@ -274,13 +291,17 @@ class ReviewForm(QWidget):
     def entry(self, *, stand_in: bool = False) -> dict[str, Any]:
         """The form as a follow-up dict (values the form itself cannot read raise ValueError).
 
-        With `stand_in`, an empty dose or missed-dose count is stood in for (the planned dose, 0),
-        so the rules can say what else is unanswered before they are given; never recorded."""
+        With `stand_in`, an empty or mistyped dose, an empty missed-dose count and a mistyped score
+        are stood in for (the planned dose, 0, none), so the rules can say what else is unanswered
+        before they are given; never recorded."""
         fields = self.fields
-        dose = self._number(fields.dose.text(), "dose_mg", "the dose in mg, such as 3.0")
+        mistyped = self._mistyped() if stand_in else None
+        typo = mistyped[0] if mistyped is not None else None
+        dose = None if typo == "dose_mg" else self._number(fields.dose.text(), *NUMBER_FIELDS["dose_mg"])
         if dose is None and stand_in:
             dose = float(self.planned_dose or Decimal("1"))
-        score = self._number(fields.score.text(), "score", "a number, such as 12")
+        # A mistyped score is stood in for by none, so the rules can still list what is unanswered.
+        score = None if typo == "score" else self._number(fields.score.text(), *NUMBER_FIELDS["score"])
         effects: dict[str, Any] = {name: combo.currentData() for name, combo in fields.effects.items()}
         effects["other_text"] = fields.other_text.text().strip() or None
         safety: dict[str, Any] = {
@@ -373,25 +394,19 @@ class ReviewForm(QWidget):
         if not self.refusing and not self.error.isVisibleTo(self):
             return  # nothing said yet: the form speaks once Add review was pressed
         unanswered = self.unanswered()
-        self.mark_unanswered(unanswered)
-        unreadable = self._unreadable()
-        if unreadable is not None:
-            # A typo (a score of "n") is not "every question answered": say what to fix.
-            self.refuse(unreadable)
+        mistyped = self._mistyped()
+        self.mark_unanswered((*unanswered, f"{PATH}.{mistyped[0]}") if mistyped else unanswered)
+        if mistyped is not None:
+            # A typo (a score of "n") is not "every question answered": say what to fix, and what
+            # else is still unanswered.
+            rest = f" {self._unanswered_words(unanswered)}" if unanswered else ""
+            self.refuse(mistyped[1] + rest)
         elif unanswered:
             self.refuse(self._unanswered_words(unanswered))
         else:
             self.refusing = False
             self.error.setText("Every question is answered: press Add review to record it.")
             self.error.setStyleSheet(theme.READY_CSS)
-
-    def _unreadable(self) -> str | None:
-        """What the form cannot read (a number mistyped), in words; None when it reads."""
-        try:
-            self.entry(stand_in=True)
-        except ValueError as exc:
-            return str(exc)
-        return None
 
     def _set_quietly(self, combo: Any, index: int) -> None:
         self.syncing = True
@@ -440,11 +455,14 @@ class ReviewForm(QWidget):
         visit = self.state.visit
         if visit is None:
             return self._refused("Fix the answers on earlier pages first; the visit is not valid.")
-        try:
-            self.entry()
-        except ValueError as exc:
-            return self._refused(str(exc))
-        if self._refused_unanswered(self.unanswered()):
+        mistyped = self._mistyped()
+        unanswered = self.unanswered()
+        if mistyped is not None:
+            self.mark_unanswered((f"{PATH}.{mistyped[0]}", *unanswered), focus=True)
+            self.refusing = True  # kept up to date after each answer, as for unanswered questions
+            rest = f" {self._unanswered_words(unanswered)}" if unanswered else ""
+            return self._refused(mistyped[1] + rest)
+        if self._refused_unanswered(unanswered):
             return None
         try:
             follow_up = FollowUp.model_validate(self.entry())

@@ -603,9 +603,14 @@ class HandoutPage(QWizardPage):
 
     def suggested_file_name(self) -> str:
         """No patient name in it: file names show up in folders, recent lists and backups."""
-        visit = self.state.visit
-        day = visit.visit_date.isoformat() if visit is not None else "visit"
         kind = "followup-sheet" if self.shown_kind() == "followup" else "handout"
+        visit = self._shown.visit if self._shown is not None else self.state.visit
+        if visit is None:
+            day = "visit"
+        elif kind == "followup-sheet" and visit.follow_ups:
+            day = visit.follow_ups[-1].date.isoformat()  # the sheet is for that review
+        else:
+            day = visit.visit_date.isoformat()
         return f"ldn-{kind}-{day}.pdf"
 
     def save_pdf(self) -> None:
