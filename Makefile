@@ -1,6 +1,8 @@
 # Two commands do all the set-up on a fresh machine: `make run` and `make test`.
 # Each creates or updates .venv itself (a stamp file tracks pyproject.toml).
-PYTHON ?= python3
+# A Python 3.12 or newer, found by tools/find-python (python3 is 3.11 on some machines, with 3.12 and
+# 3.13 installed by pyenv off PATH); `make PYTHON=...` picks one by hand.
+PYTHON ?= $(shell tools/find-python)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -8,6 +10,9 @@ STAMP := $(VENV)/.installed
 .PHONY: run test lint bench bundle bundle-check clean
 
 $(STAMP): pyproject.toml
+	@test -n "$(PYTHON)" || { tools/find-python; exit 1; }
+	@# A venv left by an older Python (3.11) is made again on the one found.
+	@$(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null || rm -rf $(VENV)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
