@@ -107,8 +107,8 @@ def bench_handout() -> None:
     from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate
 
     from ldn_aid.handout.compose import compose_for_visit
-    from ldn_aid.handout.render_pdf import render_pdf
-    from ldn_aid.handout.styles import FONT, register_fonts
+    from ldn_aid.pdf.render_pdf import render_pdf
+    from ldn_aid.pdf.styles import FONT, register_fonts
 
     visit = parse_visit(EXAMPLE.read_bytes())
     pages = render_pdf(compose_for_visit(visit, "en"), io.BytesIO())

@@ -424,7 +424,7 @@ def _write_document(
     # reportlab loads only for the commands that draw a PDF.
     from ldn_aid.handout.compose import compose_followup_for_visit, compose_for_visit
     from ldn_aid.handout.evidence_sheet import compose_evidence_sheet_for_visit
-    from ldn_aid.handout.render_pdf import RenderOptions, write_pdf
+    from ldn_aid.pdf.render_pdf import RenderOptions, write_pdf
 
     clinic = clinic_settings()
     handout: Handout

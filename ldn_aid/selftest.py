@@ -132,7 +132,7 @@ class SelfTest:
     ) -> None:
         # reportlab loads here only, so the checks above still run if it is broken.
         from ldn_aid.handout.compose import compose_followup_for_visit, compose_for_visit
-        from ldn_aid.handout.render_pdf import RenderOptions, write_pdf
+        from ldn_aid.pdf.render_pdf import RenderOptions, write_pdf
 
         with tempfile.TemporaryDirectory(prefix="ldn-aid-selftest-") as folder:
             for name, (visit, decision) in visits.items():

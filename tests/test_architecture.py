@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 CORE = ["ldn_aid.domain.visit", "ldn_aid.content", "ldn_aid.rules", "ldn_aid.visit_file", "ldn_aid.cli"]
 
@@ -51,3 +54,52 @@ def test_a_long_session_of_qt_calls_and_signals_runs_to_the_end() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-500:]
     assert result.stdout.strip() == "ok 1000 True"
+
+
+ROOT = Path(__file__).resolve().parents[1]
+ROGUES = {
+    # A new top-level module reaching for both: held by the two direct-import contracts.
+    "ldn_aid/rogue.py": "import PySide6.QtWidgets\nimport reportlab\n",
+    # A new module in a core package drawing a PDF through the renderer: held indirectly.
+    "ldn_aid/handout/rogue_render.py": "from ldn_aid.pdf import render_pdf\n",
+    # A new module of the presenters importing Qt.
+    "ldn_aid/ui/present/rogue_widget.py": "from PySide6.QtWidgets import QLabel\n",
+}
+
+
+def _lint_copy(tmp_path: Path, extra: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """import-linter over a copy of the package with `extra` modules added, under the project's own
+    contracts (pyproject.toml)."""
+    shutil.copytree(ROOT / "ldn_aid", tmp_path / "ldn_aid", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    for name, text in extra.items():
+        (tmp_path / name).write_text(text, "utf-8")
+    lint = Path(sys.executable).with_name("lint-imports")
+    return subprocess.run(
+        [str(lint), "--no-cache", "--config", str(tmp_path / "pyproject.toml")],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_the_contracts_cover_modules_that_do_not_exist_yet(tmp_path: Path) -> None:
+    """Code review F5: a new ldn_aid/newmod.py importing PySide6 and reportlab left every contract
+    kept, because the contracts listed modules. They now name whole packages."""
+    clean = _lint_copy(tmp_path / "clean", {})
+    assert clean.returncode == 0, clean.stdout[-2000:]
+    rogue = _lint_copy(tmp_path / "rogue", ROGUES)
+    assert rogue.returncode != 0
+    report = rogue.stdout
+    # The layers break too: the documents reach up into the renderer.
+    assert "Contracts: 0 kept, 4 broken." in report, report[-2000:]
+    for broken in (
+        "The core packages are pure: no Qt and no reportlab, not even indirectly BROKEN",
+        "Only the pdf package imports reportlab BROKEN",
+        "Only the ui package imports PySide6 BROKEN",
+    ):
+        assert broken in report
+    for module in ("ldn_aid.rogue", "ldn_aid.handout.rogue_render", "ldn_aid.ui.present.rogue_widget"):
+        assert module in report

@@ -51,7 +51,7 @@ def given_document(
 
 
 def _record(handout: Handout, language: Language, large_print: bool, paper: Paper) -> HandoutRecord:
-    from ldn_aid.handout.render_pdf import RenderOptions, render_pdf_bytes
+    from ldn_aid.pdf.render_pdf import RenderOptions, render_pdf_bytes
 
     data = render_pdf_bytes(handout, RenderOptions(paper=paper, large_print=large_print))
     return HandoutRecord(

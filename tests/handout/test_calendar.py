@@ -19,7 +19,7 @@ from ldn_aid.domain.protocol import Protocol, Step
 from ldn_aid.domain.visit import Visit
 from ldn_aid.handout import model
 from ldn_aid.handout.calendar import calendar_blocks, dose_calendar, written_date
-from ldn_aid.handout.render_pdf import RenderOptions, render_pdf_bytes
+from ldn_aid.pdf.render_pdf import RenderOptions, render_pdf_bytes
 from ldn_aid.rules import decide
 from ldn_aid.visit_file import load_visit
 

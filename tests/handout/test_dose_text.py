@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from ldn_aid.content import load_content
 from ldn_aid.handout import model
 from ldn_aid.handout.dose_text import NO_BREAK_SPACE, mg, ml, number, plain_dose, step_amount
-from ldn_aid.handout.render_pdf import RenderOptions, render_pdf_bytes
+from ldn_aid.pdf.render_pdf import RenderOptions, render_pdf_bytes
 
 # Every dose the plans can give, in 0.1 mg steps from 0.1 to 4.5 mg.
 DOSES = st.integers(min_value=1, max_value=45).map(lambda tenths: Decimal(tenths) / 10)

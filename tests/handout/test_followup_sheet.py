@@ -30,8 +30,8 @@ from ldn_aid.handout.compose import (
     compose_followup_for_visit,
     compose_followup_sheet,
 )
-from ldn_aid.handout.render_pdf import RenderOptions, render_pdf_bytes
 from ldn_aid.paths import resource_path
+from ldn_aid.pdf.render_pdf import RenderOptions, render_pdf_bytes
 from ldn_aid.rules import decide, review
 from ldn_aid.settings import ClinicSettings
 from ldn_aid.visit_file import load_visit

@@ -38,7 +38,7 @@ from ldn_aid.handout.compose import (
     compose_followup_sheet,
 )
 from ldn_aid.handout.dose_text import step_amount
-from ldn_aid.handout.render_pdf import RenderOptions, render_pdf_bytes
+from ldn_aid.pdf.render_pdf import RenderOptions, render_pdf_bytes
 from ldn_aid.rules import decide
 from ldn_aid.visit_file import load_visit
 

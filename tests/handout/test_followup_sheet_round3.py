@@ -25,9 +25,9 @@ from ldn_aid.handout import model
 from ldn_aid.handout.calendar import written_date
 from ldn_aid.handout.compose import compose_followup_for_visit
 from ldn_aid.handout.followup_sheet import URL_PRINT_LIMIT, score_goal
-from ldn_aid.handout.render_pdf import RenderOptions, render_pdf_bytes
 from ldn_aid.handout.wallet_card import wallet_card_blocks
 from ldn_aid.paths import resource_path
+from ldn_aid.pdf.render_pdf import RenderOptions, render_pdf_bytes
 from ldn_aid.rules import decide
 from ldn_aid.settings import ClinicSettings
 from ldn_aid.visit_file import load_visit

@@ -24,8 +24,8 @@ from ldn_aid.domain.visit import Visit
 from ldn_aid.handout import model
 from ldn_aid.handout.compose import compose_followup_for_visit, compose_for_visit
 from ldn_aid.handout.evidence_sheet import compose_evidence_sheet_for_visit
-from ldn_aid.handout.render_pdf import RenderOptions, render_pdf_bytes
 from ldn_aid.paths import resource_path
+from ldn_aid.pdf.render_pdf import RenderOptions, render_pdf_bytes
 from ldn_aid.rules import decide
 from ldn_aid.settings import ClinicSettings
 from ldn_aid.visit_file import load_visit

@@ -19,8 +19,8 @@ from ldn_aid.atomic import SaveError
 from ldn_aid.cli import main
 from ldn_aid.handout import model
 from ldn_aid.handout.compose import compose_for_visit
-from ldn_aid.handout.render_pdf import MARGIN, RenderOptions, render_pdf_bytes, write_pdf
 from ldn_aid.paths import resource_path
+from ldn_aid.pdf.render_pdf import MARGIN, RenderOptions, render_pdf_bytes, write_pdf
 from ldn_aid.visit_file import save_visit
 
 VARIANTS = [
@@ -205,7 +205,7 @@ def test_write_is_atomic_and_keeps_the_old_file_on_failure(
     def explode(*_: object, **__: object) -> bytes:
         raise RuntimeError("renderer failed half-way")
 
-    monkeypatch.setattr("ldn_aid.handout.render_pdf.render_pdf_bytes", explode)
+    monkeypatch.setattr("ldn_aid.pdf.render_pdf.render_pdf_bytes", explode)
     with pytest.raises(RuntimeError):
         write_pdf(handout_for("ldn_option", "en"), target)
     assert target.read_bytes() == b"old file"
@@ -337,7 +337,7 @@ def test_the_wallet_card_and_its_cut_marks_stay_far_from_the_paper_edge(large: b
 
 
 def test_large_print_uses_18_pt_with_one_and_a_half_line_spacing() -> None:
-    from ldn_aid.handout.styles import make_styles
+    from ldn_aid.pdf.styles import make_styles
 
     styles = make_styles(True)
     assert styles.body.fontSize == 18

@@ -13,7 +13,7 @@ import pytest
 from pdfminer.pdftypes import resolve1
 
 from ldn_aid.handout import model
-from ldn_aid.handout.render_pdf import MARGIN, RenderOptions, render_pdf_bytes
+from ldn_aid.pdf.render_pdf import MARGIN, RenderOptions, render_pdf_bytes
 
 PAPERS = ("letter", "a4")
 SIZES = (False, True)

@@ -11,7 +11,7 @@ import pytest
 
 from ldn_aid.handout import model
 from ldn_aid.handout.compose import compose_for_visit
-from ldn_aid.handout.render_pdf import RenderOptions, render_pdf_bytes
+from ldn_aid.pdf.render_pdf import RenderOptions, render_pdf_bytes
 from ldn_aid.visit_file import load_visit
 
 TESTS = Path(__file__).resolve().parents[1]

@@ -15,9 +15,9 @@ from test_render_blocks import embedded_font_problems
 
 from ldn_aid.handout import model
 from ldn_aid.handout.compose import compose_for_visit
-from ldn_aid.handout.render_pdf import MARGIN, RenderOptions, render_pdf_bytes
-from ldn_aid.handout.render_text import markup, runs
-from ldn_aid.handout.styles import FONT, FONT_BOLD, FONTS_DIR
+from ldn_aid.pdf.render_pdf import MARGIN, RenderOptions, render_pdf_bytes
+from ldn_aid.pdf.render_text import markup, runs
+from ldn_aid.pdf.styles import FONT, FONT_BOLD, FONTS_DIR
 
 NAMES = {
     "vietnamese": "Nguyễn Thị Đặng",

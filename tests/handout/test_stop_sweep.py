@@ -29,7 +29,7 @@ from samples import example
 from ldn_aid.content import load_content
 from ldn_aid.domain.visit import Visit
 from ldn_aid.handout.compose import compose_for_visit
-from ldn_aid.handout.render_pdf import RenderOptions, render_pdf_bytes
+from ldn_aid.pdf.render_pdf import RenderOptions, render_pdf_bytes
 from ldn_aid.rules import decide
 
 Change = Callable[[Visit], Visit]

@@ -24,7 +24,7 @@ from ldn_aid.domain.protocol import Step
 from ldn_aid.domain.visit import Visit
 from ldn_aid.handout.compose import compose_followup_for_visit, compose_for_visit
 from ldn_aid.handout.dose_text import mg, ml
-from ldn_aid.handout.render_pdf import RenderOptions, render_pdf_bytes
+from ldn_aid.pdf.render_pdf import RenderOptions, render_pdf_bytes
 from ldn_aid.record.chart_note import NOTE_WIDTH, HandoutRecord, chart_note
 from ldn_aid.record.handout_hash import followup_sheet_record, handout_record
 from ldn_aid.rules import decide

@@ -48,7 +48,7 @@ def no_render(monkeypatch: pytest.MonkeyPatch) -> None:
     def explode(*_args: object, **_kwargs: object) -> bytes:
         raise AssertionError("the chart note rendered a PDF")
 
-    monkeypatch.setattr("ldn_aid.handout.render_pdf.render_pdf_bytes", explode)
+    monkeypatch.setattr("ldn_aid.pdf.render_pdf.render_pdf_bytes", explode)
 
 
 def given_section(note: str) -> str:

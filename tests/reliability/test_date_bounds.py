@@ -14,8 +14,8 @@ import pytest
 from ldn_aid.cli import main
 from ldn_aid.domain.values import LATEST_DATE
 from ldn_aid.handout.compose import compose_followup_for_visit, compose_for_visit
-from ldn_aid.handout.render_pdf import render_pdf_bytes
 from ldn_aid.paths import resource_path
+from ldn_aid.pdf.render_pdf import render_pdf_bytes
 from ldn_aid.rules import decide
 from ldn_aid.visit_file import load_visit
 

@@ -13,8 +13,8 @@ import pytest
 
 from ldn_aid.atomic import SaveError, write_atomically
 from ldn_aid.handout.compose import compose_for_visit
-from ldn_aid.handout.render_pdf import write_pdf
 from ldn_aid.paths import resource_path
+from ldn_aid.pdf.render_pdf import write_pdf
 from ldn_aid.settings import ClinicSettings, load_settings, save_settings
 from ldn_aid.visit_file import load_visit, save_visit
 

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ldn_aid.handout.compose import SHEET_TEXT_LIMIT, clean_user_text, compose_for_visit
-from ldn_aid.handout.render_pdf import render_pdf_bytes
 from ldn_aid.paths import resource_path
+from ldn_aid.pdf.render_pdf import render_pdf_bytes
 from ldn_aid.settings import ClinicSettings
 from ldn_aid.visit_file import load_visit
 

@@ -119,7 +119,7 @@ def test_the_note_never_renders(
     def no_render(*_args: object, **_kwargs: object) -> bytes:
         raise AssertionError("the chart note rendered a PDF")
 
-    monkeypatch.setattr("ldn_aid.handout.render_pdf.render_pdf_bytes", no_render)
+    monkeypatch.setattr("ldn_aid.pdf.render_pdf.render_pdf_bytes", no_render)
     window.menu_actions["copy_note"].trigger()
     assert note_hashes(QGuiApplication.clipboard().text()) == [hashlib.sha256(saved).hexdigest()]
     assert dialog_log.crash_details == []
@@ -155,7 +155,7 @@ def test_a_failed_render_leaves_nothing_printable(
 ) -> None:
     from reportlab.platypus.doctemplate import LayoutError
 
-    from ldn_aid.handout import render_pdf
+    from ldn_aid.pdf import render_pdf
 
     page = handout_page(window, "ldn_option.json")
     real = render_pdf.render_pdf_bytes

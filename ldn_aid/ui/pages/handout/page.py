@@ -333,7 +333,7 @@ class HandoutPage(QWizardPage):
     def _render(self, inputs: Shown) -> None:
         from ldn_aid.handout.compose import compose_followup_for_visit, compose_for_visit
         from ldn_aid.handout.model import WalletCard
-        from ldn_aid.handout.render_pdf import RenderOptions, render_pdf_bytes
+        from ldn_aid.pdf.render_pdf import RenderOptions, render_pdf_bytes
 
         visit = self.state.visit
         if visit is None:
@@ -455,7 +455,7 @@ class HandoutPage(QWizardPage):
         """
         from ldn_aid.handout.common import DocumentRefusedError
         from ldn_aid.handout.evidence_sheet import compose_evidence_sheet_for_visit
-        from ldn_aid.handout.render_pdf import RenderOptions, render_pdf_bytes
+        from ldn_aid.pdf.render_pdf import RenderOptions, render_pdf_bytes
 
         shown, visit = self._shown, self.state.visit
         if shown is None or visit is None:

@@ -19,8 +19,8 @@ from reportlab.platypus import Flowable, Frame, Table, TableStyle
 from reportlab.platypus import Paragraph as RLParagraph
 
 from ldn_aid.handout import model
-from ldn_aid.handout.render_text import paragraph
-from ldn_aid.handout.styles import FONT, FONT_BOLD, INK, MAIN_FILL, MARK_FILL, NOTE_EDGE, WARN_EDGE, Styles
+from ldn_aid.pdf.render_text import paragraph
+from ldn_aid.pdf.styles import FONT, FONT_BOLD, INK, MAIN_FILL, MARK_FILL, NOTE_EDGE, WARN_EDGE, Styles
 
 CARD_WIDTH = 85.6 * mm  # ID-1, the size of a bank card
 CARD_HEIGHT = 54.0 * mm

@@ -12,9 +12,9 @@ from reportlab.platypus import Flowable
 
 from ldn_aid import __version__
 from ldn_aid.handout import model
-from ldn_aid.handout.render_layout import MARGIN
-from ldn_aid.handout.render_text import paragraph as _p
-from ldn_aid.handout.styles import FONT, Styles
+from ldn_aid.pdf.render_layout import MARGIN
+from ldn_aid.pdf.render_text import paragraph as _p
+from ldn_aid.pdf.styles import FONT, Styles
 
 # The lowest footer line stays this far above the paper edge: clear of a printer's 6.35 mm hard margin.
 FOOTER_FLOOR = 24.0

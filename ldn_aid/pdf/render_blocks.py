@@ -15,8 +15,8 @@ from reportlab.platypus import Flowable, Spacer, Table
 from reportlab.platypus import Paragraph as RLParagraph
 
 from ldn_aid.handout import model
-from ldn_aid.handout.render_layout import Centred, Mode, PartBreak, Unit, mark, stacked_height
-from ldn_aid.handout.render_parts import (
+from ldn_aid.pdf.render_layout import Centred, Mode, PartBreak, Unit, mark, stacked_height
+from ldn_aid.pdf.render_parts import (
     BOX_ROW_SPLIT_AT,
     GRID_PAD,
     NO_PADDING,
@@ -27,10 +27,10 @@ from ldn_aid.handout.render_parts import (
     split_in_row,
     table_style,
 )
-from ldn_aid.handout.render_sheets import WalletCardSheet, calendar_table
-from ldn_aid.handout.render_text import markup
-from ldn_aid.handout.render_text import paragraph as _p
-from ldn_aid.handout.styles import (
+from ldn_aid.pdf.render_sheets import WalletCardSheet, calendar_table
+from ldn_aid.pdf.render_text import markup
+from ldn_aid.pdf.render_text import paragraph as _p
+from ldn_aid.pdf.styles import (
     FONT_BOLD,
     MAIN_EDGE,
     MAIN_FILL,

@@ -11,7 +11,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Table, TableStyle
 
-from ldn_aid.handout.styles import FONT, ICON_OFF, ICON_OFF_EDGE, ICON_ON, INK, MUTED
+from ldn_aid.pdf.styles import FONT, ICON_OFF, ICON_OFF_EDGE, ICON_ON, INK, MUTED
 
 # A table row taller than this (in points) may split inside itself; shorter rows break only between
 # rows. Below the shortest frame (Letter portrait less its margins, 648 pt) less a repeated heading.

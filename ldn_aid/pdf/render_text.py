@@ -18,7 +18,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph
 
-from ldn_aid.handout.styles import FALLBACK, FALLBACK_BOLD, register_fonts
+from ldn_aid.pdf.styles import FALLBACK, FALLBACK_BOLD, register_fonts
 
 _KEEP_CONTROLS = {"\n", "\t"}
 

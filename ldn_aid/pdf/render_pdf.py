@@ -16,10 +16,10 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 from ldn_aid import __version__
 from ldn_aid.atomic import write_with
 from ldn_aid.handout import model
-from ldn_aid.handout.render_blocks import BlockRenderer
-from ldn_aid.handout.render_footer import canvas_maker
-from ldn_aid.handout.render_layout import MARGIN
-from ldn_aid.handout.styles import FONT, make_styles
+from ldn_aid.pdf.render_blocks import BlockRenderer
+from ldn_aid.pdf.render_footer import canvas_maker
+from ldn_aid.pdf.render_layout import MARGIN
+from ldn_aid.pdf.styles import FONT, make_styles
 
 __all__ = ["MARGIN", "PAPER_SIZES", "Paper", "RenderOptions", "render_pdf", "render_pdf_bytes", "write_pdf"]
 
