@@ -23,7 +23,7 @@ from ldn_aid.content import load_rules
 from ldn_aid.rules import decide
 from ldn_aid.visit_file import parse_visit
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "resources" / "examples" / "ldn_option.json"
+EXAMPLE = Path(__file__).resolve().parent.parent / "ldn_aid" / "resources" / "examples" / "ldn_option.json"
 FOLLOW_UP_EXAMPLE = EXAMPLE.with_name("followup_advance.json")
 
 

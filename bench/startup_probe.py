@@ -41,7 +41,7 @@ def main() -> int:
     window.show()
     if mode == "full":
         root = Path(__file__).resolve().parent.parent
-        window.open_visit(root / "resources" / "examples" / "ldn_option.json")
+        window.open_visit(root / "ldn_aid" / "resources" / "examples" / "ldn_option.json")
         window.wizard.go_to(PageId.HANDOUT)
         if not window.wizard.handout_page.pdf_bytes:
             print("the handout preview did not render", file=sys.stderr)

@@ -480,7 +480,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     if not decision.handout_gate.allowed:  # pragma: no cover - the built-in example may be printed
         return _refused("handout", decision.handout_gate, args)
     out = _write_document(visit, decision, args)
-    print(f"wrote {out} (a handout for the built-in example visit resources/examples/ldn_option.json)")
+    print(f"wrote {out} (a handout for the built-in example visit, examples/ldn_option.json)")
     return 0
 
 

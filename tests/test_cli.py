@@ -401,7 +401,7 @@ def review_json(path: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, Any
 
 
 def test_review_example_advance_text(capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(["review", str(PROJECT / "resources/examples/followup_advance.json")]) == 0
+    assert run(["review", str(PROJECT / "ldn_aid/resources/examples/followup_advance.json")]) == 0
     out, err = capsys.readouterr()
     assert err == ""
     assert "Decision: ADVANCE" in out
@@ -412,7 +412,7 @@ def test_review_example_advance_text(capsys: pytest.CaptureFixture[str]) -> None
 
 
 def test_review_example_advance_json(capsys: pytest.CaptureFixture[str]) -> None:
-    result = review_json(PROJECT / "resources/examples/followup_advance.json", capsys)
+    result = review_json(PROJECT / "ldn_aid/resources/examples/followup_advance.json", capsys)
     assert set(result) == REVIEW_KEYS
     assert result["format"] == "ldn-aid.review/1"
     assert (result["decision"], result["computed"], result["chosen"]) == ("advance", "advance", None)
@@ -437,7 +437,7 @@ def test_review_example_advance_json(capsys: pytest.CaptureFixture[str]) -> None
 
 
 def test_review_example_stop_json(capsys: pytest.CaptureFixture[str]) -> None:
-    result = review_json(PROJECT / "resources/examples/followup_stop.json", capsys)
+    result = review_json(PROJECT / "ldn_aid/resources/examples/followup_stop.json", capsys)
     assert result["decision"] == "stop"
     assert [r["rule_id"] for r in result["reasons"]] == ["followup_stop_no_response"]
     assert (result["next_dose_mg"], result["next_timing"], result["revised_steps"]) == (None, None, [])
@@ -471,7 +471,7 @@ def test_review_liquid_volumes_and_override(
 
 @pytest.mark.parametrize("example", ["ldn_option", "stop", "incomplete", "guideline_first"])
 def test_review_without_follow_ups(example: str, capsys: pytest.CaptureFixture[str]) -> None:
-    path = PROJECT / f"resources/examples/{example}.json"
+    path = PROJECT / f"ldn_aid/resources/examples/{example}.json"
     assert run(["review", str(path)]) == 0
     assert capsys.readouterr().out.strip() == "No follow-up visits recorded."
     assert run(["review", str(path), "--json"]) == 0
@@ -504,7 +504,7 @@ def test_review_follow_ups_out_of_order_exit_2_naming_follow_ups(
 
 
 def test_python_m_review_json() -> None:
-    done = _python_m("review", str(PROJECT / "resources/examples/followup_stop.json"), "--json")
+    done = _python_m("review", str(PROJECT / "ldn_aid/resources/examples/followup_stop.json"), "--json")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["decision"] == "stop"
 
@@ -950,7 +950,7 @@ def _numbered_sources(visit_path: Path, language: str) -> list[tuple[int, str]]:
 def test_evidence_sheet_writes_the_numbered_sources_of_the_handout(
     options: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    visit_path = PROJECT / "resources/examples/ldn_option.json"
+    visit_path = PROJECT / "ldn_aid/resources/examples/ldn_option.json"
     out = tmp_path / "sources.pdf"
     assert run(["evidence-sheet", str(visit_path), "-o", str(out), *options]) == 0
     stdout, err = capsys.readouterr()
@@ -993,7 +993,7 @@ def test_no_pdf_is_written_over_the_visit_file_it_reads(
     command: str, spelling: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     visit_path = tmp_path / "visit.json"
-    visit_path.write_bytes((PROJECT / "resources/examples/followup_advance.json").read_bytes())
+    visit_path.write_bytes((PROJECT / "ldn_aid/resources/examples/followup_advance.json").read_bytes())
     before = visit_path.read_bytes()
     out = visit_path if spelling == "same" else tmp_path / "sub" / ".." / "visit.json"
     (tmp_path / "sub").mkdir()

@@ -8,7 +8,7 @@ from typing import Any
 from ldn_aid.domain.followup import SAFETY_ITEMS, SIDE_EFFECTS
 
 PROJECT = Path(__file__).resolve().parents[2]
-EXAMPLES_DIR = PROJECT / "resources" / "examples"
+EXAMPLES_DIR = PROJECT / "ldn_aid" / "resources" / "examples"
 EXAMPLES = sorted(EXAMPLES_DIR.glob("*.json"))
 CASES = Path(__file__).resolve().parent / "cases"
 CASE_FILES = sorted(CASES.glob("*.json"))

@@ -146,7 +146,7 @@ def test_note_for_each_example(path: Path, content: ContentBundle) -> None:
 def test_the_follow_up_decisions_are_one_linear_pass(content: ContentBundle) -> None:
     from ldn_aid.rules import review
 
-    visit = load_visit(PROJECT / "resources" / "examples" / "followup_stop.json")
+    visit = load_visit(PROJECT / "ldn_aid" / "resources" / "examples" / "followup_stop.json")
     decisions = decide(visit).follow_ups
     assert [d.review_date for d in decisions] == [f.date for f in visit.follow_ups]
     assert decisions[-1] == review(visit)
@@ -168,7 +168,7 @@ def test_a_handout_record_for_a_refused_handout_is_an_error(content: ContentBund
 
 
 def test_sha256_changes_with_language_print_and_paper() -> None:
-    visit = load_visit(PROJECT / "resources" / "examples" / "ldn_option.json")
+    visit = load_visit(PROJECT / "ldn_aid" / "resources" / "examples" / "ldn_option.json")
     english = handout_record(visit)
     spanish = handout_record(visit, "es")
     large = handout_record(visit, large_print=True)
@@ -182,7 +182,7 @@ def test_sha256_changes_with_language_print_and_paper() -> None:
 
 
 def test_follow_up_sheet_record(content: ContentBundle) -> None:
-    visit = load_visit(PROJECT / "resources" / "examples" / "followup_stop.json")
+    visit = load_visit(PROJECT / "ldn_aid" / "resources" / "examples" / "followup_stop.json")
     sheet = followup_sheet_record(visit, large_print=True)
     assert sheet is not None
     composed = compose_followup_for_visit(visit)
@@ -197,7 +197,8 @@ def test_follow_up_sheet_record(content: ContentBundle) -> None:
     assert f"PDF SHA-256: {sheet.sha256}" in given
     assert f"PDF SHA-256: {pdf_sha256(visit)}" in given
 
-    assert followup_sheet_record(load_visit(PROJECT / "resources" / "examples" / "ldn_option.json")) is None
+    example = PROJECT / "ldn_aid" / "resources" / "examples" / "ldn_option.json"
+    assert followup_sheet_record(load_visit(example)) is None
 
 
 def test_sha256_follows_the_visit_language_by_default(make_visit: MakeVisit) -> None:
@@ -209,13 +210,13 @@ def test_sha256_follows_the_visit_language_by_default(make_visit: MakeVisit) -> 
 
 
 def test_clinic_details_change_the_hash() -> None:
-    visit = load_visit(PROJECT / "resources" / "examples" / "ldn_option.json")
+    visit = load_visit(PROJECT / "ldn_aid" / "resources" / "examples" / "ldn_option.json")
     clinic = ClinicSettings(clinic_name="Harbour Clinic", phone="555 0100")
     assert handout_record(visit, clinic=clinic).sha256 != handout_record(visit).sha256
 
 
 def test_the_note_records_the_handout_options(content: ContentBundle) -> None:
-    visit = load_visit(PROJECT / "resources" / "examples" / "ldn_option.json")
+    visit = load_visit(PROJECT / "ldn_aid" / "resources" / "examples" / "ldn_option.json")
     note = note_for(visit, content, handout_record(visit, "es", large_print=True, paper="a4"))
     given = unwrapped(section(note, "GIVEN TO THE PATIENT"))
     version = load_content("es").rules.content_version
@@ -299,7 +300,7 @@ def test_every_screen_answer_no(content: ContentBundle, make_visit: MakeVisit) -
 
 
 def test_stop_gives_no_plan_and_says_why(content: ContentBundle) -> None:
-    visit = load_visit(PROJECT / "resources" / "examples" / "stop.json")
+    visit = load_visit(PROJECT / "ldn_aid" / "resources" / "examples" / "stop.json")
     note = note_for(visit, content)
     assert "PLAN: none - a stop finding holds (opioid_agonist_treatment)" in note
     assert "Step 1" not in note

@@ -18,8 +18,8 @@ from ldn_aid.cli_record import add_record_commands
 from ldn_aid.settings import ClinicSettings, save_settings
 
 PROJECT = Path(__file__).resolve().parents[2]
-LDN_OPTION = PROJECT / "resources" / "examples" / "ldn_option.json"
-FOLLOW_UPS = PROJECT / "resources" / "examples" / "followup_stop.json"
+LDN_OPTION = PROJECT / "ldn_aid" / "resources" / "examples" / "ldn_option.json"
+FOLLOW_UPS = PROJECT / "ldn_aid" / "resources" / "examples" / "followup_stop.json"
 BUILD_PARSER = cli.build_parser
 
 

@@ -20,7 +20,7 @@ from ldn_aid.content import load_content
 
 PROJECT = Path(__file__).resolve().parents[2]
 CASES = Path(__file__).resolve().parent / "cases"
-EXAMPLES = sorted((PROJECT / "resources" / "examples").glob("*.json"))
+EXAMPLES = sorted((PROJECT / "ldn_aid" / "resources" / "examples").glob("*.json"))
 
 
 def has_plan_heading(text: str) -> bool:
@@ -132,7 +132,7 @@ def test_d14_a_child_over_the_ceiling_is_stepped_down_and_told_so(
 
 def test_a_stop_follow_up_bundle_has_no_active_proposal(capsys: pytest.CaptureFixture[str]) -> None:
     """After a review that stops LDN the FHIR Bundle still carried the starting plan as a draft."""
-    visit_path = PROJECT / "resources" / "examples" / "followup_stop.json"
+    visit_path = PROJECT / "ldn_aid" / "resources" / "examples" / "followup_stop.json"
     assert run(["review", str(visit_path), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["decision"] == "stop"
     assert run(["fhir", str(visit_path)]) == 0

@@ -21,7 +21,7 @@ from ldn_aid.ui import dialogs
 from ldn_aid.ui.main_window import MainWindow
 from ldn_aid.visit_file import load_visit, visit_json
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "ldn_aid" / "resources" / "examples"
 PATIENT = "Zebulon Quixworth"
 
 

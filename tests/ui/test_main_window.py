@@ -71,7 +71,7 @@ def test_new_visit_with_unsaved_changes_asks_before_clearing(
 # ---- Open visit -----------------------------------------------------------------------------------
 
 CASES = Path(__file__).parent / "cases"
-EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "ldn_aid" / "resources" / "examples"
 VALID = json.loads((EXAMPLES / "ldn_option.json").read_text("utf-8"))
 
 
