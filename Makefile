@@ -7,16 +7,33 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench bundle bundle-check clean
+.PHONY: run test lint lock bench bundle bundle-check clean
 
-$(STAMP): pyproject.toml
+# The tested set of every runtime and test dependency, pinned (requirements.lock, from `make lock`):
+# the byte-identical PDFs, and the SHA-256 in every chart note, depend on exact reportlab and font
+# versions. `pip check` then fails if pyproject.toml wants something the lock does not hold.
+$(STAMP): pyproject.toml requirements.lock
 	@test -n "$(PYTHON)" || { tools/find-python; exit 1; }
 	@# A venv left by an older Python (3.11) is made again on the one found.
 	@$(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null || rm -rf $(VENV)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip check
 	touch $(STAMP)
+
+# Refresh the lock: resolve pyproject.toml's ranges afresh in a scratch venv and pin what was installed.
+lock:
+	@test -n "$(PYTHON)" || { tools/find-python; exit 1; }
+	rm -rf build/lock-venv
+	$(PYTHON) -m venv build/lock-venv
+	build/lock-venv/bin/python -m pip install --quiet --upgrade pip
+	build/lock-venv/bin/python -m pip install --quiet '.[test]'
+	{ echo "# The tested set: make lock writes this from pyproject.toml's ranges (resolved on"; \
+	  echo "# $$(build/lock-venv/bin/python -c 'import platform; print(platform.python_implementation(), platform.python_version(), platform.system(), platform.machine())'))."; \
+	  build/lock-venv/bin/python -m pip freeze --exclude-editable | grep -v -i '^ldn[-_]aid'; } > requirements.lock
+	rm -rf build/lock-venv
 
 # First check that Qt's platform plugin loads here; if not, it prints the system packages to install.
 run: $(STAMP)
