@@ -30,8 +30,10 @@ Nothing is exported that the visit does not hold, and no identifier is invented:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import types
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
@@ -442,11 +444,13 @@ def medication_request(
 # ---- the bundle -------------------------------------------------------------------------------------
 
 
-def _full_url(visit: Visit, role: str) -> str:
-    """A stable urn:uuid for one entry: uuid5 over the visit's JSON (display name left out) and a role."""
+def _entry_urls(visit: Visit) -> Callable[[str], str]:
+    """Stable urn:uuids for the entries: uuid5 over a role and one SHA-256 of the visit's JSON
+    (display name left out). The visit is serialised and hashed once, not once per entry, which made
+    the export grow with the square of the follow-ups (red team D10)."""
     anonymous = visit.model_copy(update={"patient": visit.patient.model_copy(update={"display_name": None})})
-    name = role + "\n" + anonymous.model_dump_json()
-    return f"urn:uuid:{uuid.uuid5(UUID_NAMESPACE, name)}"
+    digest = hashlib.sha256(anonymous.model_dump_json().encode("utf-8")).hexdigest()
+    return lambda role: f"urn:uuid:{uuid.uuid5(UUID_NAMESPACE, role + chr(10) + digest)}"
 
 
 def _request_status(decision: VisitDecision) -> tuple[RequestStatus, str | None] | None:
@@ -472,18 +476,19 @@ def visit_bundle(visit: Visit, decision: VisitDecision, content: ContentBundle) 
         decision: `decide(visit)`; its gate decides whether the proposal is exported.
         content: the words and labels (the command line uses English).
     """
-    visit_url = _full_url(visit, "visit")
+    url = _entry_urls(visit)
+    visit_url = url("visit")
     entries = [BundleEntry(fullUrl=visit_url, resource=visit_response(visit, decision.assessment, content))]
     status = _request_status(decision)
     if status is not None and decision.protocol is not None:
         request = medication_request(
             visit, decision.protocol, content, supporting=visit_url, status=status[0], status_reason=status[1]
         )
-        entries.append(BundleEntry(fullUrl=_full_url(visit, "medication-request"), resource=request))
+        entries.append(BundleEntry(fullUrl=url("medication-request"), resource=request))
     for index, follow_up in enumerate(visit.follow_ups):
         entries.append(
             BundleEntry(
-                fullUrl=_full_url(visit, f"follow_ups[{index}]"),
+                fullUrl=url(f"follow_ups[{index}]"),
                 resource=follow_up_response(follow_up, content),
             )
         )

@@ -30,6 +30,7 @@ from ldn_aid.content import ContentBundle, load_content
 from ldn_aid.domain.followup import FollowUp
 from ldn_aid.domain.visit import GivenDocument, Visit
 from ldn_aid.handout.dose_text import mg, ml
+from ldn_aid.paths import resource_path
 from ldn_aid.record.fhir import (
     CODE_SYSTEM_PREFIX,
     OFF_LABEL_NOTE,
@@ -536,3 +537,32 @@ def test_a_dose_taken_above_the_cap_is_recorded_but_never_prescribed(
         if item.answer
     }
     assert answers["follow_ups.dose_mg"].valueDecimal == taken
+
+
+def test_the_visit_is_serialised_once_however_many_follow_ups(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Red team D10: each entry's id serialised and hashed the whole visit, so the export grew with
+    the square of the follow-ups (1,000 took 7 s, 10,000 over 300 s). The ids now come from one
+    digest of the visit: one serialisation, whether the visit has 3 follow-ups or 60."""
+    base = load_visit(resource_path("examples/followup_advance.json"))
+    last = base.follow_ups[-1]
+    calls: list[int] = []
+    real = Visit.model_dump_json
+
+    def counted(self: Visit, *args: Any, **kwargs: Any) -> str:
+        calls.append(1)
+        return real(self, *args, **kwargs)
+
+    for count in (3, 60):
+        extra = [
+            last.model_copy(update={"date": last.date + dt.timedelta(days=14 * (k + 1))})
+            for k in range(count - len(base.follow_ups))
+        ]
+        visit = base.model_copy(update={"follow_ups": (*base.follow_ups, *extra)})
+        decision = decide(visit)
+        calls.clear()
+        monkeypatch.setattr(Visit, "model_dump_json", counted)
+        bundle = visit_bundle(visit, decision, load_content("en"))
+        monkeypatch.undo()
+        assert len(calls) == 1, count
+        urls = [entry.fullUrl for entry in bundle.entry or []]
+        assert len(urls) == len(set(urls)) == count + 2  # the visit, the proposal, each review
