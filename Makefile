@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint lock bench bundle bundle-check clean
+.PHONY: run test test-steps lint lock bench bundle bundle-check clean
 
 # The tested set of every runtime and test dependency, pinned (requirements.lock, from `make lock`):
 # the byte-identical PDFs, and the SHA-256 in every chart note, depend on exact reportlab and font
@@ -46,9 +46,18 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-# The bundle is built and its own --self-test run before the suite, so pytest's summary closes the output.
-test: lint bundle-check
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+# The bundle is built and its own --self-test run before the suite; then the coverage figure (with its
+# floor, in pyproject.toml) and the whole run's time close the output.
+test:
+	@start=$$(date +%s); status=0; \
+	$(MAKE) --no-print-directory test-steps || status=$$?; \
+	echo "make test took $$(( $$(date +%s) - start )) s (exit $$status)"; \
+	exit $$status
+
+test-steps: lint bundle-check
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m coverage run -m pytest
+	@echo "coverage of ldn_aid: $$($(BIN)/python -m coverage report --precision=2)% (the floor is in pyproject.toml)"
+	@$(BIN)/python -m coverage report >/dev/null
 
 bundle: $(STAMP)
 	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build/pyinstaller build.spec
