@@ -19,7 +19,14 @@ from PySide6.QtWidgets import (
 
 from ldn_aid.settings import ClinicSettings, SettingsProblem
 from ldn_aid.ui.settings_notice import SettingsNotice
-from ldn_aid.ui.settings_words import FIELD_LABELS, LANGUAGE_LABEL, PAPER_LABEL, TEXT_FIELDS
+from ldn_aid.ui.settings_words import (
+    FIELD_LABELS,
+    LANGUAGE_CHOICES,
+    LANGUAGE_LABEL,
+    PAPER_CHOICES,
+    PAPER_LABEL,
+    TEXT_FIELDS,
+)
 from ldn_aid.ui.theme import INVALID_INPUT_CSS, INVALID_LINE_EDIT_CSS
 
 # A patient sheet must never print a blank emergency or crisis number: a cleared field prints the
@@ -68,7 +75,7 @@ class SettingsDialog(QDialog):
         self.language = QComboBox()
         self.language.setObjectName("settings.default_language")
         self.language.setAccessibleName(FIELD_LABELS["default_language"])
-        for value, label in (("en", "English"), ("es", "Español")):
+        for value, label in LANGUAGE_CHOICES.items():
             self.language.addItem(label, value)
         self.language.setCurrentIndex(self.language.findData(settings.default_language))
         if "default_language" in not_used:
@@ -77,7 +84,7 @@ class SettingsDialog(QDialog):
         self.paper = QComboBox()
         self.paper.setObjectName("settings.default_paper")
         self.paper.setAccessibleName(FIELD_LABELS["default_paper"])
-        for value, label in (("letter", "Letter"), ("a4", "A4")):
+        for value, label in PAPER_CHOICES.items():
             self.paper.addItem(label, value)
         self.paper.setCurrentIndex(self.paper.findData(settings.default_paper))
         if "default_paper" in not_used:

@@ -14,12 +14,12 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 from ldn_aid.domain.errors import one_line
 from ldn_aid.settings import ClinicSettings, SettingsProblem
 from ldn_aid.ui import theme
-from ldn_aid.ui.settings_words import FIELD_LABELS
+from ldn_aid.ui.settings_words import FIELD_LABELS, LANGUAGE_CHOICES, PAPER_CHOICES
 
 # How many ignored fields the bar above the wizard names before it says how many more (the dialog
 # names them all).
 _MAX_NAMED = 3
-_SHOWN_DEFAULTS = {"en": "English", "es": "Español", "letter": "Letter", "a4": "A4"}
+_SHOWN_DEFAULTS = {**LANGUAGE_CHOICES, **PAPER_CHOICES}
 
 
 def _instead(field: str) -> str:

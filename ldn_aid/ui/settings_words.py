@@ -10,6 +10,9 @@ TEXT_FIELDS = (
     ("emergency_number", "&Emergency number"),
     ("crisis_line", "&Crisis line"),
 )
+# The two drop-downs' choices, as the dialog shows them (the notice names a default the same way).
+LANGUAGE_CHOICES = {"en": "English", "es": "Español"}
+PAPER_CHOICES = {"letter": "Letter", "a4": "A4"}
 # The two drop-downs' labels.
 LANGUAGE_LABEL = "Default handout &language"
 PAPER_LABEL = "&Default paper"
